@@ -1,0 +1,493 @@
+//! Evaluation and scoring (pure): rules × evidence index → check outcomes →
+//! area levels → the overall level and the next steps.
+//!
+//! - A rule is three-valued: met, unmet, or unknown (some file it needed
+//!   could not be read or parsed and nothing else settled it).
+//! - An area's level is the highest L such that every applicable check with
+//!   level ≤ L is met; unknown checks block like unmet ones but are shown as
+//!   unknown. The overall level is the minimum over applicable areas.
+//! - The 0–100 score is the weighted share of met checks among applicable
+//!   checks whose outcome is known.
+
+use crate::report::{
+    level_name, AreaResult, CheckResult, NextStep, Outcome, Overall, Report, RubricInfo,
+    ScanSummary, Tool, EVIDENCE_PER_CHECK, SCHEMA_VERSION,
+};
+use crate::rubric::model::{Catalog, Rubric, Rule};
+use crate::scan::{Evidence, EvidenceIndex};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tri {
+    Met,
+    Unmet,
+    Unknown,
+}
+
+struct Evaluated {
+    tri: Tri,
+    evidence: Vec<Evidence>,
+    reasons: Vec<String>,
+}
+
+fn evaluate(rule: &Rule, index: &EvidenceIndex) -> Evaluated {
+    match rule {
+        Rule::Probe(id) => {
+            let hits = &index.hits[*id];
+            let unknown = &index.unknown[*id];
+            let tri = if !hits.is_empty() {
+                Tri::Met
+            } else if !unknown.is_empty() {
+                Tri::Unknown
+            } else {
+                Tri::Unmet
+            };
+            Evaluated {
+                tri,
+                evidence: hits.clone(),
+                reasons: if tri == Tri::Unknown {
+                    unknown.clone()
+                } else {
+                    Vec::new()
+                },
+            }
+        }
+        Rule::Not(inner) => {
+            let inner = evaluate(inner, index);
+            Evaluated {
+                tri: match inner.tri {
+                    Tri::Met => Tri::Unmet,
+                    Tri::Unmet => Tri::Met,
+                    Tri::Unknown => Tri::Unknown,
+                },
+                // Absence is not located anywhere.
+                evidence: Vec::new(),
+                reasons: inner.reasons,
+            }
+        }
+        Rule::Any(rules) => {
+            let parts: Vec<Evaluated> = rules.iter().map(|r| evaluate(r, index)).collect();
+            let tri = if parts.iter().any(|p| p.tri == Tri::Met) {
+                Tri::Met
+            } else if parts.iter().any(|p| p.tri == Tri::Unknown) {
+                Tri::Unknown
+            } else {
+                Tri::Unmet
+            };
+            combine(tri, parts)
+        }
+        Rule::All(rules) => {
+            let parts: Vec<Evaluated> = rules.iter().map(|r| evaluate(r, index)).collect();
+            let tri = if parts.iter().any(|p| p.tri == Tri::Unmet) {
+                Tri::Unmet
+            } else if parts.iter().any(|p| p.tri == Tri::Unknown) {
+                Tri::Unknown
+            } else {
+                Tri::Met
+            };
+            combine(tri, parts)
+        }
+    }
+}
+
+/// Keeps the evidence of the parts that agree with the combined outcome.
+fn combine(tri: Tri, parts: Vec<Evaluated>) -> Evaluated {
+    let mut evidence = Vec::new();
+    let mut reasons = Vec::new();
+    for part in parts {
+        if tri == Tri::Met && part.tri == Tri::Met {
+            evidence.extend(part.evidence);
+        }
+        if tri == Tri::Unknown && part.tri == Tri::Unknown {
+            reasons.extend(part.reasons);
+        }
+    }
+    evidence.sort();
+    evidence.dedup();
+    reasons.sort();
+    reasons.dedup();
+    Evaluated {
+        tri,
+        evidence,
+        reasons,
+    }
+}
+
+fn unknown_reason(reasons: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = reasons
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if reasons.len() > SHOWN {
+        text.push_str(&format!("; and {} more", reasons.len() - SHOWN));
+    }
+    text
+}
+
+fn evaluate_area(rubric: &Rubric, index: &EvidenceIndex) -> AreaResult {
+    let area_rule = rubric.applies_when.as_ref().map(|r| evaluate(r, index));
+    let area_applies = area_rule.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
+    let mut checks = Vec::new();
+    for check in &rubric.checks {
+        let (outcome, evidence, reason) = if !area_applies {
+            (
+                Outcome::NotApplicable,
+                Vec::new(),
+                Some(rubric.not_applicable.clone()),
+            )
+        } else {
+            let applies = check.applies_when.as_ref().map(|r| evaluate(r, index));
+            match applies.as_ref().map(|a| a.tri) {
+                Some(Tri::Unmet) => (
+                    Outcome::NotApplicable,
+                    Vec::new(),
+                    Some("its `applies_when` rule did not match".to_owned()),
+                ),
+                _ => {
+                    let result = evaluate(&check.evidence, index);
+                    let applies_unknown = applies.as_ref().is_some_and(|a| a.tri == Tri::Unknown);
+                    match result.tri {
+                        Tri::Met => (Outcome::Met, result.evidence, None),
+                        Tri::Unknown => (
+                            Outcome::Unknown,
+                            Vec::new(),
+                            Some(unknown_reason(&result.reasons)),
+                        ),
+                        Tri::Unmet if applies_unknown => {
+                            let reasons = applies.map(|a| a.reasons).unwrap_or_default();
+                            (Outcome::Unknown, Vec::new(), Some(unknown_reason(&reasons)))
+                        }
+                        Tri::Unmet => (Outcome::Unmet, Vec::new(), None),
+                    }
+                }
+            }
+        };
+        let evidence_total = evidence.len();
+        checks.push(CheckResult {
+            id: check.id.clone(),
+            title: check.title.clone(),
+            level: check.level,
+            weight: check.weight,
+            outcome,
+            reason,
+            evidence: evidence.into_iter().take(EVIDENCE_PER_CHECK).collect(),
+            evidence_total,
+        });
+    }
+    checks.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.id.cmp(&b.id)));
+
+    let applicable: Vec<&CheckResult> = checks
+        .iter()
+        .filter(|c| c.outcome != Outcome::NotApplicable)
+        .collect();
+    let is_applicable = area_applies && !applicable.is_empty();
+    let level = (1..=3u8)
+        .take_while(|&l| {
+            applicable
+                .iter()
+                .filter(|c| c.level <= l)
+                .all(|c| c.outcome == Outcome::Met)
+        })
+        .last()
+        .unwrap_or(0);
+    let known_weight: u32 = applicable
+        .iter()
+        .filter(|c| c.outcome != Outcome::Unknown)
+        .map(|c| c.weight)
+        .sum();
+    let met_weight: u32 = applicable
+        .iter()
+        .filter(|c| c.outcome == Outcome::Met)
+        .map(|c| c.weight)
+        .sum();
+    let score = percent(met_weight, known_weight);
+    let blocking = if level < 3 {
+        applicable
+            .iter()
+            .filter(|c| c.level <= level + 1 && c.outcome != Outcome::Met)
+            .map(|c| c.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    AreaResult {
+        id: rubric.area.clone(),
+        title: rubric.title.clone(),
+        applicable: is_applicable,
+        not_applicable_reason: (!is_applicable).then(|| rubric.not_applicable.clone()),
+        level: is_applicable.then_some(level),
+        score: is_applicable.then_some(score),
+        checks_met: applicable
+            .iter()
+            .filter(|c| c.outcome == Outcome::Met)
+            .count(),
+        checks_applicable: applicable.len(),
+        checks_unknown: applicable
+            .iter()
+            .filter(|c| c.outcome == Outcome::Unknown)
+            .count(),
+        blocking: if is_applicable { blocking } else { Vec::new() },
+        checks,
+    }
+}
+
+/// Rounds half up; 0 when nothing is known.
+fn percent(part: u32, whole: u32) -> u8 {
+    if whole == 0 {
+        return 0;
+    }
+    u8::try_from((u64::from(part) * 200 + u64::from(whole)) / (2 * u64::from(whole))).unwrap_or(100)
+}
+
+/// Builds the report from a catalog and the scan's evidence.
+pub fn build_report(catalog: &Catalog, index: &EvidenceIndex) -> Report {
+    let areas: Vec<AreaResult> = catalog
+        .rubrics
+        .iter()
+        .map(|r| evaluate_area(r, index))
+        .collect();
+    let applicable: Vec<&AreaResult> = areas.iter().filter(|a| a.applicable).collect();
+    let level = applicable.iter().filter_map(|a| a.level).min().unwrap_or(0);
+    let (met, known) = applicable
+        .iter()
+        .flat_map(|a| a.checks.iter())
+        .filter(|c| !matches!(c.outcome, Outcome::NotApplicable | Outcome::Unknown))
+        .fold((0, 0), |(m, k), c| {
+            (
+                m + if c.outcome == Outcome::Met {
+                    c.weight
+                } else {
+                    0
+                },
+                k + c.weight,
+            )
+        });
+    let next_level = (level < 3).then_some(level + 1);
+    let mut next_steps = Vec::new();
+    if let Some(next) = next_level {
+        for (rubric, area) in catalog.rubrics.iter().zip(&areas) {
+            if !area.applicable {
+                continue;
+            }
+            for result in &area.checks {
+                let blocks = result.level <= next
+                    && matches!(result.outcome, Outcome::Unmet | Outcome::Unknown);
+                if !blocks {
+                    continue;
+                }
+                if let Some(check) = rubric.checks.iter().find(|c| c.id == result.id) {
+                    next_steps.push((
+                        check.weight,
+                        NextStep {
+                            check: check.id.clone(),
+                            area: rubric.area.clone(),
+                            level: check.level,
+                            title: check.title.clone(),
+                            outcome: result.outcome,
+                            why: check.why.clone(),
+                            fix: check.fix.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    // Lowest rung first, then the heaviest, then by id: deterministic.
+    next_steps.sort_by(|(wa, a), (wb, b)| {
+        a.level
+            .cmp(&b.level)
+            .then(wb.cmp(wa))
+            .then_with(|| a.check.cmp(&b.check))
+    });
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "readiness".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        },
+        rubrics: catalog
+            .rubrics
+            .iter()
+            .map(|r| RubricInfo {
+                area: r.area.clone(),
+                version: r.version.clone(),
+                digest: r.digest.clone(),
+                source: r.source.clone(),
+            })
+            .collect(),
+        overall: Overall {
+            level,
+            name: level_name(level).to_owned(),
+            score: percent(met, known),
+            next_level,
+        },
+        areas,
+        next_steps: next_steps.into_iter().map(|(_, s)| s).collect(),
+        scan: ScanSummary {
+            stats: index.stats.clone(),
+            problems: index.problems.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rubric::load::{load_catalog, RubricSource};
+
+    fn catalog(yaml: &str) -> Catalog {
+        load_catalog(
+            &[RubricSource {
+                name: "t.yaml".into(),
+                origin: "t.yaml".into(),
+                text: yaml.into(),
+            }],
+            &[],
+        )
+        .unwrap()
+    }
+
+    const RUBRIC: &str = r#"
+area: demo
+title: Demo
+version: "1"
+checks:
+  - { id: A1, title: a1, level: 1, weight: 2, why: w, fix: f, evidence: { file: a1 } }
+  - { id: A2, title: a2, level: 2, weight: 1, why: w, fix: f, evidence: { file: a2 } }
+  - { id: A3, title: a3, level: 3, weight: 1, why: w, fix: f, evidence: { file: a3 } }
+"#;
+
+    fn index(cat: &Catalog, present: &[&str], unknown: &[&str]) -> EvidenceIndex {
+        let mut idx = EvidenceIndex {
+            hits: vec![Vec::new(); cat.probes.len()],
+            unknown: vec![Vec::new(); cat.probes.len()],
+            ..EvidenceIndex::default()
+        };
+        for (id, probe) in cat.probes.iter().enumerate() {
+            if let crate::rubric::Probe::File { globs } = probe {
+                if present.contains(&globs[0].as_str()) {
+                    idx.hits[id].push(Evidence {
+                        path: globs[0].clone(),
+                        line: 1,
+                        snippet: String::new(),
+                    });
+                }
+                if unknown.contains(&globs[0].as_str()) {
+                    idx.unknown[id].push(format!("{}: cannot read", globs[0]));
+                }
+            }
+        }
+        idx
+    }
+
+    #[test]
+    fn level_is_the_highest_rung_whose_checks_all_hold() {
+        let cat = catalog(RUBRIC);
+        let r = build_report(&cat, &index(&cat, &["a1", "a3"], &[]));
+        assert_eq!(r.areas[0].level, Some(1));
+        assert_eq!(r.areas[0].score, Some(75));
+        assert_eq!(r.areas[0].blocking, vec!["A2"]);
+        assert_eq!(r.overall.level, 1);
+        assert_eq!(r.next_steps.len(), 1);
+        assert_eq!(r.next_steps[0].check, "A2");
+    }
+
+    #[test]
+    fn a_higher_check_does_not_lift_a_missing_lower_one() {
+        let cat = catalog(RUBRIC);
+        let r = build_report(&cat, &index(&cat, &["a2", "a3"], &[]));
+        assert_eq!(r.areas[0].level, Some(0));
+    }
+
+    #[test]
+    fn unknown_is_reported_blocks_the_level_and_leaves_the_score() {
+        let cat = catalog(RUBRIC);
+        let r = build_report(&cat, &index(&cat, &["a1", "a3"], &["a2"]));
+        let a2 = r.areas[0].checks.iter().find(|c| c.id == "A2").unwrap();
+        assert_eq!(a2.outcome, Outcome::Unknown);
+        assert_eq!(a2.reason.as_deref(), Some("a2: cannot read"));
+        assert_eq!(r.areas[0].level, Some(1));
+        assert_eq!(r.areas[0].score, Some(100));
+        assert_eq!(r.areas[0].checks_unknown, 1);
+        assert_eq!(r.next_steps[0].outcome, Outcome::Unknown);
+    }
+
+    #[test]
+    fn not_applicable_area_is_left_out_of_the_minimum() {
+        let na = RUBRIC
+            .replace(
+                "version: \"1\"",
+                "version: \"1\"\napplies_when: { file: never }\nnot_applicable: no embeddings",
+            )
+            .replace("area: demo", "area: other")
+            .replace("id: A", "id: B");
+        let cat = load_catalog(
+            &[
+                RubricSource {
+                    name: "a".into(),
+                    origin: "a".into(),
+                    text: RUBRIC.into(),
+                },
+                RubricSource {
+                    name: "b".into(),
+                    origin: "b".into(),
+                    text: na,
+                },
+            ],
+            &[],
+        )
+        .unwrap();
+        let r = build_report(&cat, &index(&cat, &["a1", "a2", "a3"], &[]));
+        let other = r.areas.iter().find(|a| a.id == "other").unwrap();
+        assert!(!other.applicable);
+        assert_eq!(other.level, None);
+        assert_eq!(
+            other.not_applicable_reason.as_deref(),
+            Some("no embeddings")
+        );
+        assert!(other
+            .checks
+            .iter()
+            .all(|c| c.outcome == Outcome::NotApplicable));
+        assert_eq!(r.overall.level, 3);
+        assert_eq!(r.overall.next_level, None);
+    }
+
+    #[test]
+    fn any_all_not_combine_three_valued() {
+        let yaml = r#"
+area: demo
+title: Demo
+version: "1"
+checks:
+  - { id: C1, title: t, level: 1, why: w, fix: f, evidence: { any: [ { file: x }, { file: u } ] } }
+  - { id: C2, title: t, level: 1, why: w, fix: f, evidence: { all: [ { file: y }, { file: u } ] } }
+  - { id: C3, title: t, level: 1, why: w, fix: f, evidence: { not: { file: y } } }
+  - { id: C4, title: t, level: 1, why: w, fix: f, evidence: { all: [ { file: y }, { not: { file: z } } ] } }
+"#;
+        let cat = catalog(yaml);
+        let r = build_report(&cat, &index(&cat, &["y"], &["u"]));
+        let outcome = |id: &str| {
+            r.areas[0]
+                .checks
+                .iter()
+                .find(|c| c.id == id)
+                .unwrap()
+                .outcome
+        };
+        assert_eq!(outcome("C1"), Outcome::Unknown);
+        assert_eq!(outcome("C2"), Outcome::Unknown);
+        assert_eq!(outcome("C3"), Outcome::Unmet);
+        assert_eq!(outcome("C4"), Outcome::Met);
+    }
+
+    #[test]
+    fn percent_rounds_half_up() {
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 8), 13);
+        assert_eq!(percent(0, 0), 0);
+    }
+}

@@ -1,0 +1,74 @@
+//! `readiness` scores how ready an ML project is to ship a model to
+//! production, from evidence found in its repository.
+//!
+//! One pass from input to output: load and validate rubrics
+//! ([`rubric`]) → scan the repository once into an evidence index
+//! ([`scan`]) → evaluate checks and score the ladder ([`eval`]) → render
+//! ([`render`]). The library never prints; the binary is a thin shell.
+
+pub mod diag;
+pub mod eval;
+pub mod node;
+pub mod render;
+pub mod report;
+pub mod rubric;
+pub mod scan;
+
+use std::path::{Path, PathBuf};
+
+/// The built-in areas, in the order reports list them.
+pub const BUILTIN_AREAS: &[&str] = &[
+    "versioning",
+    "evals",
+    "monitoring",
+    "ownership",
+    "rollback",
+    "data-layer",
+];
+
+/// Everything that can stop a run; all map to exit code 2.
+#[derive(Debug)]
+pub enum Error {
+    /// One or more rubric files are malformed (every problem listed).
+    Rubric(diag::Diagnostics),
+    /// A file or directory could not be read.
+    Io(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Error::Rubric(d) => write!(f, "{d}"),
+            Error::Io(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Loads the built-in rubrics plus every rubric in `extra_dirs`.
+pub fn load_catalog(extra_dirs: &[PathBuf]) -> Result<rubric::Catalog, Error> {
+    let mut user = Vec::new();
+    for dir in extra_dirs {
+        let sources = rubric::read_rubric_dir(dir)
+            .map_err(|e| Error::Io(format!("{}: cannot read rubrics: {e}", dir.display())))?;
+        if sources.is_empty() {
+            return Err(Error::Io(format!(
+                "{}: no rubric files (*.yaml, *.yml) found",
+                dir.display()
+            )));
+        }
+        user.extend(sources);
+    }
+    rubric::load_catalog(&rubric::builtin::sources(), &user).map_err(Error::Rubric)
+}
+
+/// Scans `root` and scores it against `catalog`.
+pub fn score(
+    root: &Path,
+    catalog: &rubric::Catalog,
+    options: &scan::ScanOptions,
+) -> Result<report::Report, Error> {
+    let index = scan::scan(root, catalog, options).map_err(Error::Io)?;
+    Ok(eval::build_report(catalog, &index))
+}

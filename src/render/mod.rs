@@ -1,0 +1,4 @@
+//! Output formats: each is a pure function from a [`Report`](crate::report::Report) to text.
+
+pub mod json;
+pub mod table;

@@ -1,0 +1,952 @@
+//! Parses rubric YAML into the [`Catalog`], validating everything and
+//! reporting every problem at once with its file, line and column.
+
+use super::model::{Catalog, Check, Ecosystem, Format, KeyProbe, Probe, Rubric, Rule};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::node::{self, Entry, Node, Pos, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The source text of one rubric file.
+#[derive(Debug, Clone)]
+pub struct RubricSource {
+    /// Shown in diagnostics: a path, or `rubrics/<file>` for built-ins.
+    pub name: String,
+    /// Recorded in reports: `builtin:<file>` or the path.
+    pub origin: String,
+    pub text: String,
+}
+
+const RUBRIC_KEYS: &[&str] = &[
+    "schema",
+    "area",
+    "title",
+    "version",
+    "description",
+    "applies_when",
+    "not_applicable",
+    "checks",
+];
+const CHECK_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "level",
+    "weight",
+    "why",
+    "fix",
+    "evidence",
+    "applies_when",
+    "question",
+    "references",
+];
+const RULE_KEYS: &[&str] = &["any", "all", "not", "file", "content", "dependency", "key"];
+const CONTENT_KEYS: &[&str] = &["files", "pattern", "exclude", "also", "prose"];
+const DEPENDENCY_KEYS: &[&str] = &["name", "ecosystem"];
+const KEY_KEYS: &[&str] = &["files", "format", "path", "value", "where", "has", "gates"];
+
+/// Builds a catalog from rubric sources. Later sources replace earlier ones
+/// with the same area id (so `--rubrics DIR` can override a built-in area);
+/// two user rubrics for one area, or a check id used twice, are errors.
+pub fn load_catalog(
+    builtin: &[RubricSource],
+    user: &[RubricSource],
+) -> Result<Catalog, Diagnostics> {
+    let mut loader = Loader::default();
+    let mut rubrics: Vec<(Rubric, bool, String, Pos)> = Vec::new();
+    for (source, is_user) in builtin
+        .iter()
+        .map(|s| (s, false))
+        .chain(user.iter().map(|s| (s, true)))
+    {
+        if let Some((rubric, area_pos)) = loader.rubric(source) {
+            match rubrics
+                .iter()
+                .position(|(r, _, _, _)| r.area == rubric.area)
+            {
+                Some(i) if is_user && !rubrics[i].1 => {
+                    rubrics[i] = (rubric, true, source.name.clone(), area_pos)
+                }
+                Some(i) => {
+                    let first = format!("{}:{}", rubrics[i].2, rubrics[i].3.line);
+                    loader.error(
+                        &source.name,
+                        area_pos,
+                        format!("area `{}` is already defined in {first}", rubric.area),
+                    );
+                }
+                None => rubrics.push((rubric, is_user, source.name.clone(), area_pos)),
+            }
+        }
+    }
+    // Check ids are unique across the final catalogue.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (rubric, _, name, _) in &rubrics {
+        for check in &rubric.checks {
+            let pos = loader
+                .check_pos
+                .get(&(name.clone(), check.id.clone()))
+                .copied()
+                .unwrap_or_default();
+            if let Some(first) = seen.get(&check.id) {
+                let message = format!(
+                    "duplicate check id `{}` (also defined in {first})",
+                    check.id
+                );
+                loader.error(name, pos, message);
+            } else {
+                seen.insert(check.id.clone(), format!("{name}:{}", pos.line));
+            }
+        }
+    }
+    if !loader.diagnostics.is_empty() {
+        loader.diagnostics.sort();
+        loader.diagnostics.dedup();
+        return Err(Diagnostics(loader.diagnostics));
+    }
+    let mut rubrics: Vec<Rubric> = rubrics.into_iter().map(|(r, _, _, _)| r).collect();
+    rubrics.sort_by(|a, b| {
+        area_order(&a.area)
+            .cmp(&area_order(&b.area))
+            .then(a.area.cmp(&b.area))
+    });
+    Ok(Catalog {
+        rubrics,
+        probes: loader.probes,
+    })
+}
+
+/// The six built-in areas come first, in ladder-reading order; custom areas follow.
+fn area_order(area: &str) -> usize {
+    crate::BUILTIN_AREAS
+        .iter()
+        .position(|a| *a == area)
+        .unwrap_or(usize::MAX)
+}
+
+/// Reads every `*.yaml` / `*.yml` file in a directory (sorted) as rubric sources.
+pub fn read_rubric_dir(dir: &Path) -> std::io::Result<Vec<RubricSource>> {
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let is_yaml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e == "yaml" || e == "yml");
+        if is_yaml && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path)?;
+            let name = path.display().to_string();
+            let text = String::from_utf8(bytes).map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{name}: rubric is not valid UTF-8"),
+                )
+            })?;
+            Ok(RubricSource {
+                origin: name.clone(),
+                name,
+                text,
+            })
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Loader {
+    diagnostics: Vec<Diagnostic>,
+    probes: Vec<Probe>,
+    probe_index: HashMap<Probe, usize>,
+    check_pos: HashMap<(String, String), Pos>,
+}
+
+/// Field access on a map node with unknown-key detection.
+struct Fields<'a> {
+    entries: &'a [Entry],
+}
+
+impl<'a> Fields<'a> {
+    fn get(&self, key: &str) -> Option<&'a Node> {
+        self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
+    }
+}
+
+fn describe(node: &Node) -> &'static str {
+    match node.value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Seq(_) => "a list",
+        Value::Map(_) => "a mapping",
+    }
+}
+
+impl Loader {
+    fn error(&mut self, file: &str, pos: Pos, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(file, pos, message));
+    }
+
+    fn intern(&mut self, probe: Probe) -> usize {
+        if let Some(&id) = self.probe_index.get(&probe) {
+            return id;
+        }
+        let id = self.probes.len();
+        self.probes.push(probe.clone());
+        self.probe_index.insert(probe, id);
+        id
+    }
+
+    /// Checks a mapping's keys against the allowed set; returns its entries.
+    fn map<'a>(
+        &mut self,
+        file: &str,
+        node: &'a Node,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Fields<'a>> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                file,
+                node.pos,
+                format!("{what} must be a mapping, found {}", describe(node)),
+            );
+            return None;
+        };
+        for entry in entries {
+            if !allowed.contains(&entry.key.as_str()) {
+                self.error(
+                    file,
+                    entry.key_pos,
+                    format!(
+                        "unknown key `{}` in {what}; expected one of: {}",
+                        entry.key,
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+        Some(Fields { entries })
+    }
+
+    fn string(
+        &mut self,
+        file: &str,
+        fields: &Fields,
+        parent: &Node,
+        key: &str,
+        what: &str,
+    ) -> Option<String> {
+        match fields.get(key) {
+            None => {
+                self.error(
+                    file,
+                    parent.pos,
+                    format!("{what} is missing required key `{key}`"),
+                );
+                None
+            }
+            Some(node) => self.string_value(file, node, &format!("`{key}` in {what}")),
+        }
+    }
+
+    fn string_value(&mut self, file: &str, node: &Node, what: &str) -> Option<String> {
+        match &node.value {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Value::Number(n) => Some(n.clone()),
+            Value::String(_) => {
+                self.error(file, node.pos, format!("{what} must not be empty"));
+                None
+            }
+            _ => {
+                self.error(
+                    file,
+                    node.pos,
+                    format!("{what} must be a string, found {}", describe(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A string or a list of strings.
+    fn strings(&mut self, file: &str, node: &Node, what: &str) -> Option<Vec<String>> {
+        match &node.value {
+            Value::Seq(items) if !items.is_empty() => {
+                let mut out = Vec::new();
+                for item in items {
+                    out.push(self.string_value(file, item, what)?);
+                }
+                Some(out)
+            }
+            Value::Seq(_) => {
+                self.error(file, node.pos, format!("{what} must not be an empty list"));
+                None
+            }
+            _ => self.string_value(file, node, what).map(|s| vec![s]),
+        }
+    }
+
+    fn rubric(&mut self, source: &RubricSource) -> Option<(Rubric, Pos)> {
+        let file = source.name.as_str();
+        let root = match node::parse_yaml(&source.text) {
+            Ok(root) => root,
+            Err(e) => {
+                self.error(file, e.pos, format!("invalid YAML: {}", e.message));
+                return None;
+            }
+        };
+        let before = self.diagnostics.len();
+        let fields = self.map(file, &root, "the rubric", RUBRIC_KEYS)?;
+        if let Some(schema) = fields.get("schema") {
+            if schema.scalar_text().as_deref() != Some("1") {
+                self.error(
+                    file,
+                    schema.pos,
+                    "unsupported `schema`; this version of readiness reads schema 1",
+                );
+            }
+        }
+        let area_pos = fields.get("area").map(|n| n.pos).unwrap_or(root.pos);
+        let area = self.string(file, &fields, &root, "area", "the rubric");
+        if let Some(area) = &area {
+            if !is_identifier(area) {
+                self.error(
+                    file,
+                    area_pos,
+                    format!("area id `{area}` must be lowercase letters, digits and `-`"),
+                );
+            }
+        }
+        let title = self.string(file, &fields, &root, "title", "the rubric");
+        let version = self.string(file, &fields, &root, "version", "the rubric");
+        let description = match fields.get("description") {
+            Some(n) => self
+                .string_value(file, n, "`description`")
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let applies_when = fields
+            .get("applies_when")
+            .and_then(|n| self.rule(file, n, "`applies_when`"));
+        let not_applicable = match fields.get("not_applicable") {
+            Some(n) => self
+                .string_value(file, n, "`not_applicable`")
+                .unwrap_or_default(),
+            None => "The area's applicability rule did not match this repository.".to_owned(),
+        };
+        let mut checks = Vec::new();
+        match fields.get("checks") {
+            None => self.error(
+                file,
+                root.pos,
+                "the rubric is missing required key `checks`",
+            ),
+            Some(node) => match &node.value {
+                Value::Seq(items) if !items.is_empty() => {
+                    for item in items {
+                        if let Some(check) = self.check(file, item) {
+                            checks.push(check);
+                        }
+                    }
+                }
+                _ => self.error(
+                    file,
+                    node.pos,
+                    "`checks` must be a non-empty list of checks",
+                ),
+            },
+        }
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        let digest = format!("sha256:{:x}", Sha256::digest(source.text.as_bytes()));
+        Some((
+            Rubric {
+                area: area?,
+                title: title?,
+                version: version?,
+                description,
+                source: source.origin.clone(),
+                digest,
+                applies_when,
+                not_applicable,
+                checks,
+            },
+            area_pos,
+        ))
+    }
+
+    fn check(&mut self, file: &str, node: &Node) -> Option<Check> {
+        let before = self.diagnostics.len();
+        let fields = self.map(file, node, "a check", CHECK_KEYS)?;
+        let id = self.string(file, &fields, node, "id", "a check");
+        let what = match &id {
+            Some(id) => format!("check `{id}`"),
+            None => "a check".to_owned(),
+        };
+        if let Some(id) = &id {
+            let pos = fields.get("id").map(|n| n.pos).unwrap_or(node.pos);
+            if !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+            {
+                self.error(
+                    file,
+                    pos,
+                    format!(
+                        "check id `{id}` may contain only ASCII letters, digits, `-`, `_` and `.`"
+                    ),
+                );
+            }
+            if let Some(first) = self.check_pos.get(&(file.to_owned(), id.clone())) {
+                let line = first.line;
+                self.error(
+                    file,
+                    pos,
+                    format!("duplicate check id `{id}` (first defined at line {line})"),
+                );
+            } else {
+                self.check_pos.insert((file.to_owned(), id.clone()), pos);
+            }
+        }
+        let title = self.string(file, &fields, node, "title", &what);
+        let level = match fields.get("level") {
+            None => {
+                self.error(
+                    file,
+                    node.pos,
+                    format!("{what} is missing required key `level`"),
+                );
+                None
+            }
+            Some(n) => match n.scalar_text().and_then(|t| t.parse::<u8>().ok()) {
+                Some(l @ 1..=3) if matches!(n.value, Value::Number(_)) => Some(l),
+                _ => {
+                    self.error(
+                        file,
+                        n.pos,
+                        format!(
+                            "bad level `{}` in {what}: expected 1, 2 or 3 (the rung of the ladder the check gates)",
+                            n.scalar_text().unwrap_or_else(|| describe(n).to_owned())
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        let weight = match fields.get("weight") {
+            None => Some(1),
+            Some(n) => match n.scalar_text().and_then(|t| t.parse::<u32>().ok()) {
+                Some(w @ 1..=100) if matches!(n.value, Value::Number(_)) => Some(w),
+                _ => {
+                    self.error(
+                        file,
+                        n.pos,
+                        format!("bad weight in {what}: expected a whole number from 1 to 100"),
+                    );
+                    None
+                }
+            },
+        };
+        let why = self.string(file, &fields, node, "why", &what);
+        let fix = self.string(file, &fields, node, "fix", &what);
+        let evidence = match fields.get("evidence") {
+            None => {
+                self.error(
+                    file,
+                    node.pos,
+                    format!("{what} is missing required key `evidence`"),
+                );
+                None
+            }
+            Some(n) => self.rule(file, n, "`evidence`"),
+        };
+        let applies_when = fields
+            .get("applies_when")
+            .and_then(|n| self.rule(file, n, "`applies_when`"));
+        let question = fields
+            .get("question")
+            .and_then(|n| self.string_value(file, n, "`question`"));
+        if let Some(refs) = fields.get("references") {
+            self.strings(file, refs, "`references`");
+        }
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        Some(Check {
+            id: id?,
+            title: title?,
+            level: level?,
+            weight: weight?,
+            why: why?,
+            fix: fix?,
+            applies_when,
+            evidence: evidence?,
+            question,
+        })
+    }
+
+    fn rule(&mut self, file: &str, node: &Node, what: &str) -> Option<Rule> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                file,
+                node.pos,
+                format!(
+                    "{what} must be a rule (a mapping with one of: {}), found {}",
+                    RULE_KEYS.join(", "),
+                    describe(node)
+                ),
+            );
+            return None;
+        };
+        if entries.len() != 1 {
+            self.error(
+                file,
+                node.pos,
+                format!(
+                    "a rule must have exactly one key, one of: {}; found {}",
+                    RULE_KEYS.join(", "),
+                    entries.len()
+                ),
+            );
+            return None;
+        }
+        let entry = &entries[0];
+        let body = &entry.node;
+        match entry.key.as_str() {
+            "any" | "all" => {
+                let Value::Seq(items) = &body.value else {
+                    self.error(
+                        file,
+                        body.pos,
+                        format!("`{}` must be a list of rules", entry.key),
+                    );
+                    return None;
+                };
+                if items.is_empty() {
+                    self.error(
+                        file,
+                        body.pos,
+                        format!("`{}` must list at least one rule", entry.key),
+                    );
+                    return None;
+                }
+                let rules: Vec<Option<Rule>> = items
+                    .iter()
+                    .map(|item| self.rule(file, item, "a list item"))
+                    .collect();
+                let rules: Option<Vec<Rule>> = rules.into_iter().collect();
+                let rules = rules?;
+                Some(if entry.key == "any" {
+                    Rule::Any(rules)
+                } else {
+                    Rule::All(rules)
+                })
+            }
+            "not" => self
+                .rule(file, body, "`not`")
+                .map(|r| Rule::Not(Box::new(r))),
+            "file" => {
+                let globs = self.globs(file, body, "`file`")?;
+                Some(Rule::Probe(self.intern(Probe::File { globs })))
+            }
+            "content" => self.content(file, body),
+            "dependency" => self.dependency(file, body),
+            "key" => self.key(file, body),
+            other => {
+                self.error(
+                    file,
+                    entry.key_pos,
+                    format!(
+                        "unknown rule `{other}`; expected one of: {}",
+                        RULE_KEYS.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn globs(&mut self, file: &str, node: &Node, what: &str) -> Option<Vec<String>> {
+        let globs = self.strings(file, node, what)?;
+        let mut ok = true;
+        for glob in &globs {
+            if let Err(e) = crate::scan::glob::compile(glob) {
+                self.error(
+                    file,
+                    node.pos,
+                    format!("glob `{glob}` in {what} does not compile: {e}"),
+                );
+                ok = false;
+            }
+            if glob.starts_with('/') || glob.starts_with("./") {
+                self.error(file, node.pos, format!("glob `{glob}` in {what} must be relative to the repository root, without a leading `/` or `./`"));
+                ok = false;
+            }
+        }
+        ok.then_some(globs)
+    }
+
+    fn regex(&mut self, file: &str, node: &Node, what: &str) -> Option<String> {
+        let pattern = self.string_value(file, node, what)?;
+        match crate::scan::content::compile_regex(&pattern) {
+            Ok(_) => Some(pattern),
+            Err(e) => {
+                let first = e
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid regex")
+                    .trim()
+                    .to_owned();
+                self.error(
+                    file,
+                    node.pos,
+                    format!("regex in {what} does not compile: {first}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, file: &str, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.error(
+                    file,
+                    node.pos,
+                    format!("{what} must be true or false, found {}", describe(node)),
+                );
+                None
+            }
+        }
+    }
+
+    fn content(&mut self, file: &str, body: &Node) -> Option<Rule> {
+        let fields = self.map(file, body, "`content`", CONTENT_KEYS)?;
+        let globs = match fields.get("files") {
+            Some(n) => self.globs(file, n, "`content.files`"),
+            None => {
+                self.error(file, body.pos, "`content` is missing required key `files`");
+                None
+            }
+        };
+        let pattern = match fields.get("pattern") {
+            Some(n) => self.regex(file, n, "`content.pattern`"),
+            None => {
+                self.error(
+                    file,
+                    body.pos,
+                    "`content` is missing required key `pattern`",
+                );
+                None
+            }
+        };
+        let exclude = fields
+            .get("exclude")
+            .map(|n| self.regex(file, n, "`content.exclude`"));
+        let also = fields
+            .get("also")
+            .map(|n| self.regex(file, n, "`content.also`"));
+        let prose = fields
+            .get("prose")
+            .map(|n| self.boolean(file, n, "`content.prose`"));
+        let probe = Probe::Content {
+            globs: globs?,
+            pattern: pattern?,
+            exclude: exclude.map_or(Some(None), |e| e.map(Some))?,
+            also: also.map_or(Some(None), |e| e.map(Some))?,
+            prose: prose.unwrap_or(Some(false))?,
+        };
+        Some(Rule::Probe(self.intern(probe)))
+    }
+
+    fn dependency(&mut self, file: &str, body: &Node) -> Option<Rule> {
+        let (names, ecosystem) = match &body.value {
+            Value::Map(_) => {
+                let fields = self.map(file, body, "`dependency`", DEPENDENCY_KEYS)?;
+                let names = match fields.get("name") {
+                    Some(n) => self.strings(file, n, "`dependency.name`"),
+                    None => {
+                        self.error(
+                            file,
+                            body.pos,
+                            "`dependency` is missing required key `name`",
+                        );
+                        None
+                    }
+                };
+                let ecosystem = match fields.get("ecosystem") {
+                    None => Some(None),
+                    Some(n) => match n.as_str() {
+                        Some("python") => Some(Some(Ecosystem::Python)),
+                        Some("npm") => Some(Some(Ecosystem::Npm)),
+                        _ => {
+                            self.error(
+                                file,
+                                n.pos,
+                                "`dependency.ecosystem` must be `python` or `npm`",
+                            );
+                            None
+                        }
+                    },
+                };
+                (names?, ecosystem?)
+            }
+            _ => (self.strings(file, body, "`dependency`")?, None),
+        };
+        let names = names
+            .iter()
+            .map(|n| crate::scan::manifest::normalize(n, ecosystem))
+            .collect();
+        Some(Rule::Probe(
+            self.intern(Probe::Dependency { names, ecosystem }),
+        ))
+    }
+
+    fn key(&mut self, file: &str, body: &Node) -> Option<Rule> {
+        let fields = self.map(file, body, "`key`", KEY_KEYS)?;
+        let globs = match fields.get("files") {
+            Some(n) => self.globs(file, n, "`key.files`"),
+            None => {
+                self.error(file, body.pos, "`key` is missing required key `files`");
+                None
+            }
+        };
+        let format = match fields.get("format") {
+            None => Some(None),
+            Some(n) => match n.as_str() {
+                Some("yaml") => Some(Some(Format::Yaml)),
+                Some("json") => Some(Some(Format::Json)),
+                Some("toml") => Some(Some(Format::Toml)),
+                _ => {
+                    self.error(file, n.pos, "`key.format` must be `yaml`, `json` or `toml`");
+                    None
+                }
+            },
+        };
+        let path = match fields.get("path") {
+            Some(n) => self.path(file, n, "`key.path`"),
+            None => {
+                self.error(file, body.pos, "`key` is missing required key `path`");
+                None
+            }
+        };
+        let value = fields
+            .get("value")
+            .map(|n| self.regex(file, n, "`key.value`"));
+        let where_ = fields
+            .get("where")
+            .map(|n| self.conditions(file, n, "`key.where`"));
+        let has = fields
+            .get("has")
+            .map(|n| self.conditions(file, n, "`key.has`"));
+        let gates = fields
+            .get("gates")
+            .map(|n| self.boolean(file, n, "`key.gates`"));
+        let probe = Probe::Key(KeyProbe {
+            globs: globs?,
+            format: format?,
+            path: path?,
+            value: value.map_or(Some(None), |v| v.map(Some))?,
+            where_: where_.unwrap_or(Some(Vec::new()))?,
+            has: has.unwrap_or(Some(Vec::new()))?,
+            gates: gates.unwrap_or(Some(false))?,
+        });
+        Some(Rule::Probe(self.intern(probe)))
+    }
+
+    fn path(&mut self, file: &str, node: &Node, what: &str) -> Option<String> {
+        let path = self.string_value(file, node, what)?;
+        if path.split('.').any(str::is_empty) {
+            self.error(
+                file,
+                node.pos,
+                format!(
+                    "{what} `{path}` has an empty segment; write segments separated by single dots"
+                ),
+            );
+            return None;
+        }
+        Some(path)
+    }
+
+    /// `path: regex` pairs; a null regex means "exists".
+    fn conditions(
+        &mut self,
+        file: &str,
+        node: &Node,
+        what: &str,
+    ) -> Option<Vec<(String, Option<String>)>> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                file,
+                node.pos,
+                format!("{what} must be a mapping of key path to regex"),
+            );
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for entry in entries {
+            if entry.key.split('.').any(str::is_empty) {
+                self.error(
+                    file,
+                    entry.key_pos,
+                    format!("key path `{}` in {what} has an empty segment", entry.key),
+                );
+                ok = false;
+                continue;
+            }
+            let regex = match entry.node.value {
+                Value::Null => None,
+                _ => match self.regex(file, &entry.node, what) {
+                    Some(r) => Some(r),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                },
+            };
+            out.insert(entry.key.clone(), regex);
+        }
+        ok.then(|| out.into_iter().collect())
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(name: &str, text: &str) -> RubricSource {
+        RubricSource {
+            name: name.to_owned(),
+            origin: name.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    const GOOD: &str = r#"
+area: demo
+title: Demo
+version: "1.0.0"
+checks:
+  - id: DEMO-01
+    title: Has a Dockerfile
+    level: 1
+    weight: 2
+    why: Because.
+    fix: Add one.
+    evidence:
+      any:
+        - file: "**/Dockerfile"
+        - content: { files: "**/*.py", pattern: 'import\s+docker' }
+"#;
+
+    #[test]
+    fn a_good_rubric_loads_and_shares_probes() {
+        let catalog = load_catalog(&[src("a.yaml", GOOD)], &[]).unwrap();
+        assert_eq!(catalog.rubrics.len(), 1);
+        let check = &catalog.rubrics[0].checks[0];
+        assert_eq!(check.level, 1);
+        assert_eq!(check.weight, 2);
+        assert_eq!(catalog.probes.len(), 2);
+        assert!(catalog.rubrics[0].digest.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_positions() {
+        let bad = r#"
+area: demo
+title: Demo
+version: "1"
+checks:
+  - id: DEMO-01
+    title: One
+    level: 4
+    why: w
+    fix: f
+    evidnce: {}
+    evidence:
+      content: { files: "**/*.py", pattern: '(unclosed' }
+  - id: DEMO-01
+    title: Two
+    level: 1
+    why: w
+    fix: f
+    evidence: { file: "a" }
+"#;
+        let err = load_catalog(&[src("bad.yaml", bad)], &[]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("bad.yaml:8:12: bad level `4`"), "{text}");
+        assert!(
+            text.contains("bad.yaml:11:5: unknown key `evidnce`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("bad.yaml:13:45: regex in `content.pattern` does not compile"),
+            "{text}"
+        );
+        assert!(
+            text.contains("bad.yaml:14:9: duplicate check id `DEMO-01`"),
+            "{text}"
+        );
+        assert_eq!(err.0.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn invalid_yaml_is_reported_with_position() {
+        let err = load_catalog(&[src("x.yaml", "area: [\n")], &[]).unwrap_err();
+        assert!(err.to_string().contains("x.yaml:"), "{err}");
+        assert!(err.to_string().contains("invalid YAML"), "{err}");
+    }
+
+    #[test]
+    fn user_rubric_replaces_builtin_area_but_not_another_user_rubric() {
+        let user = GOOD.replace("Has a Dockerfile", "Custom title");
+        let catalog =
+            load_catalog(&[src("builtin.yaml", GOOD)], &[src("mine.yaml", &user)]).unwrap();
+        assert_eq!(catalog.rubrics.len(), 1);
+        assert_eq!(catalog.rubrics[0].checks[0].title, "Custom title");
+        let err = load_catalog(&[], &[src("a.yaml", GOOD), src("b.yaml", GOOD)]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("area `demo` is already defined in a.yaml:2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn check_ids_must_be_unique_across_rubrics() {
+        let other = GOOD.replace("area: demo", "area: other");
+        let err = load_catalog(&[src("a.yaml", GOOD), src("b.yaml", &other)], &[]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("duplicate check id `DEMO-01` (also defined in a.yaml:6)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rules_need_exactly_one_known_key() {
+        let bad = GOOD.replace(
+            "any:\n        - file: \"**/Dockerfile\"",
+            "anyy:\n        - file: \"**/Dockerfile\"",
+        );
+        let err = load_catalog(&[src("a.yaml", &bad)], &[]).unwrap_err();
+        assert!(err.to_string().contains("unknown rule `anyy`"), "{err}");
+    }
+}

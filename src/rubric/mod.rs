@@ -1,0 +1,8 @@
+//! Rubrics: the YAML format, its validation, and the built-in catalogue.
+
+pub mod builtin;
+pub mod load;
+pub mod model;
+
+pub use load::{load_catalog, read_rubric_dir, RubricSource};
+pub use model::{Catalog, Check, Probe, ProbeId, Rubric, Rule};

@@ -1,0 +1,152 @@
+//! The validated, in-memory form of rubrics: areas, checks, evidence rules and
+//! the deduplicated table of probes (the primitive tests the scanner runs).
+
+use std::fmt;
+
+/// Index into [`Catalog::probes`].
+pub type ProbeId = usize;
+
+/// Every rubric in use plus the probes their rules refer to.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub rubrics: Vec<Rubric>,
+    pub probes: Vec<Probe>,
+}
+
+/// One area of the ladder, loaded from one YAML file.
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    pub area: String,
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    /// Where the rubric came from: `builtin:<file>` or the path given.
+    pub source: String,
+    /// `sha256:<hex>` of the file's bytes.
+    pub digest: String,
+    /// When set and not met, the whole area is not applicable.
+    pub applies_when: Option<Rule>,
+    /// Shown when the area is not applicable.
+    pub not_applicable: String,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    /// The rung of the ladder this check gates: 1, 2 or 3.
+    pub level: u8,
+    pub weight: u32,
+    pub why: String,
+    pub fix: String,
+    pub applies_when: Option<Rule>,
+    pub evidence: Rule,
+    /// Asked by the questionnaire when the scan cannot settle the check.
+    pub question: Option<String>,
+}
+
+/// An evidence rule: primitives combined with `any`, `all` and `not`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    Any(Vec<Rule>),
+    All(Vec<Rule>),
+    Not(Box<Rule>),
+    Probe(ProbeId),
+}
+
+impl Rule {
+    /// Every probe the rule refers to, in order of appearance.
+    pub fn probes(&self, out: &mut Vec<ProbeId>) {
+        match self {
+            Rule::Any(rules) | Rule::All(rules) => rules.iter().for_each(|r| r.probes(out)),
+            Rule::Not(rule) => rule.probes(out),
+            Rule::Probe(id) => out.push(*id),
+        }
+    }
+}
+
+/// A primitive test against the repository. Equal probes are shared between
+/// checks so the scanner evaluates each only once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Probe {
+    /// A file whose repository-relative path matches one of the globs exists.
+    File { globs: Vec<String> },
+    /// A code line (comments stripped) of a file selected by the globs
+    /// matches `pattern` and not `exclude`; with `also`, another line of the
+    /// same file must match `also`. Prose files are skipped unless `prose`.
+    Content {
+        globs: Vec<String>,
+        pattern: String,
+        exclude: Option<String>,
+        also: Option<String>,
+        prose: bool,
+    },
+    /// A package named in a dependency manifest.
+    Dependency {
+        names: Vec<String>,
+        ecosystem: Option<Ecosystem>,
+    },
+    /// A lookup in structured files (YAML, JSON, TOML).
+    Key(KeyProbe),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyProbe {
+    pub globs: Vec<String>,
+    pub format: Option<Format>,
+    /// Dotted path; `*` matches one level, `**` any number of levels.
+    pub path: String,
+    /// Regex the selected value must match (scalar text, an element of a
+    /// sequence, or a key of a map). Without it, the key must exist.
+    pub value: Option<String>,
+    /// Conditions on the document root: path → regex (or mere existence).
+    pub where_: Vec<(String, Option<String>)>,
+    /// Conditions relative to the selected node.
+    pub has: Vec<(String, Option<String>)>,
+    /// The selected CI step or job must be able to fail the build.
+    pub gates: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ecosystem {
+    Python,
+    Npm,
+}
+
+impl fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Ecosystem::Python => "python",
+            Ecosystem::Npm => "npm",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Yaml,
+    Json,
+    Toml,
+}
+
+impl Format {
+    pub fn from_path(path: &str) -> Format {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".json") || lower.ends_with(".ipynb") {
+            Format::Json
+        } else if lower.ends_with(".toml") || lower.ends_with("pipfile") {
+            Format::Toml
+        } else {
+            Format::Yaml
+        }
+    }
+}
+
+impl Catalog {
+    pub fn check(&self, id: &str) -> Option<(&Rubric, &Check)> {
+        self.rubrics
+            .iter()
+            .find_map(|r| r.checks.iter().find(|c| c.id == id).map(|c| (r, c)))
+    }
+}

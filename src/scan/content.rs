@@ -1,0 +1,370 @@
+//! Content matching: which lines of a file are code (comments, docstrings and
+//! notebook prose removed), and how content regexes are compiled.
+//!
+//! Regexes run on bytes with Unicode disabled: `\b`, `\w`, `\s` are ASCII.
+//! A Unicode word boundary forces the regex engine off its DFA as soon as a
+//! file holds a non-ASCII byte, which costs 15-124x on real trees.
+
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+/// Limits that keep the regex engine's memory bounded for hostile patterns.
+const SIZE_LIMIT: usize = 4 << 20;
+const DFA_SIZE_LIMIT: usize = 8 << 20;
+
+pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .multi_line(true)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// One set over many patterns, used as a whole-file prefilter: a file none of
+/// whose patterns match anywhere is never split into lines.
+pub fn compile_set(patterns: &[&str]) -> Result<RegexSet, String> {
+    RegexSetBuilder::new(patterns)
+        .unicode(false)
+        .multi_line(true)
+        .size_limit(SIZE_LIMIT * 4)
+        .dfa_size_limit(DFA_SIZE_LIMIT * 4)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// How comments look in a file, decided from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `#` line comments (Python also drops bare docstrings).
+    Hash { python: bool },
+    /// `//` and `/* */`.
+    CLike,
+    /// `#`, `//` and `/* */` (Terraform/HCL).
+    Hcl,
+    /// `--` and `/* */`.
+    Sql,
+    /// Jupyter notebook JSON: only code-cell source lines count.
+    Notebook,
+    /// No comment syntax known: every line counts.
+    Plain,
+}
+
+pub fn syntax_for(path: &str) -> Syntax {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "py" | "pyi" | "pyw" => Syntax::Hash { python: true },
+        "sh" | "bash" | "zsh" | "yml" | "yaml" | "toml" | "cfg" | "ini" | "conf" | "r" | "rb"
+        | "pl" | "env" | "properties" | "mk" | "dockerfile" | "txt" | "in" | "cmake" => {
+            Syntax::Hash { python: false }
+        }
+        "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs" | "go" | "rs" | "java" | "kt" | "kts"
+        | "scala" | "groovy" | "gradle" | "c" | "h" | "cc" | "cpp" | "hpp" | "cs" | "swift"
+        | "proto" | "jsonc" | "prisma" => Syntax::CLike,
+        "tf" | "hcl" | "tfvars" => Syntax::Hcl,
+        "sql" => Syntax::Sql,
+        "ipynb" => Syntax::Notebook,
+        _ => match lower.as_str() {
+            "jenkinsfile" => Syntax::CLike,
+            "dockerfile" | "makefile" | "codeowners" | "owners" | "pipfile" | "mlproject"
+            | ".gitattributes" | ".gitignore" | "procfile" => Syntax::Hash { python: false },
+            _ if lower.starts_with("dockerfile") || lower.starts_with("jenkinsfile") => {
+                if lower.starts_with("jenkinsfile") {
+                    Syntax::CLike
+                } else {
+                    Syntax::Hash { python: false }
+                }
+            }
+            _ => Syntax::Plain,
+        },
+    }
+}
+
+/// Prose: documentation that never counts as evidence on its own.
+pub fn is_prose(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "md" | "markdown" | "mdx" | "rst" | "adoc" | "asciidoc" | "org" | "tex" | "html"
+        | "htm" => true,
+        "txt" => !(name.starts_with("requirements") || name.starts_with("constraints")),
+        _ => false,
+    }
+}
+
+/// Splits `text` into `(line number, code)` pairs, with comments replaced by
+/// nothing and lines that are entirely comment, docstring or notebook prose
+/// left out. Lines longer than `max_line` bytes (minified code) are skipped.
+pub fn code_lines(text: &str, syntax: Syntax, max_line: usize) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    let mut state = State::default();
+    for (i, raw) in text.lines().enumerate() {
+        if raw.len() > max_line {
+            continue;
+        }
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let code = match syntax {
+            Syntax::Plain => Some(raw.to_owned()),
+            Syntax::Hash { python } => strip_hash(raw, python, &mut state),
+            Syntax::CLike => strip_c(raw, &mut state, false, false),
+            Syntax::Hcl => strip_c(raw, &mut state, true, false),
+            Syntax::Sql => strip_c(raw, &mut state, false, true),
+            Syntax::Notebook => notebook_line(raw, &mut state)
+                // Each notebook source line is stripped on its own: a docstring
+                // spanning JSON lines is rare, and keeping the line is the
+                // conservative outcome.
+                .and_then(|src| strip_hash(&src, true, &mut State::default())),
+        };
+        if let Some(code) = code {
+            if !code.trim().is_empty() {
+                out.push((line_no, code));
+            }
+        }
+    }
+    out
+}
+
+#[derive(Default, Clone)]
+struct State {
+    /// Inside a `/* */` block comment.
+    in_block: bool,
+    /// Inside a Python bare string (docstring) opened with this delimiter.
+    docstring: Option<&'static str>,
+    /// Notebook: the current cell is a code cell.
+    code_cell: bool,
+    /// Notebook: inside the `source` array of the current cell.
+    in_source: bool,
+}
+
+/// Removes a `#` comment (outside quotes, at line start or after whitespace).
+/// For Python, lines inside a bare triple-quoted string are dropped.
+fn strip_hash(line: &str, python: bool, state: &mut State) -> Option<String> {
+    if python {
+        let trimmed = line.trim_start();
+        if let Some(delim) = state.docstring {
+            if trimmed.contains(delim) {
+                state.docstring = None;
+            }
+            return None;
+        }
+        let body = trimmed.trim_start_matches(['r', 'R', 'u', 'U', 'b', 'B']);
+        for delim in ["\"\"\"", "'''"] {
+            if let Some(rest) = body.strip_prefix(delim) {
+                if !rest.contains(delim) {
+                    state.docstring = Some(delim);
+                }
+                return None;
+            }
+        }
+    }
+    let bytes = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if b == b'"' || b == b'\'' {
+                    quote = Some(b);
+                } else if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
+                    return Some(line[..i].to_owned());
+                }
+            }
+        }
+        i += 1;
+    }
+    Some(line.to_owned())
+}
+
+/// Removes `//` (and `#` for HCL, `--` for SQL) line comments and `/* */`
+/// block comments, tracking blocks across lines.
+fn strip_c(line: &str, state: &mut State, hash: bool, sql: bool) -> Option<String> {
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    let mut start = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        if state.in_block {
+            if b == b'*' && next == Some(b'/') {
+                state.in_block = false;
+                i += 2;
+                start = i;
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        match quote {
+            Some(q) => {
+                if b == b'\\' && !sql {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if b == b'"' || b == b'\'' || (b == b'`' && !sql) {
+                    quote = Some(b);
+                } else if b == b'/' && next == Some(b'*') {
+                    out.push_str(&line[start..i]);
+                    out.push(' ');
+                    state.in_block = true;
+                    i += 2;
+                    continue;
+                } else if (b == b'/' && next == Some(b'/'))
+                    || (sql && b == b'-' && next == Some(b'-'))
+                    || (hash && b == b'#')
+                {
+                    out.push_str(&line[start..i]);
+                    return Some(out);
+                }
+            }
+        }
+        i += 1;
+    }
+    if !state.in_block && start <= line.len() {
+        out.push_str(&line[start.min(line.len())..]);
+    }
+    Some(out)
+}
+
+/// Tracks nbformat JSON (one source line per JSON line, as Jupyter writes it)
+/// and returns the decoded source text of code-cell lines only.
+fn notebook_line(raw: &str, state: &mut State) -> Option<String> {
+    let t = raw.trim();
+    if t.starts_with("\"cell_type\"") {
+        state.code_cell = t.contains("\"code\"");
+        state.in_source = false;
+        return None;
+    }
+    if t.starts_with("\"source\"") {
+        // `"source": "single string"` or `"source": [` on its own line.
+        let rest = t.split_once(':').map(|(_, r)| r.trim()).unwrap_or("");
+        if rest.starts_with('[') {
+            let inline = rest.trim_start_matches('[').trim();
+            if inline.starts_with(']') {
+                return None;
+            }
+            state.in_source = !inline.ends_with("],") && !inline.ends_with(']');
+            return (state.code_cell && !inline.is_empty()).then(|| decode_json_string(inline));
+        }
+        return state.code_cell.then(|| decode_json_string(rest));
+    }
+    if state.in_source {
+        if t.starts_with(']') {
+            state.in_source = false;
+            return None;
+        }
+        return state.code_cell.then(|| decode_json_string(t));
+    }
+    None
+}
+
+/// Decodes one JSON string literal (with a trailing comma allowed), leniently.
+fn decode_json_string(s: &str) -> String {
+    let s = s.trim().trim_end_matches(',').trim_end_matches(']').trim();
+    serde_json::from_str::<String>(s).unwrap_or_else(|_| s.trim_matches('"').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str, path: &str) -> Vec<String> {
+        code_lines(text, syntax_for(path), 4096)
+            .into_iter()
+            .map(|(_, c)| c.trim().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn python_comments_and_docstrings_are_not_code() {
+        let text = "import os  # mlflow.register_model(\n# import evidently\n\"\"\"\nimport evidently\n\"\"\"\nx = \"#notacomment\"\nsql = \"\"\"CREATE EXTENSION vector\"\"\"\n";
+        assert_eq!(
+            code(text, "a.py"),
+            vec![
+                "import os",
+                "x = \"#notacomment\"",
+                "sql = \"\"\"CREATE EXTENSION vector\"\"\""
+            ]
+        );
+    }
+
+    #[test]
+    fn yaml_hash_inside_a_value_is_kept() {
+        assert_eq!(
+            code("run: echo a#b # note\n", "ci.yml"),
+            vec!["run: echo a#b"]
+        );
+    }
+
+    #[test]
+    fn c_like_block_and_line_comments_are_removed() {
+        let text = "a(); /* x\n y */ b(); // c\n// d\ne('http://x');\n";
+        assert_eq!(code(text, "x.ts"), vec!["a();", "b();", "e('http://x');"]);
+    }
+
+    #[test]
+    fn sql_comments_are_removed() {
+        let text = "-- CREATE EXTENSION vector;\nCREATE TABLE t (id int); -- note\n";
+        assert_eq!(code(text, "m.sql"), vec!["CREATE TABLE t (id int);"]);
+    }
+
+    #[test]
+    fn notebook_markdown_cells_and_outputs_are_not_code() {
+        let nb = r##"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "metadata": {},
+   "source": [
+    "TODO: import evidently\n"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {},
+   "outputs": [
+    {"text": ["import evidently\n"]}
+   ],
+   "source": [
+    "import mlflow\n",
+    "# import evidently\n",
+    "mlflow.log_metric(\"a\", 1)"
+   ]
+  }
+ ]
+}"##;
+        assert_eq!(
+            code(nb, "n.ipynb"),
+            vec!["import mlflow", "mlflow.log_metric(\"a\", 1)"]
+        );
+    }
+
+    #[test]
+    fn prose_files_are_recognised() {
+        assert!(is_prose("README.md"));
+        assert!(is_prose("docs/notes.txt"));
+        assert!(!is_prose("requirements-dev.txt"));
+        assert!(!is_prose("train.py"));
+    }
+
+    #[test]
+    fn overlong_lines_are_skipped() {
+        let long = "x".repeat(5000);
+        assert!(code_lines(&long, Syntax::Plain, 4096).is_empty());
+    }
+}

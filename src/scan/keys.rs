@@ -1,0 +1,350 @@
+//! Key lookups in parsed structured documents, and the CI semantics of
+//! "does this step actually gate the build".
+
+use crate::node::{Node, Pos, Value};
+use regex::bytes::Regex;
+
+/// A compiled key probe.
+pub struct KeyMatcher {
+    pub path: Vec<String>,
+    pub value: Option<Regex>,
+    pub where_: Vec<(Vec<String>, Option<Regex>)>,
+    pub has: Vec<(Vec<String>, Option<Regex>)>,
+    pub gates: bool,
+}
+
+/// A hit: where it is, and the text to quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyHit {
+    pub pos: Pos,
+    pub text: String,
+}
+
+pub fn split_path(path: &str) -> Vec<String> {
+    path.split('.').map(str::to_owned).collect()
+}
+
+/// A node reached by a path, with the position of the key that led to it
+/// (for `run: |` blocks the key line is the useful one) and its ancestors.
+struct Selected<'a> {
+    node: &'a Node,
+    pos: Pos,
+    key: Option<&'a str>,
+    ancestors: Vec<&'a Node>,
+}
+
+fn select<'a>(root: &'a Node, path: &[String]) -> Vec<Selected<'a>> {
+    let mut out = Vec::new();
+    walk(root, root.pos, None, path, &mut Vec::new(), &mut out);
+    out
+}
+
+fn walk<'a>(
+    node: &'a Node,
+    pos: Pos,
+    key: Option<&'a str>,
+    path: &[String],
+    ancestors: &mut Vec<&'a Node>,
+    out: &mut Vec<Selected<'a>>,
+) {
+    let Some((head, rest)) = path.split_first() else {
+        out.push(Selected {
+            node,
+            pos,
+            key,
+            ancestors: ancestors.clone(),
+        });
+        return;
+    };
+    if head == "**" {
+        // Zero levels, then one level deeper keeping `**`.
+        walk(node, pos, key, rest, ancestors, out);
+        ancestors.push(node);
+        for_children(node, |child, cpos, ckey| {
+            walk(child, cpos, ckey, path, ancestors, out)
+        });
+        ancestors.pop();
+        return;
+    }
+    ancestors.push(node);
+    match &node.value {
+        Value::Map(entries) => {
+            for entry in entries {
+                if head == "*" || *head == entry.key {
+                    walk(
+                        &entry.node,
+                        entry.key_pos,
+                        Some(&entry.key),
+                        rest,
+                        ancestors,
+                        out,
+                    );
+                }
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if head == "*" || head.parse::<usize>().ok() == Some(i) {
+                    walk(item, item.pos, None, rest, ancestors, out);
+                }
+            }
+        }
+        _ => {}
+    }
+    ancestors.pop();
+}
+
+fn for_children<'a>(node: &'a Node, mut f: impl FnMut(&'a Node, Pos, Option<&'a str>)) {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .for_each(|e| f(&e.node, e.key_pos, Some(&e.key))),
+        Value::Seq(items) => items.iter().for_each(|i| f(i, i.pos, None)),
+        _ => {}
+    }
+}
+
+/// Does a value test hold for this node? Returns the matching position and
+/// text: the scalar itself, an element of a sequence, or a key of a map.
+fn value_hit(node: &Node, pos: Pos, regex: Option<&Regex>) -> Option<(Pos, String)> {
+    let Some(regex) = regex else {
+        return match node.value {
+            Value::Null => None,
+            _ => Some((pos, node.scalar_text().unwrap_or_default())),
+        };
+    };
+    match &node.value {
+        Value::Seq(items) => items.iter().find_map(|item| {
+            item.scalar_text()
+                .filter(|t| regex.is_match(t.as_bytes()))
+                .map(|t| (item.pos, t))
+        }),
+        Value::Map(entries) => entries
+            .iter()
+            .find(|e| regex.is_match(e.key.as_bytes()))
+            .map(|e| (e.key_pos, e.key.clone())),
+        _ => node
+            .scalar_text()
+            .filter(|t| regex.is_match(t.as_bytes()))
+            .map(|t| (pos, t)),
+    }
+}
+
+fn condition_holds(base: &Node, path: &[String], regex: Option<&Regex>) -> bool {
+    select(base, path)
+        .iter()
+        .any(|s| value_hit(s.node, s.pos, regex).is_some())
+}
+
+impl KeyMatcher {
+    /// Every hit of this matcher in one document.
+    pub fn find(&self, doc: &Node) -> Vec<KeyHit> {
+        if !self
+            .where_
+            .iter()
+            .all(|(path, regex)| condition_holds(doc, path, regex.as_ref()))
+        {
+            return Vec::new();
+        }
+        if self.gates && !workflow_can_gate(doc) {
+            return Vec::new();
+        }
+        let mut hits = Vec::new();
+        for selected in select(doc, &self.path) {
+            let Some((pos, text)) = value_hit(selected.node, selected.pos, self.value.as_ref())
+            else {
+                continue;
+            };
+            if !self
+                .has
+                .iter()
+                .all(|(path, regex)| condition_holds(selected.node, path, regex.as_ref()))
+            {
+                continue;
+            }
+            if self.gates && !gates(&selected, &text) {
+                continue;
+            }
+            let shown = match (selected.key, text.is_empty()) {
+                (Some(key), false) => format!("{key}: {text}"),
+                (Some(key), true) => format!("{key}:"),
+                (None, _) => text,
+            };
+            let pos = if pos.line == 0 { selected.pos } else { pos };
+            hits.push(KeyHit { pos, text: shown });
+        }
+        hits
+    }
+}
+
+/// Commands that swallow their own failure.
+fn command_swallows_failure(command: &str) -> bool {
+    let squeezed: String = command.split_whitespace().collect::<Vec<_>>().join(" ");
+    [
+        "|| true",
+        "||true",
+        "|| exit 0",
+        "||exit 0",
+        "; exit 0",
+        "|| :",
+        "set +e",
+    ]
+    .iter()
+    .any(|p| squeezed.contains(p))
+}
+
+/// Keys that let a step or job fail without failing the pipeline:
+/// GitHub Actions `continue-on-error`, GitLab `allow_failure`, Azure
+/// Pipelines `continueOnError`, Buildkite `soft_fail`.
+fn tolerates_failure(node: &Node) -> bool {
+    let Value::Map(entries) = &node.value else {
+        return false;
+    };
+    entries.iter().any(|e| match e.key.as_str() {
+        "continue-on-error" | "continueOnError" | "allow_failure" | "soft_fail" => {
+            !matches!(e.node.value, Value::Bool(false) | Value::Null)
+        }
+        // A step or job that never runs gates nothing.
+        "if" | "condition" => {
+            matches!(&e.node.value, Value::Bool(false))
+                || e.node.scalar_text().is_some_and(|t| {
+                    let t = t
+                        .trim()
+                        .trim_start_matches("${{")
+                        .trim_end_matches("}}")
+                        .trim();
+                    t == "false" || t == "${{ false }}"
+                })
+        }
+        // GitLab manual jobs are allowed to fail unless stated otherwise.
+        "when" => e.node.as_str() == Some("manual") && node.get("allow_failure").is_none(),
+        _ => false,
+    })
+}
+
+fn gates(selected: &Selected, text: &str) -> bool {
+    if command_swallows_failure(text) {
+        return false;
+    }
+    if tolerates_failure(selected.node) {
+        return false;
+    }
+    if let Value::Map(entries) = &selected.node.value {
+        for entry in entries {
+            if matches!(
+                entry.key.as_str(),
+                "run" | "script" | "command" | "commands"
+            ) && entry
+                .node
+                .scalar_text()
+                .is_some_and(|t| command_swallows_failure(&t))
+            {
+                return false;
+            }
+        }
+    }
+    !selected.ancestors.iter().any(|a| tolerates_failure(a))
+}
+
+/// A GitHub Actions workflow that only runs by hand is not a gate.
+fn workflow_can_gate(doc: &Node) -> bool {
+    let Some(on) = doc.get("on") else {
+        return true;
+    };
+    let triggers: Vec<String> = match &on.value {
+        Value::String(s) => vec![s.clone()],
+        Value::Seq(items) => items.iter().filter_map(Node::scalar_text).collect(),
+        Value::Map(entries) => entries.iter().map(|e| e.key.clone()).collect(),
+        _ => return true,
+    };
+    !triggers.iter().all(|t| t == "workflow_dispatch")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::parse_yaml_documents;
+    use crate::scan::content::compile_regex;
+
+    fn matcher(path: &str, value: Option<&str>, gates: bool) -> KeyMatcher {
+        KeyMatcher {
+            path: split_path(path),
+            value: value.map(|v| compile_regex(v).unwrap()),
+            where_: Vec::new(),
+            has: Vec::new(),
+            gates,
+        }
+    }
+
+    fn lines(m: &KeyMatcher, yaml: &str) -> Vec<u32> {
+        parse_yaml_documents(yaml, false)
+            .unwrap()
+            .iter()
+            .flat_map(|d| m.find(d))
+            .map(|h| h.pos.line)
+            .collect()
+    }
+
+    const WORKFLOW: &str = "on: [pull_request]\njobs:\n  eval:\n    runs-on: x\n    steps:\n      - run: python eval.py\n      - run: python eval.py --soft\n        continue-on-error: true\n      - run: python eval.py || true\n      - run: |\n          set -e\n          python evaluate.py\n";
+
+    #[test]
+    fn a_step_that_cannot_fail_the_build_is_not_a_gate() {
+        let m = matcher("jobs.*.steps.*.run", Some(r"\beval(uate)?\.py"), true);
+        assert_eq!(lines(&m, WORKFLOW), vec![6, 10]);
+        let ungated = matcher("jobs.*.steps.*.run", Some(r"\beval(uate)?\.py"), false);
+        assert_eq!(lines(&ungated, WORKFLOW), vec![6, 7, 9, 10]);
+    }
+
+    #[test]
+    fn job_level_tolerance_and_gitlab_allow_failure_are_not_gates() {
+        let gh = "on: push\njobs:\n  eval:\n    continue-on-error: true\n    steps:\n      - run: python eval.py\n";
+        let m = matcher("jobs.*.steps.*.run", Some("eval"), true);
+        assert!(lines(&m, gh).is_empty());
+        let gitlab = "eval:\n  script:\n    - python eval.py\n  allow_failure: true\ngate:\n  script: [\"python eval.py\"]\n";
+        let m = matcher("*.script", Some("eval"), true);
+        assert_eq!(lines(&m, gitlab), vec![6]);
+    }
+
+    #[test]
+    fn manual_only_workflows_are_not_gates() {
+        let wf = "on: workflow_dispatch\njobs:\n  e:\n    steps:\n      - run: python eval.py\n";
+        assert!(lines(&matcher("jobs.*.steps.*.run", Some("eval"), true), wf).is_empty());
+    }
+
+    #[test]
+    fn where_and_has_filter_documents_and_nodes() {
+        let yaml = "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nspec:\n  predictor:\n    canaryTrafficPercent: 10\n---\nkind: Other\nspec:\n  predictor:\n    canaryTrafficPercent: 10\n";
+        let mut m = matcher(
+            "spec.predictor.canaryTrafficPercent",
+            Some("^([1-9]|[1-9][0-9])$"),
+            false,
+        );
+        m.where_ = vec![(
+            split_path("kind"),
+            Some(compile_regex("^InferenceService$").unwrap()),
+        )];
+        assert_eq!(lines(&m, yaml), vec![5]);
+        let hundred = yaml.replace(
+            "canaryTrafficPercent: 10\n---",
+            "canaryTrafficPercent: 100\n---",
+        );
+        assert!(lines(&m, &hundred).is_empty());
+
+        let mut step = matcher("jobs.*.steps.*", None, false);
+        step.has = vec![(
+            split_path("uses"),
+            Some(compile_regex("upload-artifact").unwrap()),
+        )];
+        let wf = "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n";
+        assert_eq!(lines(&step, wf), vec![5]);
+    }
+
+    #[test]
+    fn double_star_matches_any_depth() {
+        let m = matcher("**.canaryTrafficPercent", None, false);
+        assert_eq!(
+            lines(&m, "a:\n  b:\n    canaryTrafficPercent: 5\n"),
+            vec![3]
+        );
+    }
+}

@@ -1,0 +1,639 @@
+//! The one pass over the repository: a single parallel, gitignore-aware walk
+//! that turns files into an [`EvidenceIndex`] of probe hits.
+//!
+//! Every glob of every probe is compiled into one `GlobSet`; a file is read
+//! only when some content, key or dependency probe targets it, and read once
+//! however many probes do. Contents are never kept: only hits are.
+
+pub mod content;
+pub mod glob;
+pub mod keys;
+pub mod manifest;
+
+use crate::node::{self, Node};
+use crate::rubric::model::{Catalog, Format, Probe, ProbeId};
+use globset::{GlobSet, GlobSetBuilder};
+use keys::KeyMatcher;
+use regex::bytes::{Regex, RegexSet};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::Path;
+use std::sync::{mpsc, Arc};
+
+/// Directories never scanned: VCS internals, vendored and installed code,
+/// caches. `.github/` and other dot-directories are scanned.
+pub const EXCLUDED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "bower_components",
+    ".venv",
+    "venv",
+    ".virtualenv",
+    "virtualenv",
+    "site-packages",
+    "dist-packages",
+    "vendor",
+    "third_party",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".ipynb_checkpoints",
+    ".terraform",
+];
+
+/// Knobs for the scan; defaults suit real repositories.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Files larger than this are skipped (counted in the stats).
+    pub max_file_size: u64,
+    /// Lines longer than this (minified code) are not matched.
+    pub max_line_length: usize,
+    /// Worker threads; 0 lets the walker choose.
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            max_file_size: 2 * 1024 * 1024,
+            max_line_length: 4096,
+            threads: 0,
+        }
+    }
+}
+
+/// A place in the repository that supports a finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Evidence {
+    pub path: String,
+    pub line: u32,
+    pub snippet: String,
+}
+
+/// Counts that explain what the scan did and did not look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanStats {
+    pub files_seen: u64,
+    pub files_read: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    pub skipped_symlinks: u64,
+    pub read_lossily: u64,
+    pub unreadable: u64,
+}
+
+/// Everything the scan learned, per probe.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceIndex {
+    /// Hits per probe, sorted by path and line.
+    pub hits: Vec<Vec<Evidence>>,
+    /// Why a probe could not be fully evaluated (unreadable or unparseable
+    /// files it targets), sorted.
+    pub unknown: Vec<Vec<String>>,
+    pub stats: ScanStats,
+    /// Walk-level problems (unreadable directories, loops), sorted.
+    pub problems: Vec<String>,
+}
+
+/// At most this many hits are kept per probe per file.
+const HITS_PER_FILE: usize = 5;
+
+enum Target {
+    File(ProbeId),
+    Content(ProbeId),
+    Key(ProbeId),
+    Manifest(manifest::Kind),
+}
+
+struct ContentMatcher {
+    pattern: Regex,
+    exclude: Option<Regex>,
+    also: Option<Regex>,
+    prose: bool,
+}
+
+/// Everything compiled once before the walk.
+struct Plan {
+    globs: GlobSet,
+    targets: Vec<Target>,
+    patterns: Vec<String>,
+    content: HashMap<ProbeId, ContentMatcher>,
+    keys: HashMap<ProbeId, (KeyMatcher, Option<Format>)>,
+    wants_manifests: bool,
+    options: ScanOptions,
+}
+
+impl Plan {
+    fn new(catalog: &Catalog, options: &ScanOptions) -> Result<Plan, String> {
+        let mut builder = GlobSetBuilder::new();
+        let mut targets = Vec::new();
+        let mut patterns = vec![String::new(); catalog.probes.len()];
+        let mut content = HashMap::new();
+        let mut keys = HashMap::new();
+        let mut wants_manifests = false;
+        let compile = |p: &str| content::compile_regex(p).map_err(|e| format!("{p}: {e}"));
+        for (id, probe) in catalog.probes.iter().enumerate() {
+            let (globs, target): (&[String], fn(ProbeId) -> Target) = match probe {
+                Probe::File { globs } => (globs, Target::File),
+                Probe::Content {
+                    globs,
+                    pattern,
+                    exclude,
+                    also,
+                    prose,
+                } => {
+                    patterns[id] = pattern.clone();
+                    content.insert(
+                        id,
+                        ContentMatcher {
+                            pattern: compile(pattern)?,
+                            exclude: exclude.as_deref().map(compile).transpose()?,
+                            also: also.as_deref().map(compile).transpose()?,
+                            prose: *prose,
+                        },
+                    );
+                    (globs, Target::Content)
+                }
+                Probe::Key(key) => {
+                    let conditions = |list: &[(String, Option<String>)]| {
+                        list.iter()
+                            .map(|(p, r)| {
+                                Ok((keys::split_path(p), r.as_deref().map(compile).transpose()?))
+                            })
+                            .collect::<Result<Vec<_>, String>>()
+                    };
+                    let matcher = KeyMatcher {
+                        path: keys::split_path(&key.path),
+                        value: key.value.as_deref().map(compile).transpose()?,
+                        where_: conditions(&key.where_)?,
+                        has: conditions(&key.has)?,
+                        gates: key.gates,
+                    };
+                    keys.insert(id, (matcher, key.format));
+                    (&key.globs, Target::Key)
+                }
+                Probe::Dependency { .. } => {
+                    wants_manifests = true;
+                    continue;
+                }
+            };
+            for g in globs {
+                builder.add(glob::compile(g).map_err(|e| e.to_string())?);
+                targets.push(target(id));
+            }
+        }
+        if wants_manifests {
+            for (g, kind) in manifest::GLOBS {
+                builder.add(glob::compile(g).map_err(|e| e.to_string())?);
+                targets.push(Target::Manifest(*kind));
+            }
+        }
+        Ok(Plan {
+            globs: builder.build().map_err(|e| e.to_string())?,
+            targets,
+            patterns,
+            content,
+            keys,
+            wants_manifests,
+            options: options.clone(),
+        })
+    }
+}
+
+/// What one file contributed.
+#[derive(Default)]
+struct FileResult {
+    hits: Vec<(ProbeId, Evidence)>,
+    unknown: Vec<(ProbeId, String)>,
+    declared: Vec<(manifest::Declared, String)>,
+    manifest_errors: Vec<String>,
+    /// A walk error (unreadable directory, loop) not tied to a probe.
+    problem: Option<String>,
+    stats: ScanStats,
+}
+
+/// Scans `root` once and returns the evidence for every probe in the catalog.
+pub fn scan(
+    root: &Path,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Result<EvidenceIndex, String> {
+    let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    if !meta.is_dir() {
+        return Err(format!("{}: not a directory", root.display()));
+    }
+    let plan = Arc::new(Plan::new(catalog, options)?);
+    let (tx, rx) = mpsc::channel::<FileResult>();
+    let root_buf = root.to_path_buf();
+
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
+        .hidden(false)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .threads(options.threads)
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry.file_type().is_some_and(|t| t.is_dir())
+                || !EXCLUDED_DIRS.contains(&entry.file_name().to_str().unwrap_or(""))
+        });
+    walker.build_parallel().run(|| {
+        let plan = Arc::clone(&plan);
+        let tx = tx.clone();
+        let root = root_buf.clone();
+        let mut sets: HashMap<Vec<ProbeId>, Option<RegexSet>> = HashMap::new();
+        let mut matched = Vec::new();
+        Box::new(move |entry| {
+            let result = match entry {
+                Ok(entry) => visit(&plan, &root, &entry, &mut sets, &mut matched),
+                Err(err) => Some(FileResult {
+                    problem: Some(walk_error(&root, &err)),
+                    stats: ScanStats {
+                        unreadable: 1,
+                        ..ScanStats::default()
+                    },
+                    ..FileResult::default()
+                }),
+            };
+            if let Some(result) = result {
+                let _ = tx.send(result);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    drop(tx);
+
+    let mut index = EvidenceIndex {
+        hits: vec![Vec::new(); catalog.probes.len()],
+        unknown: vec![Vec::new(); catalog.probes.len()],
+        ..EvidenceIndex::default()
+    };
+    let mut declared = Vec::new();
+    let mut manifest_errors = Vec::new();
+    for result in rx {
+        let s = &result.stats;
+        let t = &mut index.stats;
+        t.files_seen += s.files_seen;
+        t.files_read += s.files_read;
+        t.skipped_binary += s.skipped_binary;
+        t.skipped_too_large += s.skipped_too_large;
+        t.skipped_symlinks += s.skipped_symlinks;
+        t.read_lossily += s.read_lossily;
+        t.unreadable += s.unreadable;
+        for (id, evidence) in result.hits {
+            index.hits[id].push(evidence);
+        }
+        for (id, reason) in result.unknown {
+            index.unknown[id].push(reason);
+        }
+        index.problems.extend(result.problem);
+        declared.extend(result.declared);
+        manifest_errors.extend(result.manifest_errors);
+    }
+    if plan.wants_manifests {
+        resolve_dependencies(catalog, &declared, &manifest_errors, &mut index);
+    }
+    for list in index.hits.iter_mut() {
+        list.sort();
+        list.dedup();
+    }
+    for list in index.unknown.iter_mut() {
+        list.sort();
+        list.dedup();
+    }
+    index.problems.sort();
+    index.problems.dedup();
+    Ok(index)
+}
+
+fn walk_error(root: &Path, err: &ignore::Error) -> String {
+    // Make paths in the message repository-relative.
+    let text = err.to_string();
+    let prefix = format!("{}/", root.display());
+    text.replace(&prefix, "")
+}
+
+fn resolve_dependencies(
+    catalog: &Catalog,
+    declared: &[(manifest::Declared, String)],
+    manifest_errors: &[String],
+    index: &mut EvidenceIndex,
+) {
+    for (id, probe) in catalog.probes.iter().enumerate() {
+        let Probe::Dependency { names, ecosystem } = probe else {
+            continue;
+        };
+        for (dep, path) in declared {
+            if names.contains(&dep.name) && ecosystem.is_none_or(|e| e == dep.ecosystem) {
+                index.hits[id].push(Evidence {
+                    path: path.clone(),
+                    line: dep.line,
+                    snippet: format!("{} dependency `{}`", dep.ecosystem, dep.name),
+                });
+            }
+        }
+        index.unknown[id].extend(manifest_errors.iter().cloned());
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+/// A short, single-line quote of the evidence.
+pub fn snippet(line: &str) -> String {
+    const MAX: usize = 80;
+    let squeezed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if squeezed.chars().count() <= MAX {
+        return squeezed;
+    }
+    let mut out: String = squeezed.chars().take(MAX - 1).collect();
+    out.push('…');
+    out
+}
+
+fn visit(
+    plan: &Plan,
+    root: &Path,
+    entry: &ignore::DirEntry,
+    sets: &mut HashMap<Vec<ProbeId>, Option<RegexSet>>,
+    matched: &mut Vec<usize>,
+) -> Option<FileResult> {
+    let file_type = entry.file_type()?;
+    if file_type.is_dir() {
+        return None;
+    }
+    let mut result = FileResult::default();
+    result.stats.files_seen = 1;
+    if file_type.is_symlink() {
+        result.stats.skipped_symlinks = 1;
+        return Some(result);
+    }
+    let path = relative(root, entry.path());
+    plan.globs.matches_into(&path, matched);
+    if matched.is_empty() {
+        return Some(result);
+    }
+    let mut content_ids = Vec::new();
+    let mut key_ids = Vec::new();
+    let mut manifest_kind = None;
+    let prose = content::is_prose(&path);
+    for &glob_index in matched.iter() {
+        match plan.targets[glob_index] {
+            Target::File(id) => result.hits.push((
+                id,
+                Evidence {
+                    path: path.clone(),
+                    line: 1,
+                    snippet: "file present".to_owned(),
+                },
+            )),
+            Target::Content(id) => {
+                if !prose || plan.content[&id].prose {
+                    content_ids.push(id);
+                }
+            }
+            Target::Key(id) => key_ids.push(id),
+            Target::Manifest(kind) => manifest_kind = Some(kind),
+        }
+    }
+    content_ids.sort_unstable();
+    content_ids.dedup();
+    key_ids.sort_unstable();
+    key_ids.dedup();
+    if content_ids.is_empty() && key_ids.is_empty() && manifest_kind.is_none() {
+        return Some(result);
+    }
+    let text = match read_text(entry.path(), plan.options.max_file_size, &mut result.stats) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Some(result),
+        Err(err) => {
+            let reason = format!("{path}: cannot read: {err}");
+            for &id in content_ids.iter().chain(&key_ids) {
+                result.unknown.push((id, reason.clone()));
+            }
+            if manifest_kind.is_some() {
+                result.manifest_errors.push(reason);
+            }
+            return Some(result);
+        }
+    };
+    if !content_ids.is_empty() {
+        match_content(plan, &path, &text, &content_ids, sets, &mut result);
+    }
+    if !key_ids.is_empty() {
+        match_keys(plan, &path, &text, &key_ids, &mut result);
+    }
+    if let Some(kind) = manifest_kind {
+        match manifest::read(kind, &text) {
+            Ok(list) => result
+                .declared
+                .extend(list.into_iter().map(|d| (d, path.clone()))),
+            Err(err) => result
+                .manifest_errors
+                .push(format!("{path}: cannot parse manifest: {err}")),
+        }
+    }
+    Some(result)
+}
+
+/// Reads a file as text: `Ok(None)` when skipped (binary or too large);
+/// invalid UTF-8 is decoded lossily.
+fn read_text(path: &Path, max: u64, stats: &mut ScanStats) -> std::io::Result<Option<String>> {
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > max {
+        stats.skipped_too_large = 1;
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        stats.skipped_too_large = 1;
+        return Ok(None);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        stats.skipped_binary = 1;
+        return Ok(None);
+    }
+    stats.files_read = 1;
+    Ok(Some(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            stats.read_lossily = 1;
+            String::from_utf8_lossy(err.as_bytes()).into_owned()
+        }
+    }))
+}
+
+fn match_content(
+    plan: &Plan,
+    path: &str,
+    text: &str,
+    ids: &[ProbeId],
+    sets: &mut HashMap<Vec<ProbeId>, Option<RegexSet>>,
+    result: &mut FileResult,
+) {
+    // Whole-file prefilter: one pass of a set over the ids targeting the file.
+    let set = sets.entry(ids.to_vec()).or_insert_with(|| {
+        let patterns: Vec<&str> = ids.iter().map(|&id| plan.patterns[id].as_str()).collect();
+        content::compile_set(&patterns).ok()
+    });
+    let candidates: Vec<ProbeId> = match set {
+        Some(set) => set
+            .matches(text.as_bytes())
+            .into_iter()
+            .map(|i| ids[i])
+            .collect(),
+        None => ids.to_vec(),
+    };
+    if candidates.is_empty() {
+        return;
+    }
+    let lines = content::code_lines(
+        text,
+        content::syntax_for(path),
+        plan.options.max_line_length,
+    );
+    for id in candidates {
+        let matcher = &plan.content[&id];
+        if let Some(also) = &matcher.also {
+            if !lines.iter().any(|(_, l)| also.is_match(l.as_bytes())) {
+                continue;
+            }
+        }
+        let mut found = 0;
+        for (line_no, line) in &lines {
+            let bytes = line.as_bytes();
+            if matcher.pattern.is_match(bytes)
+                && !matcher.exclude.as_ref().is_some_and(|e| e.is_match(bytes))
+            {
+                result.hits.push((
+                    id,
+                    Evidence {
+                        path: path.to_owned(),
+                        line: *line_no,
+                        snippet: snippet(line),
+                    },
+                ));
+                found += 1;
+                if found == HITS_PER_FILE {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Helm and other templated YAML: drop directive-only lines and replace
+/// inline `{{ … }}` with a placeholder so the structure parses.
+fn detemplate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("{{") && trimmed.ends_with("}}") && !trimmed[2..].contains("{{") {
+            out.push('\n');
+            continue;
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            match rest[start..].find("}}") {
+                Some(end) => {
+                    out.push_str("TEMPLATE");
+                    rest = &rest[start + end + 2..];
+                }
+                None => {
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
+}
+
+fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut FileResult) {
+    let mut parsed: BTreeMap<Format, Result<Vec<Node>, String>> = BTreeMap::new();
+    for &id in ids {
+        let (matcher, format) = &plan.keys[&id];
+        let format = format.unwrap_or_else(|| Format::from_path(path));
+        let docs = parsed.entry(format).or_insert_with(|| {
+            let parse = |t: &str| match format {
+                Format::Yaml => node::parse_yaml_documents(t, false),
+                Format::Json => node::parse_json(t).map(|n| vec![n]),
+                Format::Toml => node::parse_toml(t).map(|n| vec![n]),
+            };
+            parse(text)
+                .or_else(|err| {
+                    if format == Format::Yaml && text.contains("{{") {
+                        parse(&detemplate(text))
+                    } else {
+                        Err(err)
+                    }
+                })
+                .map_err(|e| format!("{path}:{e}"))
+        });
+        match docs {
+            Ok(docs) => {
+                for hit in docs
+                    .iter()
+                    .flat_map(|d| matcher.find(d))
+                    .take(HITS_PER_FILE)
+                {
+                    result.hits.push((
+                        id,
+                        Evidence {
+                            path: path.to_owned(),
+                            line: hit.pos.line.max(1),
+                            snippet: snippet(&hit.text),
+                        },
+                    ));
+                }
+            }
+            Err(reason) => result.unknown.push((id, format!("cannot parse {reason}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_single_line_and_bounded() {
+        assert_eq!(snippet("  a   b\tc "), "a b c");
+        let long = "é".repeat(200);
+        let s = snippet(&long);
+        assert_eq!(s.chars().count(), 80);
+        assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn helm_templates_parse_after_detemplating() {
+        let text = "{{- if .Values.canary }}\napiVersion: {{ .Values.api }}\nkind: InferenceService\n{{- end }}\n";
+        let docs = node::parse_yaml_documents(&detemplate(text), false).unwrap();
+        assert_eq!(
+            docs[0].get("kind").unwrap().as_str(),
+            Some("InferenceService")
+        );
+        assert_eq!(docs[0].get("kind").unwrap().pos.line, 3);
+    }
+}
