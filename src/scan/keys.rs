@@ -70,7 +70,7 @@ fn walk<'a>(
     match &node.value {
         Value::Map(entries) => {
             for entry in entries {
-                if head == "*" || *head == entry.key {
+                if segment_matches(head, &entry.key) {
                     walk(
                         &entry.node,
                         entry.key_pos,
@@ -92,6 +92,17 @@ fn walk<'a>(
         _ => {}
     }
     ancestors.pop();
+}
+
+/// A path segment: `*`, a literal key, or `{a,b,c}` alternatives.
+fn segment_matches(segment: &str, key: &str) -> bool {
+    if segment == "*" || segment == key {
+        return true;
+    }
+    segment
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .is_some_and(|alts| alts.split(',').any(|alt| alt.trim() == key))
 }
 
 fn for_children<'a>(node: &'a Node, mut f: impl FnMut(&'a Node, Pos, Option<&'a str>)) {
@@ -337,6 +348,15 @@ mod tests {
         )];
         let wf = "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n";
         assert_eq!(lines(&step, wf), vec![5]);
+    }
+
+    #[test]
+    fn brace_segments_are_alternatives() {
+        let m = matcher("steps.*.{run,script}", None, false);
+        assert_eq!(
+            lines(&m, "steps:\n  - run: a\n  - script: b\n  - other: c\n"),
+            vec![2, 3]
+        );
     }
 
     #[test]

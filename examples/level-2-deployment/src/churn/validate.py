@@ -1,0 +1,14 @@
+"""Schema checks run before training and on every scoring batch."""
+import pandera as pa
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "tenure_months": pa.Column(int, pa.Check.ge(0)),
+        "monthly_charges": pa.Column(float, pa.Check.gt(0)),
+        "support_calls": pa.Column(int, pa.Check.ge(0)),
+    }
+)
+
+
+def validate(df):
+    return SCHEMA.validate(df, lazy=True)
