@@ -1,0 +1,89 @@
+//! Every bundled example scores exactly the levels its README promises.
+
+mod support;
+use support::{area_level, example, score};
+
+fn assert_levels(name: &str, overall: u8, areas: [Option<u8>; 6]) {
+    let report = score(&example(name));
+    let got: Vec<Option<u8>> = readiness::BUILTIN_AREAS
+        .iter()
+        .map(|a| area_level(&report, a))
+        .collect();
+    assert_eq!(got, areas.to_vec(), "{name}: per-area levels");
+    assert_eq!(report.overall.level, overall, "{name}: overall level");
+}
+
+#[test]
+fn level_0_notebook_project() {
+    assert_levels(
+        "level-0-notebook",
+        0,
+        [Some(0), Some(0), Some(0), Some(0), Some(0), None],
+    );
+}
+
+#[test]
+fn level_1_scripted_training_with_registry() {
+    assert_levels(
+        "level-1-training",
+        1,
+        [Some(1), Some(1), Some(1), Some(1), Some(1), None],
+    );
+}
+
+#[test]
+fn level_2_automated_deployment() {
+    assert_levels(
+        "level-2-deployment",
+        2,
+        [Some(2), Some(2), Some(2), Some(2), Some(2), None],
+    );
+}
+
+#[test]
+fn level_3_fully_automated() {
+    assert_levels(
+        "level-3-full",
+        3,
+        [Some(3), Some(3), Some(3), Some(3), Some(3), None],
+    );
+}
+
+#[test]
+fn rag_app_on_pgvector() {
+    assert_levels(
+        "rag-pgvector",
+        1,
+        [Some(2), Some(1), Some(1), Some(1), Some(1), Some(2)],
+    );
+}
+
+#[test]
+fn every_example_readme_states_the_level_the_tool_gives() {
+    for name in [
+        "level-0-notebook",
+        "level-1-training",
+        "level-2-deployment",
+        "level-3-full",
+        "rag-pgvector",
+    ] {
+        let readme = std::fs::read_to_string(example(name).join("README.md")).unwrap();
+        let report = score(&example(name));
+        let promise = format!("overall level **{}", report.overall.level);
+        assert!(
+            readme.contains(&promise),
+            "{name}/README.md should say `{promise}`"
+        );
+    }
+}
+
+#[test]
+fn scoring_is_deterministic() {
+    let a = readiness::render::json::render(&score(&example("level-2-deployment")));
+    let b = readiness::render::json::render(&score(&example("level-2-deployment")));
+    assert_eq!(a, b);
+    assert!(
+        !a.contains(env!("CARGO_MANIFEST_DIR")),
+        "no absolute paths in output"
+    );
+}

@@ -1,0 +1,289 @@
+//! Evidence that does not lie: for each trap the issue names, a fixture the
+//! scanner must credit and a near-miss it must not.
+
+mod support;
+use readiness::report::Outcome;
+use support::{area_level, evidence, find, outcome, Repo};
+
+const REGISTER: &str = "import mlflow\nmlflow.register_model('runs:/1/model', 'churn')\n";
+
+#[test]
+fn registry_call_in_code_is_evidence_with_path_and_line() {
+    let repo = Repo::new(&[("src/train.py", REGISTER)]);
+    let report = repo.score();
+    assert_eq!(outcome(&report, "VER-01"), Outcome::Met);
+    assert_eq!(evidence(&report, "VER-01"), vec!["src/train.py:2"]);
+    let ev = &find(&report, "VER-01").evidence[0];
+    assert_eq!(
+        ev.snippet,
+        "mlflow.register_model('runs:/1/model', 'churn')"
+    );
+}
+
+#[test]
+fn ignored_vendored_and_installed_code_is_never_scanned() {
+    let repo = Repo::new(&[
+        (".gitignore", "build/\n"),
+        ("build/train.py", REGISTER),
+        ("node_modules/pkg/train.py", REGISTER),
+        (".venv/lib/python3.11/site-packages/mlflow/x.py", REGISTER),
+        ("env/lib/site-packages/y.py", REGISTER),
+        ("vendor/lib/train.py", REGISTER),
+        ("third_party/lib/train.py", REGISTER),
+        (".git/hooks/train.py", REGISTER),
+    ]);
+    let report = repo.score();
+    assert_eq!(outcome(&report, "VER-01"), Outcome::Unmet);
+}
+
+#[test]
+fn dot_github_is_scanned() {
+    let repo = Repo::new(&[(
+        ".github/workflows/ci.yml",
+        "on: pull_request\njobs:\n  e:\n    steps:\n      - run: python evaluate.py\n",
+    )]);
+    let report = repo.score();
+    assert_eq!(outcome(&report, "EVL-01"), Outcome::Met);
+    assert_eq!(
+        evidence(&report, "EVL-03"),
+        vec![".github/workflows/ci.yml:5"]
+    );
+}
+
+#[test]
+fn prose_never_counts_on_its_own() {
+    let repo = Repo::new(&[
+        ("README.md", "TODO: add monitoring\n\n```python\nfrom evidently import Report\nmlflow.register_model(x)\n```\n"),
+        ("docs/notes.txt", "from evidently import Report\n"),
+        ("docs/design.rst", "import whylogs\n"),
+    ]);
+    let report = repo.score();
+    assert_eq!(outcome(&report, "MON-02"), Outcome::Unmet);
+    assert_eq!(outcome(&report, "VER-01"), Outcome::Unmet);
+}
+
+#[test]
+fn commented_out_code_does_not_count() {
+    let repo = Repo::new(&[
+        ("monitor.py", "# from evidently import Report\n\"\"\"\nimport whylogs\n\"\"\"\nx = 1  # import nannyml\n"),
+        ("migrations/001.sql", "-- CREATE EXTENSION vector;\n/* CREATE EXTENSION IF NOT EXISTS vector; */\n"),
+        (".github/workflows/ci.yml", "on: push\njobs:\n  e:\n    steps:\n      # - run: python evaluate.py\n      - run: make test\n"),
+    ]);
+    let report = repo.score();
+    assert_eq!(outcome(&report, "MON-02"), Outcome::Unmet);
+    assert_eq!(outcome(&report, "EVL-03"), Outcome::Unmet);
+    // With the comment gone, the same lines are evidence.
+    let live = Repo::new(&[("monitor.py", "from evidently import Report\n")]);
+    assert_eq!(outcome(&live.score(), "MON-02"), Outcome::Met);
+}
+
+#[test]
+fn ci_steps_that_cannot_fail_the_build_are_not_gates() {
+    let soft = [
+        "on: pull_request\njobs:\n  e:\n    steps:\n      - run: python evaluate.py\n        continue-on-error: true\n",
+        "on: pull_request\njobs:\n  e:\n    continue-on-error: true\n    steps:\n      - run: python evaluate.py\n",
+        "on: pull_request\njobs:\n  e:\n    steps:\n      - run: python evaluate.py || true\n",
+        "on: pull_request\njobs:\n  e:\n    steps:\n      - run: |\n          python evaluate.py\n          exit 0\n        if: false\n",
+        "on: workflow_dispatch\njobs:\n  e:\n    steps:\n      - run: python evaluate.py\n",
+    ];
+    for workflow in soft {
+        let repo = Repo::new(&[(".github/workflows/eval.yml", workflow)]);
+        assert_eq!(
+            outcome(&repo.score(), "EVL-03"),
+            Outcome::Unmet,
+            "{workflow}"
+        );
+    }
+    let gitlab = Repo::new(&[(
+        ".gitlab-ci.yml",
+        "eval:\n  script:\n    - python evaluate.py\n  allow_failure: true\n",
+    )]);
+    assert_eq!(outcome(&gitlab.score(), "EVL-03"), Outcome::Unmet);
+    let gate = Repo::new(&[(
+        ".gitlab-ci.yml",
+        "stages: [test]\neval:\n  stage: test\n  script:\n    - python evaluate.py --min-f1 0.8\n",
+    )]);
+    assert_eq!(evidence(&gate.score(), "EVL-03"), vec![".gitlab-ci.yml:5"]);
+}
+
+#[test]
+fn a_declared_package_is_weaker_than_code_that_uses_it() {
+    // `evidently` declared but never imported: the monitoring check needs use.
+    let declared = Repo::new(&[("requirements.txt", "evidently==0.4.30\n")]);
+    assert_eq!(outcome(&declared.score(), "MON-02"), Outcome::Unmet);
+    // A declared vector client is enough to make the data-layer area apply.
+    let vectors = Repo::new(&[("requirements.txt", "qdrant_client==1.9\n")]);
+    let report = vectors.score();
+    let area = report.areas.iter().find(|a| a.id == "data-layer").unwrap();
+    assert!(area.applicable);
+}
+
+#[test]
+fn binary_huge_and_invalid_utf8_files_do_not_crash() {
+    let repo = Repo::new(&[]);
+    let mut binary = b"import mlflow\nmlflow.register_model(x)\n".to_vec();
+    binary.extend_from_slice(&[0, 159, 146, 150, 0]);
+    repo.write("model.py", &binary);
+    let mut big = Vec::new();
+    while big.len() < 3 * 1024 * 1024 {
+        big.extend_from_slice(b"mlflow.register_model(x)\n");
+    }
+    repo.write("huge.py", &big);
+    repo.write("latin1.py", b"# caf\xe9\nfrom evidently import Report\n");
+    let report = repo.score();
+    assert_eq!(outcome(&report, "VER-01"), Outcome::Unmet);
+    assert_eq!(outcome(&report, "MON-02"), Outcome::Met);
+    assert_eq!(report.scan.stats.skipped_binary, 1);
+    assert_eq!(report.scan.stats.skipped_too_large, 1);
+    assert_eq!(report.scan.stats.read_lossily, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_not_followed() {
+    let repo = Repo::new(&[("src/train.py", REGISTER)]);
+    std::os::unix::fs::symlink(repo.path(), repo.path().join("src/loop")).unwrap();
+    let report = repo.score();
+    assert_eq!(outcome(&report, "VER-01"), Outcome::Met);
+    assert_eq!(report.scan.stats.skipped_symlinks, 1);
+}
+
+#[test]
+fn unparseable_config_makes_a_check_unknown_not_unmet() {
+    let repo = Repo::new(&[(".github/workflows/eval.yml", "on: [pull_request\njobs: {\n")]);
+    let report = repo.score();
+    let check = find(&report, "EVL-03");
+    assert_eq!(check.outcome, Outcome::Unknown);
+    assert!(
+        check
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains(".github/workflows/eval.yml:"),
+        "{:?}",
+        check.reason
+    );
+    let evals = report.areas.iter().find(|a| a.id == "evals").unwrap();
+    let unknown: Vec<&str> = evals
+        .checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Unknown)
+        .map(|c| c.id.as_str())
+        .collect();
+    // Every check that must parse the workflow is unknown, and only those.
+    assert_eq!(unknown, vec!["EVL-03", "EVL-06", "EVL-07"]);
+    assert_eq!(evals.checks_unknown, 3);
+    // CI exists (the file is there) even though it cannot be parsed.
+    assert_eq!(outcome(&report, "EVL-01"), Outcome::Met);
+}
+
+#[test]
+fn kserve_canary_needs_a_real_split() {
+    let isvc = |pct: &str| {
+        format!("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: m\nspec:\n  predictor:\n    canaryTrafficPercent: {pct}\n")
+    };
+    let canary = Repo::new(&[("deploy/isvc.yaml", &isvc("10"))]);
+    assert_eq!(
+        evidence(&canary.score(), "RBK-03"),
+        vec!["deploy/isvc.yaml:7"]
+    );
+    let full = Repo::new(&[("deploy/isvc.yaml", &isvc("100"))]);
+    assert_eq!(outcome(&full.score(), "RBK-03"), Outcome::Unmet);
+}
+
+#[test]
+fn multi_document_yaml_and_helm_templates_are_read() {
+    let repo = Repo::new(&[(
+        "chart/templates/rollout.yaml",
+        "{{- if .Values.rollout }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nspec:\n  strategy:\n    canary:\n      steps:\n        - setWeight: 20\n        - analysis:\n            templates:\n              - templateName: {{ .Values.analysis }}\n{{- end }}\n",
+    )]);
+    let report = repo.score();
+    assert_eq!(
+        evidence(&report, "RBK-03"),
+        vec!["chart/templates/rollout.yaml:11"]
+    );
+    assert_eq!(outcome(&report, "RBK-04"), Outcome::Met);
+}
+
+#[test]
+fn data_layer_unity_scores_pgvector_high_and_ad_hoc_vector_stores_low() {
+    let pgvector = Repo::new(&[
+        ("migrations/001.sql", "CREATE EXTENSION IF NOT EXISTS \"vector\";\nCREATE TABLE d (id int, embedding vector(384), embedding_model text);\nCREATE INDEX ON d USING hnsw (embedding vector_cosine_ops);\n"),
+        ("app/embed.py", "from sentence_transformers import SentenceTransformer\nm = SentenceTransformer('all-MiniLM-L6-v2')\n"),
+    ]);
+    let unified = pgvector.score();
+    assert_eq!(area_level(&unified, "data-layer"), Some(2));
+
+    let split = Repo::new(&[
+        ("requirements.txt", "pinecone-client\nopenai\n"),
+        ("scripts/load_vectors.py", "from pinecone import Pinecone\nfrom openai import OpenAI\npc = Pinecone(api_key='x')\nv = OpenAI().embeddings.create(model='m', input='t')\npc.Index('docs').upsert(vectors=[('1', v)])\n"),
+    ]);
+    let split = split.score();
+    assert_eq!(area_level(&split, "data-layer"), Some(1));
+    assert_eq!(outcome(&split, "DLU-03"), Outcome::Unmet);
+    let unified_score = unified
+        .areas
+        .iter()
+        .find(|a| a.id == "data-layer")
+        .unwrap()
+        .score;
+    let split_score = split
+        .areas
+        .iter()
+        .find(|a| a.id == "data-layer")
+        .unwrap()
+        .score;
+    assert!(
+        split_score < unified_score,
+        "{split_score:?} < {unified_score:?}"
+    );
+}
+
+#[test]
+fn no_embeddings_means_not_applicable_never_zero() {
+    // Postgres used for app data, and a `features.py`, are not vector stores.
+    let repo = Repo::new(&[
+        ("requirements.txt", "psycopg2-binary\nsqlalchemy\n"),
+        (
+            "migrations/001.sql",
+            "CREATE TABLE users (id serial primary key, email text);\n",
+        ),
+        ("app/features.py", "def tenure(df):\n    return df.months\n"),
+    ]);
+    let report = repo.score();
+    let area = report.areas.iter().find(|a| a.id == "data-layer").unwrap();
+    assert!(!area.applicable);
+    assert_eq!(area.level, None);
+    assert_eq!(area.score, None);
+    assert!(area
+        .checks
+        .iter()
+        .all(|c| c.outcome == Outcome::NotApplicable));
+    assert_eq!(outcome(&report, "VER-08"), Outcome::Unmet);
+}
+
+#[test]
+fn community_health_files_are_not_ownership() {
+    let repo = Repo::new(&[
+        ("CONTRIBUTING.md", "Ask @alice for review.\n"),
+        ("CODE_OF_CONDUCT.md", "Contact @bob\n"),
+        (".github/SECURITY.md", "Report to security@example.com\n"),
+    ]);
+    assert_eq!(outcome(&repo.score(), "OWN-01"), Outcome::Unmet);
+    let owners = Repo::new(&[(".github/CODEOWNERS", "# owners\n* @acme/ml\n")]);
+    assert_eq!(
+        evidence(&owners.score(), "OWN-01"),
+        vec![".github/CODEOWNERS:2"]
+    );
+}
+
+#[test]
+fn notebooks_are_not_a_training_pipeline() {
+    let repo = Repo::new(&[(
+        "train.ipynb",
+        "{\n \"cells\": [\n  {\n   \"cell_type\": \"code\",\n   \"source\": [\n    \"from kfp import dsl\\n\",\n    \"mlflow.register_model(x)\"\n   ]\n  }\n ]\n}\n",
+    )]);
+    let report = repo.score();
+    assert_eq!(outcome(&report, "VER-01"), Outcome::Unmet);
+    assert_eq!(outcome(&report, "VER-04"), Outcome::Unmet);
+}
