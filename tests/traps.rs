@@ -150,7 +150,11 @@ fn symlink_loops_are_not_followed() {
 
 #[test]
 fn unparseable_config_makes_a_check_unknown_not_unmet() {
-    let repo = Repo::new(&[(".github/workflows/eval.yml", "on: [pull_request\njobs: {\n")]);
+    // An unclosed flow sequence: the whole workflow fails to parse.
+    let repo = Repo::new(&[(
+        ".github/workflows/eval.yml",
+        "on: [pull_request\njobs:\n  eval:\n    steps:\n      - run: python evaluate.py\n",
+    )]);
     let report = repo.score();
     let check = find(&report, "EVL-03");
     assert_eq!(check.outcome, Outcome::Unknown);

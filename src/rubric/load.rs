@@ -596,8 +596,8 @@ impl Loader {
 
     fn regex(&mut self, file: &str, node: &Node, what: &str) -> Option<String> {
         let pattern = self.string_value(file, node, what)?;
-        match crate::scan::content::compile_regex(&pattern) {
-            Ok(_) => Some(pattern),
+        match crate::scan::content::check_regex(&pattern) {
+            Ok(()) => Some(pattern),
             Err(e) => {
                 let first = e
                     .lines()

@@ -21,6 +21,20 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Checks a pattern's syntax with the regex crate's own parser, in the same
+/// mode the scanner compiles it (bytes, Unicode off, multi-line), without
+/// building an automaton: rubric validation stays cheap.
+pub fn check_regex(pattern: &str) -> Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// One set over many patterns, used as a whole-file prefilter: a file none of
 /// whose patterns match anywhere is never split into lines.
 pub fn compile_set(patterns: &[&str]) -> Result<RegexSet, String> {
@@ -352,6 +366,19 @@ mod tests {
             code(nb, "n.ipynb"),
             vec!["import mlflow", "mlflow.log_metric(\"a\", 1)"]
         );
+    }
+
+    #[test]
+    fn syntax_check_agrees_with_the_compiler() {
+        for p in [
+            r"(?i)create\s+extension",
+            r"\bvector\(\d+\)",
+            "(",
+            "[z-a]",
+            r"\p{Greek}",
+        ] {
+            assert_eq!(check_regex(p).is_ok(), compile_regex(p).is_ok(), "{p}");
+        }
     }
 
     #[test]

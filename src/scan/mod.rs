@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// Directories never scanned: VCS internals, vendored and installed code,
 /// caches. `.github/` and other dot-directories are scanned.
@@ -88,6 +88,36 @@ pub struct ScanStats {
     pub unreadable: u64,
 }
 
+impl ScanStats {
+    fn add(&mut self, other: &ScanStats) {
+        self.files_seen += other.files_seen;
+        self.files_read += other.files_read;
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_too_large += other.skipped_too_large;
+        self.skipped_symlinks += other.skipped_symlinks;
+        self.read_lossily += other.read_lossily;
+        self.unreadable += other.unreadable;
+    }
+}
+
+/// Per-thread state of the walk. Counts stay local and are sent once, when
+/// the walker drops the thread's visitor.
+struct Worker {
+    tx: mpsc::Sender<FileResult>,
+    stats: ScanStats,
+    sets: PrefilterCache,
+    matched: Vec<usize>,
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.tx.send(FileResult {
+            stats: std::mem::take(&mut self.stats),
+            ..FileResult::default()
+        });
+    }
+}
+
 /// Everything the scan learned, per probe.
 #[derive(Debug, Clone, Default)]
 pub struct EvidenceIndex {
@@ -118,15 +148,49 @@ struct ContentMatcher {
     prose: bool,
 }
 
+/// A key probe with what it needs before a file is worth parsing.
+struct KeyPlan {
+    matcher: KeyMatcher,
+    format: Option<Format>,
+    /// Every literal key of the path and of the `where` conditions must occur
+    /// in the raw text (one of the alternatives for `{a,b}` segments); a file
+    /// that lacks one cannot match, so it is not parsed for this probe.
+    required: Vec<Vec<String>>,
+}
+
+impl KeyPlan {
+    fn may_match(&self, text: &str) -> bool {
+        self.required
+            .iter()
+            .all(|alts| alts.iter().any(|lit| text.contains(lit.as_str())))
+    }
+}
+
+/// The literal key segments of a path: `*` and `**` need nothing, `{a,b}`
+/// needs one of its alternatives.
+fn required_literals(path: &str, out: &mut Vec<Vec<String>>) {
+    for segment in path.split('.') {
+        if segment == "*" || segment == "**" || segment.parse::<usize>().is_ok() {
+            continue;
+        }
+        let alts = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(inner) => inner.split(',').map(|a| a.trim().to_owned()).collect(),
+            None => vec![segment.to_owned()],
+        };
+        out.push(alts);
+    }
+}
+
 /// Everything compiled once before the walk.
 struct Plan {
     globs: GlobSet,
     targets: Vec<Target>,
     patterns: Vec<String>,
     content: HashMap<ProbeId, ContentMatcher>,
-    keys: HashMap<ProbeId, (KeyMatcher, Option<Format>)>,
+    keys: HashMap<ProbeId, KeyPlan>,
     wants_manifests: bool,
     options: ScanOptions,
+    prefilters: SharedPrefilters,
 }
 
 impl Plan {
@@ -175,7 +239,19 @@ impl Plan {
                         has: conditions(&key.has)?,
                         gates: key.gates,
                     };
-                    keys.insert(id, (matcher, key.format));
+                    let mut required = Vec::new();
+                    required_literals(&key.path, &mut required);
+                    for (path, _) in &key.where_ {
+                        required_literals(path, &mut required);
+                    }
+                    keys.insert(
+                        id,
+                        KeyPlan {
+                            matcher,
+                            format: key.format,
+                            required,
+                        },
+                    );
                     (&key.globs, Target::Key)
                 }
                 Probe::Dependency { .. } => {
@@ -202,9 +278,37 @@ impl Plan {
             keys,
             wants_manifests,
             options: options.clone(),
+            prefilters: Mutex::new(HashMap::new()),
         })
     }
 }
+
+/// The whole-file prefilter for one combination of content probes: a single
+/// alternation answers "does anything match?" with an early exit (most files
+/// match nothing), and only then the set says which probes matched.
+struct Prefilter {
+    any: Regex,
+    set: RegexSet,
+}
+
+impl Prefilter {
+    fn new(patterns: &[&str]) -> Option<Prefilter> {
+        let alternation = patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        Some(Prefilter {
+            any: content::compile_regex(&alternation).ok()?,
+            set: content::compile_set(patterns).ok()?,
+        })
+    }
+}
+
+/// Prefilters are compiled once per combination of probes and shared by all
+/// threads; each thread keeps its own map of handles to avoid locking per file.
+type SharedPrefilters = Mutex<HashMap<Vec<ProbeId>, Arc<Option<Prefilter>>>>;
+type PrefilterCache = HashMap<Vec<ProbeId>, Arc<Option<Prefilter>>>;
 
 /// What one file contributed.
 #[derive(Default)]
@@ -248,11 +352,15 @@ pub fn scan(
         let plan = Arc::clone(&plan);
         let tx = tx.clone();
         let root = root_buf.clone();
-        let mut sets: HashMap<Vec<ProbeId>, Option<RegexSet>> = HashMap::new();
-        let mut matched = Vec::new();
+        let mut worker = Worker {
+            tx,
+            stats: ScanStats::default(),
+            sets: HashMap::new(),
+            matched: Vec::new(),
+        };
         Box::new(move |entry| {
             let result = match entry {
-                Ok(entry) => visit(&plan, &root, &entry, &mut sets, &mut matched),
+                Ok(entry) => visit(&plan, &root, &entry, &mut worker.sets, &mut worker.matched),
                 Err(err) => Some(FileResult {
                     problem: Some(walk_error(&root, &err)),
                     stats: ScanStats {
@@ -263,7 +371,19 @@ pub fn scan(
                 }),
             };
             if let Some(result) = result {
-                let _ = tx.send(result);
+                worker.stats.add(&result.stats);
+                // Only files that found something cross threads.
+                if !result.hits.is_empty()
+                    || !result.unknown.is_empty()
+                    || !result.declared.is_empty()
+                    || !result.manifest_errors.is_empty()
+                    || result.problem.is_some()
+                {
+                    let _ = worker.tx.send(FileResult {
+                        stats: ScanStats::default(),
+                        ..result
+                    });
+                }
             }
             ignore::WalkState::Continue
         })
@@ -278,15 +398,7 @@ pub fn scan(
     let mut declared = Vec::new();
     let mut manifest_errors = Vec::new();
     for result in rx {
-        let s = &result.stats;
-        let t = &mut index.stats;
-        t.files_seen += s.files_seen;
-        t.files_read += s.files_read;
-        t.skipped_binary += s.skipped_binary;
-        t.skipped_too_large += s.skipped_too_large;
-        t.skipped_symlinks += s.skipped_symlinks;
-        t.read_lossily += s.read_lossily;
-        t.unreadable += s.unreadable;
+        index.stats.add(&result.stats);
         for (id, evidence) in result.hits {
             index.hits[id].push(evidence);
         }
@@ -371,7 +483,7 @@ fn visit(
     plan: &Plan,
     root: &Path,
     entry: &ignore::DirEntry,
-    sets: &mut HashMap<Vec<ProbeId>, Option<RegexSet>>,
+    sets: &mut PrefilterCache,
     matched: &mut Vec<usize>,
 ) -> Option<FileResult> {
     let file_type = entry.file_type()?;
@@ -487,20 +599,28 @@ fn match_content(
     path: &str,
     text: &str,
     ids: &[ProbeId],
-    sets: &mut HashMap<Vec<ProbeId>, Option<RegexSet>>,
+    sets: &mut PrefilterCache,
     result: &mut FileResult,
 ) {
-    // Whole-file prefilter: one pass of a set over the ids targeting the file.
-    let set = sets.entry(ids.to_vec()).or_insert_with(|| {
-        let patterns: Vec<&str> = ids.iter().map(|&id| plan.patterns[id].as_str()).collect();
-        content::compile_set(&patterns).ok()
+    let prefilter = sets.entry(ids.to_vec()).or_insert_with(|| {
+        let mut shared = plan
+            .prefilters
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(shared.entry(ids.to_vec()).or_insert_with(|| {
+            let patterns: Vec<&str> = ids.iter().map(|&id| plan.patterns[id].as_str()).collect();
+            Arc::new(Prefilter::new(&patterns))
+        }))
     });
-    let candidates: Vec<ProbeId> = match set {
-        Some(set) => set
+    let candidates: Vec<ProbeId> = match prefilter.as_ref() {
+        Some(p) if !p.any.is_match(text.as_bytes()) => return,
+        Some(p) => p
+            .set
             .matches(text.as_bytes())
             .into_iter()
             .map(|i| ids[i])
             .collect(),
+        // A set too large for the regex size limits: check each probe.
         None => ids.to_vec(),
     };
     if candidates.is_empty() {
@@ -573,8 +693,12 @@ fn detemplate(text: &str) -> String {
 fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut FileResult) {
     let mut parsed: BTreeMap<Format, Result<Vec<Node>, String>> = BTreeMap::new();
     for &id in ids {
-        let (matcher, format) = &plan.keys[&id];
-        let format = format.unwrap_or_else(|| Format::from_path(path));
+        let key_plan = &plan.keys[&id];
+        if !key_plan.may_match(text) {
+            continue;
+        }
+        let matcher = &key_plan.matcher;
+        let format = key_plan.format.unwrap_or_else(|| Format::from_path(path));
         let docs = parsed.entry(format).or_insert_with(|| {
             let parse = |t: &str| match format {
                 Format::Yaml => node::parse_yaml_documents(t, false),
@@ -624,6 +748,26 @@ mod tests {
         let s = snippet(&long);
         assert_eq!(s.chars().count(), 80);
         assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn key_prefilter_needs_every_literal_segment() {
+        let mut required = Vec::new();
+        required_literals(
+            "spec.{predictor,transformer}.*.canaryTrafficPercent",
+            &mut required,
+        );
+        required_literals("**.steps.0.run", &mut required);
+        assert_eq!(
+            required,
+            vec![
+                vec!["spec".to_owned()],
+                vec!["predictor".to_owned(), "transformer".to_owned()],
+                vec!["canaryTrafficPercent".to_owned()],
+                vec!["steps".to_owned()],
+                vec!["run".to_owned()],
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Benchmark: `readiness score` against `rg --no-unicode` searching the same
+regexes over the same synthetic ML monorepo.
+
+    python3 bench/run.py                 # 10k and 100k files, 5 runs each
+    python3 bench/run.py --files 10000 --runs 3
+
+It builds the release binaries, generates each tree once (deterministic, under
+target/bench/), dumps the content regexes the built-in rules use, then times
+both tools (warm cache, one warm-up run, median of the runs) and records peak
+resident memory from the kernel's rusage. ripgrep is taken from PATH, or
+installed from crates.io into target/bench-tools/ on first use.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "target", "bench")
+TOOLS = os.path.join(ROOT, "target", "bench-tools")
+
+
+def sh(cmd, **kw):
+    subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def ripgrep():
+    found = shutil.which("rg") or (os.path.join(TOOLS, "bin", "rg") if os.path.exists(os.path.join(TOOLS, "bin", "rg")) else None)
+    if found:
+        return found
+    print("installing ripgrep into target/bench-tools (once)...", file=sys.stderr)
+    sh(["cargo", "install", "ripgrep", "--locked", "--root", TOOLS])
+    return os.path.join(TOOLS, "bin", "rg")
+
+
+def measure(cmd):
+    """Wall seconds and peak RSS (MiB) of one run; output discarded."""
+    with open(os.devnull, "wb") as null:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=null, stderr=subprocess.PIPE, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        err = proc.stderr.read().decode(errors="replace")
+        proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed with {code}: {err}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def tree(files):
+    path = os.path.join(BENCH, f"monorepo-{files}")
+    marker = os.path.join(path, ".generated")
+    if not os.path.exists(marker):
+        print(f"generating {files}-file monorepo in {os.path.relpath(path, ROOT)}...", file=sys.stderr)
+        sh([os.path.join(ROOT, "target", "release", "examples", "gen-monorepo"), path, str(files)])
+        open(marker, "w").close()
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    sh(["cargo", "build", "--release", "--quiet", "--bins", "--examples"])
+    rg = ripgrep()
+    os.makedirs(BENCH, exist_ok=True)
+    patterns = os.path.join(BENCH, "patterns.txt")
+    with open(patterns, "wb") as out:
+        sh([os.path.join(ROOT, "target", "release", "examples", "patterns")], stdout=out)
+    count = sum(1 for _ in open(patterns))
+    readiness = os.path.join(ROOT, "target", "release", "readiness")
+    rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+
+    rows = []
+    for files in args.files:
+        path = tree(files)
+        commands = {
+            "readiness": [readiness, "score", path, "--format", "json"],
+            # Same walk semantics: hidden files included, .git and gitignored paths skipped.
+            "rg": [rg, "--hidden", "-g", "!.git", "--no-unicode", "-c", "-f", patterns, path],
+        }
+        results = {}
+        for name, cmd in commands.items():
+            measure(cmd)  # warm the page cache
+            runs = [measure(cmd) for _ in range(args.runs)]
+            results[name] = (statistics.median(w for w, _ in runs), max(m for _, m in runs))
+        (rt, rm), (gt, gm) = results["readiness"], results["rg"]
+        rows.append((files, rt, gt, rt / gt, rm, gm))
+
+    print(f"\n{count} regexes; {rg_version}; {os.cpu_count()} cores; median of {args.runs} warm runs\n")
+    print("| files | readiness (s) | rg --no-unicode (s) | ratio | readiness peak RSS (MiB) | rg peak RSS (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for files, rt, gt, ratio, rm, gm in rows:
+        print(f"| {files:,} | {rt:.3f} | {gt:.3f} | {ratio:.2f}x | {rm:.1f} | {gm:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
