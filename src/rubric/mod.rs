@@ -1,6 +1,7 @@
 //! Rubrics: the YAML format, its validation, and the built-in catalogue.
 
 pub mod builtin;
+pub mod doc;
 pub mod load;
 pub mod model;
 

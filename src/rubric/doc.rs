@@ -1,0 +1,152 @@
+//! Renders the catalogue as Markdown (`docs/checks.md`): every check with its
+//! level, weight, why, fix and exactly what it looks for. A test keeps the
+//! committed file in step with the rubrics.
+
+use super::model::{Catalog, Probe, Rule};
+use std::fmt::Write;
+
+fn code(s: &str) -> String {
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|s| code(s)).collect::<Vec<_>>().join(", ")
+}
+
+fn probe(catalog: &Catalog, id: usize) -> String {
+    match &catalog.probes[id] {
+        Probe::File { globs } => format!("a file matching {}", list(globs)),
+        Probe::Content {
+            globs,
+            pattern,
+            exclude,
+            also,
+            prose,
+        } => {
+            let mut s = format!("a code line in {} matching {}", list(globs), code(pattern));
+            if let Some(e) = exclude {
+                let _ = write!(s, ", unless it matches {}", code(e));
+            }
+            if let Some(a) = also {
+                let _ = write!(s, ", in a file that also has a line matching {}", code(a));
+            }
+            if *prose {
+                s.push_str(" (prose files count)");
+            }
+            s
+        }
+        Probe::Dependency { names, ecosystem } => {
+            let eco = ecosystem.map(|e| format!(" ({e})")).unwrap_or_default();
+            format!("a declared dependency{eco}: {}", list(names))
+        }
+        Probe::Key(k) => {
+            let mut s = format!("in {}, key {}", list(&k.globs), code(&k.path));
+            match &k.value {
+                Some(v) => {
+                    let _ = write!(s, " with a value matching {}", code(v));
+                }
+                None => s.push_str(" present"),
+            }
+            for (label, conds) in [
+                ("where the document has", &k.where_),
+                ("where the node has", &k.has),
+            ] {
+                if !conds.is_empty() {
+                    let parts: Vec<String> = conds
+                        .iter()
+                        .map(|(p, r)| match r {
+                            Some(r) => format!("{} ~ {}", code(p), code(r)),
+                            None => code(p),
+                        })
+                        .collect();
+                    let _ = write!(s, ", {label} {}", parts.join(" and "));
+                }
+            }
+            if k.gates {
+                s.push_str(", in a CI step or job that can fail the build");
+            }
+            s
+        }
+    }
+}
+
+fn rule(catalog: &Catalog, rule: &Rule, depth: usize, out: &mut String) {
+    let indent = "  ".repeat(depth);
+    match rule {
+        Rule::Probe(id) => {
+            let _ = writeln!(out, "{indent}- {}", probe(catalog, *id));
+        }
+        Rule::Any(rules) | Rule::All(rules) => {
+            let word = if matches!(rule, Rule::Any(_)) {
+                "any of"
+            } else {
+                "all of"
+            };
+            let _ = writeln!(out, "{indent}- {word}:");
+            for r in rules {
+                self::rule(catalog, r, depth + 1, out);
+            }
+        }
+        Rule::Not(inner) => {
+            let _ = writeln!(out, "{indent}- none of:");
+            self::rule(catalog, inner, depth + 1, out);
+        }
+    }
+}
+
+pub fn checks_markdown(catalog: &Catalog) -> String {
+    let mut out = String::from(
+        "# Built-in checks\n\n<!-- Generated from rubrics/*.yaml by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n",
+    );
+    let total: usize = catalog.rubrics.iter().map(|r| r.checks.len()).sum();
+    let _ = writeln!(out, "{total} checks in {} areas.\n", catalog.rubrics.len());
+    out.push_str("| area | level 1 | level 2 | level 3 |\n|---|---:|---:|---:|\n");
+    for r in &catalog.rubrics {
+        let n = |l: u8| r.checks.iter().filter(|c| c.level == l).count();
+        let _ = writeln!(out, "| {} | {} | {} | {} |", r.area, n(1), n(2), n(3));
+    }
+    for r in &catalog.rubrics {
+        let _ = write!(
+            out,
+            "\n## {} (`{}`, version {})\n\n{}\n",
+            r.title, r.area, r.version, r.description
+        );
+        if let Some(applies) = &r.applies_when {
+            out.push_str("\nThe area applies when:\n\n");
+            rule(catalog, applies, 0, &mut out);
+            let _ = writeln!(
+                out,
+                "\nOtherwise it is not applicable: {}",
+                r.not_applicable.trim()
+            );
+        }
+        let mut checks: Vec<_> = r.checks.iter().collect();
+        checks.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.id.cmp(&b.id)));
+        for c in checks {
+            let _ = write!(
+                out,
+                "\n### {} — {}\n\nLevel {}, weight {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
+                c.id,
+                c.title,
+                c.level,
+                c.weight,
+                c.why.trim(),
+                c.fix.trim()
+            );
+            if let Some(q) = &c.question {
+                let _ = write!(out, "\n**Question when the scan cannot tell.** {q}\n");
+            }
+            if let Some(applies) = &c.applies_when {
+                out.push_str("\n**Applies when:**\n\n");
+                rule(catalog, applies, 0, &mut out);
+            }
+            out.push_str("\n**Evidence:**\n\n");
+            rule(catalog, &c.evidence, 0, &mut out);
+        }
+    }
+    out
+}
