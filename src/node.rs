@@ -81,15 +81,6 @@ impl Node {
         path.split('.')
             .try_fold(self, |node, segment| node.get(segment))
     }
-
-    /// True when the node is a boolean `true` (or the string "true").
-    pub fn is_true(&self) -> bool {
-        match &self.value {
-            Value::Bool(b) => *b,
-            Value::String(s) => s.eq_ignore_ascii_case("true"),
-            _ => false,
-        }
-    }
 }
 
 fn pos_of(location: &serde_saphyr::Location) -> Pos {
@@ -446,7 +437,7 @@ mod tests {
         let doc = parse_yaml("on: [push]\nfile: y\nflag: true\n").unwrap();
         assert!(doc.get("on").is_some());
         assert_eq!(doc.get("file").unwrap().as_str(), Some("y"));
-        assert!(doc.get("flag").unwrap().is_true());
+        assert_eq!(doc.get("flag").unwrap().value, Value::Bool(true));
     }
 
     #[test]

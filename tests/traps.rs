@@ -148,6 +148,22 @@ fn symlink_loops_are_not_followed() {
     assert_eq!(report.scan.stats.skipped_symlinks, 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn named_pipes_are_never_opened() {
+    let repo = Repo::new(&[("src/train.py", REGISTER)]);
+    let fifo = repo.path().join("src/serve.py");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Would block forever if the scanner opened it.
+    let report = repo.score();
+    assert_eq!(outcome(&report, "VER-01"), Outcome::Met);
+    assert_eq!(report.scan.stats.skipped_special, 1);
+}
+
 #[test]
 fn unparseable_config_makes_a_check_unknown_not_unmet() {
     // An unclosed flow sequence: the whole workflow fails to parse.

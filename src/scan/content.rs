@@ -84,13 +84,8 @@ pub fn syntax_for(path: &str) -> Syntax {
             "jenkinsfile" => Syntax::CLike,
             "dockerfile" | "makefile" | "codeowners" | "owners" | "pipfile" | "mlproject"
             | ".gitattributes" | ".gitignore" | "procfile" => Syntax::Hash { python: false },
-            _ if lower.starts_with("dockerfile") || lower.starts_with("jenkinsfile") => {
-                if lower.starts_with("jenkinsfile") {
-                    Syntax::CLike
-                } else {
-                    Syntax::Hash { python: false }
-                }
-            }
+            _ if lower.starts_with("jenkinsfile") => Syntax::CLike,
+            _ if lower.starts_with("dockerfile") => Syntax::Hash { python: false },
             _ => Syntax::Plain,
         },
     }

@@ -215,18 +215,15 @@ fn tolerates_failure(node: &Node) -> bool {
         "continue-on-error" | "continueOnError" | "allow_failure" | "soft_fail" => {
             !matches!(e.node.value, Value::Bool(false) | Value::Null)
         }
-        // A step or job that never runs gates nothing.
-        "if" | "condition" => {
-            matches!(&e.node.value, Value::Bool(false))
-                || e.node.scalar_text().is_some_and(|t| {
-                    let t = t
-                        .trim()
-                        .trim_start_matches("${{")
-                        .trim_end_matches("}}")
-                        .trim();
-                    t == "false" || t == "${{ false }}"
-                })
-        }
+        // A step or job that never runs gates nothing: `if: false`,
+        // `if: ${{ false }}`, Azure `condition: false`.
+        "if" | "condition" => e.node.scalar_text().is_some_and(|t| {
+            t.trim()
+                .trim_start_matches("${{")
+                .trim_end_matches("}}")
+                .trim()
+                == "false"
+        }),
         // GitLab manual jobs are allowed to fail unless stated otherwise.
         "when" => e.node.as_str() == Some("manual") && node.get("allow_failure").is_none(),
         _ => false,

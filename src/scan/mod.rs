@@ -84,6 +84,8 @@ pub struct ScanStats {
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
     pub skipped_symlinks: u64,
+    /// FIFOs, sockets and device files, never opened.
+    pub skipped_special: u64,
     pub read_lossily: u64,
     pub unreadable: u64,
 }
@@ -95,6 +97,7 @@ impl ScanStats {
         self.skipped_binary += other.skipped_binary;
         self.skipped_too_large += other.skipped_too_large;
         self.skipped_symlinks += other.skipped_symlinks;
+        self.skipped_special += other.skipped_special;
         self.read_lossily += other.read_lossily;
         self.unreadable += other.unreadable;
     }
@@ -494,6 +497,11 @@ fn visit(
     result.stats.files_seen = 1;
     if file_type.is_symlink() {
         result.stats.skipped_symlinks = 1;
+        return Some(result);
+    }
+    if !file_type.is_file() {
+        // FIFOs, sockets and devices: opening a FIFO would block forever.
+        result.stats.skipped_special = 1;
         return Some(result);
     }
     let path = relative(root, entry.path());
