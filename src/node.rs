@@ -462,6 +462,18 @@ mod tests {
     }
 
     #[test]
+    fn hostile_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = "[".repeat(100_000);
+        assert!(parse_yaml_documents(&deep, false).is_err());
+        assert!(parse_json(&deep).is_err());
+        let deep_toml = format!("a = {}", "[".repeat(100_000));
+        assert!(parse_toml(&deep_toml).is_err());
+        let aliases = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+        // A billion-laughs expansion is refused by the parser's budget.
+        assert!(parse_yaml_documents(aliases, false).is_err());
+    }
+
+    #[test]
     fn toml_error_has_a_position() {
         let err = parse_toml("a = \n").unwrap_err();
         assert_eq!(err.pos.line, 1);
