@@ -234,15 +234,18 @@ fn saphyr_options(duplicates_are_errors: bool) -> serde_saphyr::Options {
 
 fn saphyr_error(err: &serde_saphyr::Error) -> ParseError {
     let pos = err.location().map(|l| pos_of(&l)).unwrap_or_default();
-    // The rendered message repeats the position; keep only the first line.
     let full = err.to_string();
-    let message = full
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML")
-        .trim()
-        .to_owned();
-    ParseError { pos, message }
+    let mut message = full.lines().next().unwrap_or("invalid YAML").trim();
+    // The position is reported separately; drop the parser's own copy.
+    if let Some(i) = message.rfind(" at line ") {
+        if message[i..].contains(", column ") {
+            message = &message[..i];
+        }
+    }
+    ParseError {
+        pos,
+        message: message.to_owned(),
+    }
 }
 
 /// Parses every document of a YAML stream. `strict` makes duplicate keys an
@@ -420,6 +423,7 @@ mod tests {
         let err = parse_yaml("a: [1, 2\nb: c\n").unwrap_err();
         assert!(err.pos.line >= 1, "{err:?}");
         assert!(!err.message.is_empty());
+        assert!(!err.message.contains(" at line "), "{err:?}");
     }
 
     #[test]

@@ -283,3 +283,30 @@ fn path_defaults_to_the_current_directory() {
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(value["overall"]["level"], 1);
 }
+
+#[test]
+fn table_shows_checks_that_could_not_be_evaluated() {
+    let repo = tempfile::tempdir().unwrap();
+    let workflows = repo.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("eval.yml"),
+        "on: [pull_request\njobs:\n  eval:\n    steps:\n      - run: python evaluate.py\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(["score", "--min-level", "1"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let unknown = text
+        .split("Could not be evaluated\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap();
+    insta::assert_snapshot!(unknown);
+    assert!(text.contains("│ evals      ┆ Evals in CI"), "{text}");
+    assert!(text.contains("1/7 (3?)"), "{text}");
+}
