@@ -6,6 +6,7 @@
 //! ([`scan`]) → evaluate checks and score the ladder ([`eval`]) → render
 //! ([`render`]). The library never prints; the binary is a thin shell.
 
+pub mod answers;
 pub mod diag;
 pub mod eval;
 pub mod node;

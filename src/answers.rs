@@ -1,0 +1,557 @@
+//! The answers file (`.readiness/answers.yaml`): what the team answered for
+//! checks a scan cannot settle. Parsed strictly with positions, written
+//! deterministically and atomically (temp file + rename), and never rewritten
+//! except to add or change the answer that was just given.
+
+use crate::diag::Diagnostic;
+use crate::node::{self, Node, Pos, Value};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Where `ask` writes and `score` reads answers, relative to the repository.
+pub const DEFAULT_PATH: &str = ".readiness/answers.yaml";
+
+/// Answers older than this many days are asked again.
+pub const DEFAULT_MAX_AGE_DAYS: i64 = 180;
+
+/// The ML Test Score scale, plus "not applicable" (skip is never stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerValue {
+    No,
+    Manual,
+    Automated,
+    NotApplicable,
+}
+
+impl AnswerValue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerValue::No => "no",
+            AnswerValue::Manual => "manual",
+            AnswerValue::Automated => "automated",
+            AnswerValue::NotApplicable => "not_applicable",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            AnswerValue::No => "no",
+            AnswerValue::Manual => "yes, done manually",
+            AnswerValue::Automated => "yes, automated",
+            AnswerValue::NotApplicable => "not applicable",
+        }
+    }
+
+    fn parse(s: &str) -> Option<AnswerValue> {
+        Some(match s {
+            "no" => AnswerValue::No,
+            "manual" => AnswerValue::Manual,
+            "automated" => AnswerValue::Automated,
+            "not_applicable" => AnswerValue::NotApplicable,
+            _ => return None,
+        })
+    }
+}
+
+/// One answer as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Answer {
+    pub check: String,
+    pub answer: AnswerValue,
+    /// Required for `not_applicable`: why the check does not apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A short note or a link to evidence the scan cannot see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub by: String,
+    pub date: Date,
+    pub rubric_version: String,
+}
+
+/// The answers of one file, in file order, with positions for diagnostics.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    pub entries: Vec<Answer>,
+    /// Position of each entry's `check` key, parallel to `entries`.
+    pub positions: Vec<Pos>,
+}
+
+impl Answers {
+    pub fn get(&self, check: &str) -> Option<&Answer> {
+        self.entries.iter().find(|a| a.check == check)
+    }
+
+    /// Adds or replaces the answer for one check; every other entry is kept
+    /// exactly as it was.
+    pub fn set(&mut self, answer: Answer) {
+        match self.entries.iter().position(|a| a.check == answer.check) {
+            Some(i) => self.entries[i] = answer,
+            None => {
+                self.entries.push(answer);
+                self.positions.push(Pos::default());
+            }
+        }
+    }
+}
+
+/// A calendar date (proleptic Gregorian), `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.trim().splitn(3, '-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        let date = Date { year, month, day };
+        (s.trim().len() == 10
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month))
+        .then_some(date)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = u8::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+        let month = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+        let year = i32::try_from(yoe + era * 400 + i64::from(month <= 2)).unwrap_or(1970);
+        Date { year, month, day }
+    }
+
+    /// Today: from `READINESS_TODAY` (YYYY-MM-DD) when set, so tests and
+    /// reproducible CI runs can fix it; otherwise the system clock (UTC).
+    /// This is the only place the tool reads the time.
+    pub fn today() -> Result<Date, String> {
+        if let Ok(fixed) = std::env::var("READINESS_TODAY") {
+            return Date::parse(&fixed)
+                .ok_or_else(|| format!("READINESS_TODAY=`{fixed}` is not a date (YYYY-MM-DD)"));
+        }
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs();
+        Ok(Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0)))
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Is an answer given on `date` too old to trust on `today`?
+pub fn is_stale(date: Date, today: Date, max_age_days: i64) -> bool {
+    today.days() - date.days() > max_age_days
+}
+
+const ENTRY_KEYS: &[&str] = &[
+    "check",
+    "answer",
+    "reason",
+    "note",
+    "by",
+    "date",
+    "rubric_version",
+];
+
+/// Parses an answers file. Every problem is reported with its position.
+pub fn parse(file: &str, text: &str) -> Result<Answers, Vec<Diagnostic>> {
+    let root = node::parse_yaml(text).map_err(|e| {
+        vec![Diagnostic::new(
+            file,
+            e.pos,
+            format!("invalid YAML: {}", e.message),
+        )]
+    })?;
+    let mut errors = Vec::new();
+    let mut answers = Answers::default();
+    let err = |errors: &mut Vec<Diagnostic>, pos: Pos, msg: String| {
+        errors.push(Diagnostic::new(file, pos, msg))
+    };
+    let Value::Map(top) = &root.value else {
+        if root.value == Value::Null {
+            return Ok(answers);
+        }
+        return Err(vec![Diagnostic::new(
+            file,
+            root.pos,
+            "expected a mapping with `version` and `answers`",
+        )]);
+    };
+    for entry in top {
+        if !matches!(entry.key.as_str(), "version" | "answers") {
+            err(
+                &mut errors,
+                entry.key_pos,
+                format!(
+                    "unknown key `{}`; expected `version` or `answers`",
+                    entry.key
+                ),
+            );
+        }
+    }
+    if let Some(v) = root.get("version") {
+        if v.scalar_text().as_deref() != Some("1") {
+            err(
+                &mut errors,
+                v.pos,
+                "unsupported answers file `version`; this readiness reads version 1".into(),
+            );
+        }
+    }
+    let items: &[Node] = match root.get("answers") {
+        None => &[],
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) => items,
+        Some(Node {
+            value: Value::Null, ..
+        }) => &[],
+        Some(other) => {
+            err(&mut errors, other.pos, "`answers` must be a list".into());
+            &[]
+        }
+    };
+    for item in items {
+        let Value::Map(fields) = &item.value else {
+            err(
+                &mut errors,
+                item.pos,
+                "each answer must be a mapping".into(),
+            );
+            continue;
+        };
+        for f in fields {
+            if !ENTRY_KEYS.contains(&f.key.as_str()) {
+                err(
+                    &mut errors,
+                    f.key_pos,
+                    format!(
+                        "unknown key `{}` in an answer; expected one of: {}",
+                        f.key,
+                        ENTRY_KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+        let text_of = |errors: &mut Vec<Diagnostic>, key: &str, required: bool| -> Option<String> {
+            match item.get(key) {
+                None if required => {
+                    errors.push(Diagnostic::new(
+                        file,
+                        item.pos,
+                        format!("answer is missing required key `{key}`"),
+                    ));
+                    None
+                }
+                None
+                | Some(Node {
+                    value: Value::Null, ..
+                }) => None,
+                Some(n) => match n.scalar_text() {
+                    Some(t) if !t.trim().is_empty() => Some(t),
+                    _ => {
+                        errors.push(Diagnostic::new(
+                            file,
+                            n.pos,
+                            format!("`{key}` must be a non-empty string"),
+                        ));
+                        None
+                    }
+                },
+            }
+        };
+        let check = text_of(&mut errors, "check", true);
+        let answer = text_of(&mut errors, "answer", true).and_then(|a| {
+            let parsed = AnswerValue::parse(&a);
+            if parsed.is_none() {
+                let pos = item.get("answer").map(|n| n.pos).unwrap_or(item.pos);
+                errors.push(Diagnostic::new(file, pos, format!("invalid answer `{a}`; expected one of: no, manual, automated, not_applicable")));
+            }
+            parsed
+        });
+        let reason = text_of(&mut errors, "reason", false);
+        let note = text_of(&mut errors, "note", false);
+        let by = text_of(&mut errors, "by", true);
+        let date = text_of(&mut errors, "date", true).and_then(|d| {
+            let parsed = Date::parse(&d);
+            if parsed.is_none() {
+                let pos = item.get("date").map(|n| n.pos).unwrap_or(item.pos);
+                errors.push(Diagnostic::new(
+                    file,
+                    pos,
+                    format!("invalid date `{d}`; expected YYYY-MM-DD"),
+                ));
+            }
+            parsed
+        });
+        let rubric_version = text_of(&mut errors, "rubric_version", true);
+        if answer == Some(AnswerValue::NotApplicable) && reason.is_none() {
+            errors.push(Diagnostic::new(
+                file,
+                item.pos,
+                "a `not_applicable` answer needs a `reason`",
+            ));
+        }
+        let check_pos = item.get("check").map(|n| n.pos).unwrap_or(item.pos);
+        if let Some(c) = &check {
+            if let Some(i) = answers.entries.iter().position(|a| &a.check == c) {
+                let line = answers.positions[i].line;
+                errors.push(Diagnostic::new(
+                    file,
+                    check_pos,
+                    format!("check `{c}` is answered twice (first at line {line})"),
+                ));
+                continue;
+            }
+        }
+        if let (Some(check), Some(answer), Some(by), Some(date), Some(rubric_version)) =
+            (check, answer, by, date, rubric_version)
+        {
+            answers.entries.push(Answer {
+                check,
+                answer,
+                reason,
+                note,
+                by,
+                date,
+                rubric_version,
+            });
+            answers.positions.push(check_pos);
+        }
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads the answers file; a missing file is an empty set of answers.
+pub fn load(path: &Path, shown_as: &str) -> Result<Answers, Vec<Diagnostic>> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let offset = e.utf8_error().valid_up_to();
+                let pos = node::LineIndex::new(
+                    std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or(""),
+                )
+                .pos(offset);
+                vec![Diagnostic::new(
+                    shown_as,
+                    pos,
+                    "answers file is not valid UTF-8",
+                )]
+            })?;
+            parse(shown_as, &text)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Answers::default()),
+        Err(e) => Err(vec![Diagnostic::new(
+            shown_as,
+            Pos::default(),
+            format!("cannot read: {e}"),
+        )]),
+    }
+}
+
+fn quote(s: &str) -> String {
+    // A JSON string is a valid YAML double-quoted scalar.
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// The file's text: a header comment, then entries in the order given.
+pub fn render(answers: &Answers) -> String {
+    let mut out = String::from(
+        "# Answers to `readiness ask`: what a repository scan cannot see.\n# Commit this file; `readiness score` reads it (use --evidence-only to ignore it).\nversion: 1\nanswers:\n",
+    );
+    if answers.entries.is_empty() {
+        out.truncate(out.len() - 1);
+        out.push_str(" []\n");
+    }
+    for a in &answers.entries {
+        let _ = writeln!(out, "  - check: {}", quote(&a.check));
+        let _ = writeln!(out, "    answer: {}", a.answer.as_str());
+        if let Some(reason) = &a.reason {
+            let _ = writeln!(out, "    reason: {}", quote(reason));
+        }
+        if let Some(note) = &a.note {
+            let _ = writeln!(out, "    note: {}", quote(note));
+        }
+        let _ = writeln!(out, "    by: {}", quote(&a.by));
+        let _ = writeln!(out, "    date: {}", a.date);
+        let _ = writeln!(out, "    rubric_version: {}", quote(&a.rubric_version));
+    }
+    out
+}
+
+/// Writes the file atomically: a temporary file in the same directory,
+/// flushed to disk, then renamed over the target. A crash or Ctrl-C leaves
+/// either the old file or the new one, never half of one.
+pub fn save(path: &Path, answers: &Answers) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    std::fs::create_dir_all(&dir)?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("answers.yaml");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(render(answers).as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(check: &str, value: AnswerValue) -> Answer {
+        Answer {
+            check: check.into(),
+            answer: value,
+            reason: (value == AnswerValue::NotApplicable).then(|| "no LLM here".into()),
+            note: Some("see \"docs\": https://example.com/#x".into()),
+            by: "Alice Example".into(),
+            date: Date::parse("2026-11-20").unwrap(),
+            rubric_version: "1.0.0".into(),
+        }
+    }
+
+    #[test]
+    fn round_trip_keeps_every_field_and_order() {
+        let mut answers = Answers::default();
+        answers.set(answer("EVL-03", AnswerValue::Automated));
+        answers.set(answer("VER-05", AnswerValue::NotApplicable));
+        answers.set(answer("ZZZ-99", AnswerValue::Manual));
+        let text = render(&answers);
+        let parsed = parse("a.yaml", &text).unwrap();
+        assert_eq!(parsed.entries, answers.entries);
+        assert_eq!(render(&parsed), text);
+    }
+
+    #[test]
+    fn set_replaces_only_the_answer_given() {
+        let mut answers = Answers::default();
+        answers.set(answer("A", AnswerValue::No));
+        answers.set(answer("B", AnswerValue::No));
+        answers.set(answer("A", AnswerValue::Automated));
+        assert_eq!(answers.entries.len(), 2);
+        assert_eq!(answers.entries[0].answer, AnswerValue::Automated);
+        assert_eq!(answers.entries[1].check, "B");
+    }
+
+    #[test]
+    fn bad_input_is_reported_with_positions() {
+        let text = "version: 1\nanswers:\n  - check: EVL-03\n    answer: maybe\n    by: a\n    date: 2026-13-01\n    rubric_version: \"1\"\n  - check: VER-05\n    answer: not_applicable\n    by: a\n    date: 2026-01-01\n    rubric_version: \"1\"\n    colour: red\n";
+        let errors = parse("answers.yaml", text).unwrap_err();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "answers.yaml:4:13: invalid answer `maybe`; expected one of: no, manual, automated, not_applicable",
+                "answers.yaml:6:11: invalid date `2026-13-01`; expected YYYY-MM-DD",
+                "answers.yaml:13:5: unknown key `colour` in an answer; expected one of: check, answer, reason, note, by, date, rubric_version",
+                "answers.yaml:8:5: a `not_applicable` answer needs a `reason`",
+            ]
+        );
+        let syntax = parse("answers.yaml", "answers: [\n").unwrap_err();
+        assert!(
+            syntax[0].to_string().starts_with("answers.yaml:"),
+            "{:?}",
+            syntax
+        );
+    }
+
+    #[test]
+    fn duplicate_answers_are_an_error() {
+        let one = "  - {check: A, answer: no, by: x, date: 2026-01-01, rubric_version: \"1\"}\n";
+        let text = format!("version: 1\nanswers:\n{one}{one}");
+        let errors = parse("f", &text).unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "f:4:13: check `A` is answered twice (first at line 3)"
+        );
+    }
+
+    #[test]
+    fn dates_and_staleness() {
+        let d = Date::parse("2024-02-29").unwrap();
+        assert_eq!(Date::from_days(d.days()), d);
+        assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2026-1-01").is_none());
+        let today = Date::parse("2026-11-22").unwrap();
+        assert!(!is_stale(Date::parse("2026-05-26").unwrap(), today, 180));
+        assert!(is_stale(Date::parse("2026-05-25").unwrap(), today, 180));
+    }
+
+    #[test]
+    fn save_is_atomic_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".readiness/answers.yaml");
+        let mut answers = Answers::default();
+        answers.set(answer("EVL-03", AnswerValue::Automated));
+        save(&path, &answers).unwrap();
+        assert_eq!(load(&path, "a").unwrap().entries, answers.entries);
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("answers.yaml")]);
+        assert!(load(&dir.path().join("missing.yaml"), "m")
+            .unwrap()
+            .entries
+            .is_empty());
+    }
+}
