@@ -9,11 +9,13 @@
 //! - The 0–100 score is the weighted share of met checks among applicable
 //!   checks whose outcome is known.
 
+use crate::answers::{is_stale, Answer, AnswerValue, Answers, Date};
 use crate::report::{
     level_name, AreaResult, CheckResult, NextStep, Outcome, Overall, Report, RubricInfo,
     ScanSummary, Tool, EVIDENCE_PER_CHECK, SCHEMA_VERSION,
 };
-use crate::rubric::model::{Catalog, Rubric, Rule};
+use crate::report::{AnswerInfo, AnswersSummary, Contradiction, Source};
+use crate::rubric::model::{Catalog, Needs, Rubric, Rule};
 use crate::scan::{Evidence, EvidenceIndex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,51 +128,190 @@ fn unknown_reason(reasons: &[String]) -> String {
     text
 }
 
-fn evaluate_area(rubric: &Rubric, index: &EvidenceIndex) -> AreaResult {
+/// Answers from the questionnaire, as the evaluation uses them.
+pub struct AnswerInput<'a> {
+    pub answers: &'a Answers,
+    /// The file, as shown in messages.
+    pub file: String,
+    pub today: Date,
+    pub max_age_days: i64,
+    /// `--evidence-only`: report the file but let no answer change a result.
+    pub ignore: bool,
+}
+
+/// Half-credits: 2 for detected or automated, 1 for manual, 0 otherwise.
+fn halves(credit: f64) -> u32 {
+    if credit >= 1.0 {
+        2
+    } else if credit > 0.0 {
+        1
+    } else {
+        0
+    }
+}
+
+struct CheckEval {
+    outcome: Outcome,
+    evidence: Vec<Evidence>,
+    reason: Option<String>,
+    /// The area's or the check's applicability rule matched something.
+    applies_by_evidence: bool,
+}
+
+fn evaluate_evidence(
+    rubric: &Rubric,
+    check: &crate::rubric::Check,
+    area: &Option<Evaluated>,
+    index: &EvidenceIndex,
+) -> CheckEval {
+    let area_applies = area.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
+    if !area_applies {
+        return CheckEval {
+            outcome: Outcome::NotApplicable,
+            evidence: Vec::new(),
+            reason: Some(rubric.not_applicable.clone()),
+            applies_by_evidence: false,
+        };
+    }
+    let applies = check.applies_when.as_ref().map(|r| evaluate(r, index));
+    let applies_by_evidence = area.as_ref().is_some_and(|e| e.tri == Tri::Met)
+        || applies.as_ref().is_some_and(|a| a.tri == Tri::Met);
+    if applies.as_ref().is_some_and(|a| a.tri == Tri::Unmet) {
+        return CheckEval {
+            outcome: Outcome::NotApplicable,
+            evidence: Vec::new(),
+            reason: Some("its `applies_when` rule did not match".to_owned()),
+            applies_by_evidence,
+        };
+    }
+    let result = evaluate(&check.evidence, index);
+    let applies_unknown = applies.as_ref().is_some_and(|a| a.tri == Tri::Unknown);
+    let (outcome, evidence, reason) = match result.tri {
+        Tri::Met => (Outcome::Met, result.evidence, None),
+        Tri::Unknown => (
+            Outcome::Unknown,
+            Vec::new(),
+            Some(unknown_reason(&result.reasons)),
+        ),
+        Tri::Unmet if applies_unknown => {
+            let reasons = applies.map(|a| a.reasons).unwrap_or_default();
+            (Outcome::Unknown, Vec::new(), Some(unknown_reason(&reasons)))
+        }
+        Tri::Unmet => (Outcome::Unmet, Vec::new(), None),
+    };
+    CheckEval {
+        outcome,
+        evidence,
+        reason,
+        applies_by_evidence,
+    }
+}
+
+fn answer_info(answer: &Answer, input: &AnswerInput) -> AnswerInfo {
+    AnswerInfo {
+        value: answer.answer,
+        note: answer.note.clone(),
+        reason: answer.reason.clone(),
+        by: answer.by.clone(),
+        date: answer.date,
+        stale: is_stale(answer.date, input.today, input.max_age_days),
+    }
+}
+
+fn evaluate_area(
+    rubric: &Rubric,
+    index: &EvidenceIndex,
+    input: Option<&AnswerInput>,
+    contradictions: &mut Vec<Contradiction>,
+) -> AreaResult {
     let area_rule = rubric.applies_when.as_ref().map(|r| evaluate(r, index));
     let area_applies = area_rule.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
     let mut checks = Vec::new();
     for check in &rubric.checks {
-        let (outcome, evidence, reason) = if !area_applies {
-            (
-                Outcome::NotApplicable,
-                Vec::new(),
-                Some(rubric.not_applicable.clone()),
-            )
-        } else {
-            let applies = check.applies_when.as_ref().map(|r| evaluate(r, index));
-            match applies.as_ref().map(|a| a.tri) {
-                Some(Tri::Unmet) => (
-                    Outcome::NotApplicable,
-                    Vec::new(),
-                    Some("its `applies_when` rule did not match".to_owned()),
-                ),
-                _ => {
-                    let result = evaluate(&check.evidence, index);
-                    let applies_unknown = applies.as_ref().is_some_and(|a| a.tri == Tri::Unknown);
-                    match result.tri {
-                        Tri::Met => (Outcome::Met, result.evidence, None),
-                        Tri::Unknown => (
-                            Outcome::Unknown,
-                            Vec::new(),
-                            Some(unknown_reason(&result.reasons)),
+        let found = evaluate_evidence(rubric, check, &area_rule, index);
+        let answer = input.and_then(|i| i.answers.get(&check.id).map(|a| (a, i)));
+        let mut outcome = found.outcome;
+        let mut reason = found.reason;
+        let mut credit = if outcome == Outcome::Met { 1.0 } else { 0.0 };
+        let mut source = (outcome == Outcome::Met).then_some(Source::Detected);
+        let info = answer.map(|(a, i)| answer_info(a, i));
+        if let Some((answer, input)) = answer {
+            if found.outcome == Outcome::Met {
+                source = Some(Source::Both);
+                if matches!(answer.answer, AnswerValue::No | AnswerValue::NotApplicable) {
+                    let at = found
+                        .evidence
+                        .first()
+                        .map(|e| format!(" at {}:{}", e.path, e.line))
+                        .unwrap_or_default();
+                    contradictions.push(Contradiction {
+                        check: check.id.clone(),
+                        answer: answer.answer,
+                        message: format!(
+                            "answered `{}`, but the scan found evidence{at}",
+                            answer.answer.describe()
                         ),
-                        Tri::Unmet if applies_unknown => {
-                            let reasons = applies.map(|a| a.reasons).unwrap_or_default();
-                            (Outcome::Unknown, Vec::new(), Some(unknown_reason(&reasons)))
+                    });
+                }
+            } else if found.outcome != Outcome::NotApplicable && !input.ignore {
+                source = Some(Source::Answered);
+                match answer.answer {
+                    AnswerValue::Automated => {
+                        outcome = Outcome::Met;
+                        credit = 1.0;
+                        reason = None;
+                    }
+                    AnswerValue::Manual => {
+                        credit = 0.5;
+                        if check.needs == Needs::Manual {
+                            outcome = Outcome::Met;
+                            reason = None;
+                        } else {
+                            outcome = Outcome::Unmet;
+                            reason = Some(format!(
+                                "answered `yes, done manually`; level {} needs it automated",
+                                check.level
+                            ));
                         }
-                        Tri::Unmet => (Outcome::Unmet, Vec::new(), None),
+                    }
+                    AnswerValue::No => {
+                        outcome = Outcome::Unmet;
+                        reason = None;
+                    }
+                    AnswerValue::NotApplicable => {
+                        outcome = Outcome::NotApplicable;
+                        reason = Some(format!(
+                            "answered not applicable: {}",
+                            answer.reason.as_deref().unwrap_or("")
+                        ));
                     }
                 }
             }
-        };
+            if answer.answer == AnswerValue::NotApplicable
+                && found.outcome != Outcome::Met
+                && found.applies_by_evidence
+            {
+                contradictions.push(Contradiction {
+                    check: check.id.clone(),
+                    answer: answer.answer,
+                    message:
+                        "answered `not applicable`, but the scan found what makes this check apply"
+                            .to_owned(),
+                });
+            }
+        }
+        let evidence = found.evidence;
         let evidence_total = evidence.len();
         checks.push(CheckResult {
             id: check.id.clone(),
             title: check.title.clone(),
             level: check.level,
             weight: check.weight,
+            needs: check.needs.as_str(),
             outcome,
+            credit,
+            source,
+            answer: info,
             reason,
             evidence: evidence.into_iter().take(EVIDENCE_PER_CHECK).collect(),
             evidence_total,
@@ -192,17 +333,13 @@ fn evaluate_area(rubric: &Rubric, index: &EvidenceIndex) -> AreaResult {
         })
         .last()
         .unwrap_or(0);
-    let known_weight: u32 = applicable
+    let known: Vec<&&CheckResult> = applicable
         .iter()
         .filter(|c| c.outcome != Outcome::Unknown)
-        .map(|c| c.weight)
-        .sum();
-    let met_weight: u32 = applicable
-        .iter()
-        .filter(|c| c.outcome == Outcome::Met)
-        .map(|c| c.weight)
-        .sum();
-    let score = percent(met_weight, known_weight);
+        .collect();
+    let earned: u32 = known.iter().map(|c| c.weight * halves(c.credit)).sum();
+    let possible: u32 = known.iter().map(|c| c.weight * 2).sum();
+    let score = percent(earned, possible);
     let blocking = if level < 3 {
         applicable
             .iter()
@@ -241,12 +378,62 @@ fn percent(part: u32, whole: u32) -> u8 {
     u8::try_from((u64::from(part) * 200 + u64::from(whole)) / (2 * u64::from(whole))).unwrap_or(100)
 }
 
-/// Builds the report from a catalog and the scan's evidence.
-pub fn build_report(catalog: &Catalog, index: &EvidenceIndex) -> Report {
+fn answers_summary(
+    catalog: &Catalog,
+    areas: &[AreaResult],
+    input: &AnswerInput,
+    mut contradictions: Vec<Contradiction>,
+) -> AnswersSummary {
+    let mut warnings = Vec::new();
+    for (answer, pos) in input.answers.entries.iter().zip(&input.answers.positions) {
+        let at = if pos.line > 0 {
+            format!("{}:{}:{}", input.file, pos.line, pos.column)
+        } else {
+            input.file.clone()
+        };
+        if catalog.check(&answer.check).is_none() {
+            warnings.push(format!(
+                "{at}: answer for unknown check `{}` is kept (it may belong to another rubric version)",
+                answer.check
+            ));
+        } else if is_stale(answer.date, input.today, input.max_age_days) {
+            warnings.push(format!(
+                "{at}: the answer for `{}` dates from {}, more than {} days ago; `readiness ask` will ask again",
+                answer.check, answer.date, input.max_age_days
+            ));
+        }
+    }
+    contradictions.sort_by(|a, b| a.check.cmp(&b.check));
+    let used = if input.ignore {
+        0
+    } else {
+        areas
+            .iter()
+            .flat_map(|a| a.checks.iter())
+            .filter(|c| matches!(c.source, Some(Source::Answered)))
+            .count()
+    };
+    AnswersSummary {
+        file: input.file.clone(),
+        ignored: input.ignore,
+        used,
+        warnings,
+        contradictions,
+    }
+}
+
+/// Builds the report from a catalog, the scan's evidence and, optionally,
+/// the questionnaire's answers.
+pub fn build_report(
+    catalog: &Catalog,
+    index: &EvidenceIndex,
+    input: Option<&AnswerInput>,
+) -> Report {
+    let mut contradictions = Vec::new();
     let areas: Vec<AreaResult> = catalog
         .rubrics
         .iter()
-        .map(|r| evaluate_area(r, index))
+        .map(|r| evaluate_area(r, index, input, &mut contradictions))
         .collect();
     let applicable: Vec<&AreaResult> = areas.iter().filter(|a| a.applicable).collect();
     let level = applicable.iter().filter_map(|a| a.level).min().unwrap_or(0);
@@ -265,6 +452,7 @@ pub fn build_report(catalog: &Catalog, index: &EvidenceIndex) -> Report {
             )
         });
     let next_level = (level < 3).then_some(level + 1);
+    let answers = input.map(|i| answers_summary(catalog, &areas, i, contradictions));
     let mut next_steps = Vec::new();
     if let Some(next) = next_level {
         for (rubric, area) in catalog.rubrics.iter().zip(&areas) {
@@ -286,6 +474,7 @@ pub fn build_report(catalog: &Catalog, index: &EvidenceIndex) -> Report {
                             level: check.level,
                             title: check.title.clone(),
                             outcome: result.outcome,
+                            answered: result.answer.as_ref().map(|a| a.value),
                             why: check.why.clone(),
                             fix: check.fix.clone(),
                         },
@@ -325,6 +514,7 @@ pub fn build_report(catalog: &Catalog, index: &EvidenceIndex) -> Report {
         },
         areas,
         next_steps: next_steps.into_iter().map(|(_, s)| s).collect(),
+        answers,
         scan: ScanSummary {
             stats: index.stats.clone(),
             problems: index.problems.clone(),
@@ -382,10 +572,14 @@ checks:
         idx
     }
 
+    fn build_report_no_answers(cat: &Catalog, idx: &EvidenceIndex) -> Report {
+        build_report(cat, idx, None)
+    }
+
     #[test]
     fn level_is_the_highest_rung_whose_checks_all_hold() {
         let cat = catalog(RUBRIC);
-        let r = build_report(&cat, &index(&cat, &["a1", "a3"], &[]));
+        let r = build_report_no_answers(&cat, &index(&cat, &["a1", "a3"], &[]));
         assert_eq!(r.areas[0].level, Some(1));
         assert_eq!(r.areas[0].score, Some(75));
         assert_eq!(r.areas[0].blocking, vec!["A2"]);
@@ -397,14 +591,14 @@ checks:
     #[test]
     fn a_higher_check_does_not_lift_a_missing_lower_one() {
         let cat = catalog(RUBRIC);
-        let r = build_report(&cat, &index(&cat, &["a2", "a3"], &[]));
+        let r = build_report_no_answers(&cat, &index(&cat, &["a2", "a3"], &[]));
         assert_eq!(r.areas[0].level, Some(0));
     }
 
     #[test]
     fn unknown_is_reported_blocks_the_level_and_leaves_the_score() {
         let cat = catalog(RUBRIC);
-        let r = build_report(&cat, &index(&cat, &["a1", "a3"], &["a2"]));
+        let r = build_report_no_answers(&cat, &index(&cat, &["a1", "a3"], &["a2"]));
         let a2 = r.areas[0].checks.iter().find(|c| c.id == "A2").unwrap();
         assert_eq!(a2.outcome, Outcome::Unknown);
         assert_eq!(a2.reason.as_deref(), Some("a2: cannot read"));
@@ -439,7 +633,7 @@ checks:
             &[],
         )
         .unwrap();
-        let r = build_report(&cat, &index(&cat, &["a1", "a2", "a3"], &[]));
+        let r = build_report_no_answers(&cat, &index(&cat, &["a1", "a2", "a3"], &[]));
         let other = r.areas.iter().find(|a| a.id == "other").unwrap();
         assert!(!other.applicable);
         assert_eq!(other.level, None);
@@ -468,7 +662,7 @@ checks:
   - { id: C4, title: t, level: 1, why: w, fix: f, evidence: { all: [ { file: y }, { not: { file: z } } ] } }
 "#;
         let cat = catalog(yaml);
-        let r = build_report(&cat, &index(&cat, &["y"], &["u"]));
+        let r = build_report_no_answers(&cat, &index(&cat, &["y"], &["u"]));
         let outcome = |id: &str| {
             r.areas[0]
                 .checks

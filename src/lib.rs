@@ -10,6 +10,7 @@ pub mod answers;
 pub mod diag;
 pub mod eval;
 pub mod node;
+pub mod questionnaire;
 pub mod render;
 pub mod report;
 pub mod rubric;
@@ -32,6 +33,8 @@ pub const BUILTIN_AREAS: &[&str] = &[
 pub enum Error {
     /// One or more rubric files are malformed (every problem listed).
     Rubric(diag::Diagnostics),
+    /// The answers file is malformed (every problem listed).
+    Answers(Vec<diag::Diagnostic>),
     /// A file or directory could not be read.
     Io(String),
 }
@@ -40,6 +43,18 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             Error::Rubric(d) => write!(f, "{d}"),
+            Error::Answers(list) => {
+                let n = list.len();
+                write!(
+                    f,
+                    "{n} problem{} found in the answers file:",
+                    if n == 1 { "" } else { "s" }
+                )?;
+                for d in list {
+                    write!(f, "\n  {d}")?;
+                }
+                Ok(())
+            }
             Error::Io(e) => f.write_str(e),
         }
     }
@@ -64,12 +79,35 @@ pub fn load_catalog(extra_dirs: &[PathBuf]) -> Result<rubric::Catalog, Error> {
     rubric::load_catalog(&rubric::builtin::sources(), &user).map_err(Error::Rubric)
 }
 
-/// Scans `root` and scores it against `catalog`.
+/// Scans `root` and scores it against `catalog`, using questionnaire
+/// answers when given.
 pub fn score(
     root: &Path,
     catalog: &rubric::Catalog,
     options: &scan::ScanOptions,
+    answers: Option<&eval::AnswerInput>,
 ) -> Result<report::Report, Error> {
-    let index = scan::scan(root, catalog, options).map_err(Error::Io)?;
-    Ok(eval::build_report(catalog, &index))
+    let index = scan(root, catalog, options)?;
+    Ok(eval::build_report(catalog, &index, answers))
+}
+
+/// Fails unless `root` is a readable directory, with the message the scan
+/// would give; lets callers check before reading files under it.
+pub fn check_root(root: &Path) -> Result<(), Error> {
+    let meta =
+        std::fs::metadata(root).map_err(|e| Error::Io(format!("{}: {e}", root.display())))?;
+    if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::Io(format!("{}: not a directory", root.display())))
+    }
+}
+
+/// The one scan of `root` (used by `score` and by the questionnaire).
+pub fn scan(
+    root: &Path,
+    catalog: &rubric::Catalog,
+    options: &scan::ScanOptions,
+) -> Result<scan::EvidenceIndex, Error> {
+    scan::scan(root, catalog, options).map_err(Error::Io)
 }

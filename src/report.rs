@@ -18,7 +18,53 @@ pub struct Report {
     pub overall: Overall,
     pub areas: Vec<AreaResult>,
     pub next_steps: Vec<NextStep>,
+    /// The questionnaire answers used (absent when no answers file was read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<AnswersSummary>,
     pub scan: ScanSummary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswersSummary {
+    /// The answers file, relative to the scanned directory when inside it.
+    pub file: String,
+    /// True with `--evidence-only`: answers were read but not used.
+    pub ignored: bool,
+    /// How many answers affected a check.
+    pub used: usize,
+    /// Answers for unknown checks (kept in the file), stale answers.
+    pub warnings: Vec<String>,
+    /// Answers the evidence disagrees with; reported, never resolved silently.
+    pub contradictions: Vec<Contradiction>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Contradiction {
+    pub check: String,
+    pub answer: crate::answers::AnswerValue,
+    pub message: String,
+}
+
+/// Where a check's result came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Detected,
+    Answered,
+    Both,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerInfo {
+    pub value: crate::answers::AnswerValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub by: String,
+    pub date: crate::answers::Date,
+    /// Older than the maximum age: `readiness ask` will ask again.
+    pub stale: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,7 +137,15 @@ pub struct CheckResult {
     pub title: String,
     pub level: u8,
     pub weight: u32,
+    /// What an answer must say to count toward the level: manual or automated.
+    pub needs: &'static str,
     pub outcome: Outcome,
+    /// Share of the weight earned: 1 detected or automated, 0.5 manual, else 0.
+    pub credit: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<AnswerInfo>,
     /// Why the outcome is `unknown` or `not_applicable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -107,6 +161,9 @@ pub struct NextStep {
     pub level: u8,
     pub title: String,
     pub outcome: Outcome,
+    /// The answer on file, when one was given but does not meet the level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered: Option<crate::answers::AnswerValue>,
     pub why: String,
     pub fix: String,
 }

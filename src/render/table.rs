@@ -3,7 +3,8 @@
 //! Fits 80 columns; colour only when asked for (the binary decides: a
 //! terminal and no `NO_COLOR`).
 
-use crate::report::{level_name, AreaResult, Outcome, Report};
+use crate::answers::AnswerValue;
+use crate::report::{level_name, AreaResult, Outcome, Report, Source};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::fmt::Write;
 
@@ -46,7 +47,7 @@ fn level_color(level: u8) -> Color {
 }
 
 /// Word-wraps `text` to the width, prefixing every line with `indent`.
-fn wrap(out: &mut String, text: &str, first: &str, indent: &str) {
+pub fn wrap_into(out: &mut String, text: &str, first: &str, indent: &str) {
     let mut line = String::from(first);
     let mut empty = true;
     for word in text.split_whitespace() {
@@ -139,7 +140,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     out.push('\n');
     for area in report.areas.iter().filter(|a| !a.applicable) {
         let reason = area.not_applicable_reason.as_deref().unwrap_or("");
-        wrap(
+        wrap_into(
             &mut out,
             &format!("{} is not applicable: {reason}", area.id),
             "",
@@ -159,13 +160,16 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
             out.push_str(&style.bold(&heading));
             out.push('\n');
             for (i, step) in report.next_steps.iter().enumerate() {
-                let marker = if step.outcome == Outcome::Unknown {
-                    " (could not be evaluated)"
-                } else {
-                    ""
+                let marker = match (step.outcome, step.answered) {
+                    (Outcome::Unknown, _) => " (could not be evaluated)".to_owned(),
+                    (_, Some(AnswerValue::Manual)) => {
+                        " (answered: done manually; this level needs it automated)".to_owned()
+                    }
+                    (_, Some(answer)) => format!(" (answered: {})", answer.describe()),
+                    _ => String::new(),
                 };
                 let first = format!("{:>3}. ", i + 1);
-                wrap(
+                wrap_into(
                     &mut out,
                     &format!(
                         "{} [{}, L{}] {}{marker}",
@@ -174,8 +178,8 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                     &first,
                     "     ",
                 );
-                wrap(&mut out, &step.why, "     Why: ", "          ");
-                wrap(&mut out, &step.fix, "     Fix: ", "          ");
+                wrap_into(&mut out, &step.why, "     Why: ", "          ");
+                wrap_into(&mut out, &step.fix, "     Fix: ", "          ");
             }
         }
         None => {
@@ -195,7 +199,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         out.push_str(&style.bold("Could not be evaluated"));
         out.push('\n');
         for check in unknown {
-            wrap(
+            wrap_into(
                 &mut out,
                 &format!(
                     "{} {}: {}",
@@ -220,12 +224,30 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         out.push_str(&style.bold("Evidence for met checks"));
         out.push('\n');
         for check in met {
-            wrap(
+            wrap_into(
                 &mut out,
                 &format!("{} {}", check.id, check.title),
                 "  ",
                 "    ",
             );
+            if let Some(answer) = &check.answer {
+                let label = if check.source == Some(Source::Both) {
+                    "also answered"
+                } else {
+                    "answered"
+                };
+                let mut text = format!(
+                    "{label}: {} ({}, {}{})",
+                    answer.value.describe(),
+                    answer.by,
+                    answer.date,
+                    if answer.stale { ", stale" } else { "" }
+                );
+                if let Some(note) = &answer.note {
+                    let _ = write!(text, " - {note}");
+                }
+                wrap_into(&mut out, &text, "    ", "      ");
+            }
             for ev in check
                 .evidence
                 .iter()
@@ -252,6 +274,32 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
             }
         }
     }
+    if let Some(answers) = &report.answers {
+        out.push('\n');
+        let heading = if answers.ignored {
+            format!("Answers in {} ignored (--evidence-only)", answers.file)
+        } else {
+            format!(
+                "Answers: {} check{} settled by answers in {}",
+                answers.used,
+                if answers.used == 1 { "" } else { "s" },
+                answers.file
+            )
+        };
+        out.push_str(&style.bold(&heading));
+        out.push('\n');
+        for c in &answers.contradictions {
+            wrap_into(
+                &mut out,
+                &format!("contradiction: {} {}", c.check, c.message),
+                "  ",
+                "    ",
+            );
+        }
+        for w in &answers.warnings {
+            wrap_into(&mut out, &format!("warning: {w}"), "  ", "    ");
+        }
+    }
     let s = &report.scan.stats;
     out.push('\n');
     let mut summary = format!(
@@ -262,9 +310,9 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         let _ = write!(summary, "; {} unreadable", s.unreadable);
     }
     summary.push('.');
-    wrap(&mut out, &summary, "", "  ");
+    wrap_into(&mut out, &summary, "", "  ");
     for problem in &report.scan.problems {
-        wrap(&mut out, &format!("warning: {problem}"), "", "  ");
+        wrap_into(&mut out, &format!("warning: {problem}"), "", "  ");
     }
     out
 }

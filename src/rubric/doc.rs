@@ -129,11 +129,12 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
         for c in checks {
             let _ = write!(
                 out,
-                "\n### {} — {}\n\nLevel {}, weight {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
+                "\n### {} — {}\n\nLevel {}, weight {}; a questionnaire answer counts toward the level when it says `{}`.\n\n**Why.** {}\n\n**Fix.** {}\n",
                 c.id,
                 c.title,
                 c.level,
                 c.weight,
+                c.needs.as_str(),
                 c.why.trim(),
                 c.fix.trim()
             );

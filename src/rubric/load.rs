@@ -1,7 +1,7 @@
 //! Parses rubric YAML into the [`Catalog`], validating everything and
 //! reporting every problem at once with its file, line and column.
 
-use super::model::{Catalog, Check, Ecosystem, Format, KeyProbe, Probe, Rubric, Rule};
+use super::model::{Catalog, Check, Ecosystem, Format, KeyProbe, Needs, Probe, Rubric, Rule};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::node::{self, Entry, Node, Pos, Value};
 use sha2::{Digest, Sha256};
@@ -38,6 +38,7 @@ const CHECK_KEYS: &[&str] = &[
     "evidence",
     "applies_when",
     "question",
+    "needs",
     "references",
 ];
 const RULE_KEYS: &[&str] = &["any", "all", "not", "file", "content", "dependency", "key"];
@@ -474,6 +475,21 @@ impl Loader {
         let question = fields
             .get("question")
             .and_then(|n| self.string_value(file, n, "`question`"));
+        let needs = match fields.get("needs") {
+            None => Some(None),
+            Some(n) => match n.as_str() {
+                Some("manual") => Some(Some(Needs::Manual)),
+                Some("automated") => Some(Some(Needs::Automated)),
+                _ => {
+                    self.error(
+                        file,
+                        n.pos,
+                        format!("`needs` in {what} must be `manual` or `automated`"),
+                    );
+                    None
+                }
+            },
+        };
         if let Some(refs) = fields.get("references") {
             self.strings(file, refs, "`references`");
         }
@@ -490,6 +506,7 @@ impl Loader {
             applies_when,
             evidence: evidence?,
             question,
+            needs: needs?.unwrap_or_else(|| Needs::default_for(level.unwrap_or(1))),
         })
     }
 

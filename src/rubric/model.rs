@@ -44,6 +44,35 @@ pub struct Check {
     pub evidence: Rule,
     /// Asked by the questionnaire when the scan cannot settle the check.
     pub question: Option<String>,
+    /// What an answer must say for the check to count toward its level.
+    pub needs: Needs,
+}
+
+/// The answer a check needs to count toward its level. Detected evidence
+/// always counts as automated. In the 0-100 score a manual answer earns half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Needs {
+    /// "Yes, done manually" is enough (the default for level-1 checks).
+    Manual,
+    /// Only "yes, automated" counts (the default for level-2 and -3 checks).
+    Automated,
+}
+
+impl Needs {
+    pub fn default_for(level: u8) -> Needs {
+        if level <= 1 {
+            Needs::Manual
+        } else {
+            Needs::Automated
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Needs::Manual => "manual",
+            Needs::Automated => "automated",
+        }
+    }
 }
 
 /// An evidence rule: primitives combined with `any`, `all` and `not`.

@@ -331,10 +331,7 @@ pub fn scan(
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> Result<EvidenceIndex, String> {
-    let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
-    if !meta.is_dir() {
-        return Err(format!("{}: not a directory", root.display()));
-    }
+    crate::check_root(root).map_err(|e| e.to_string())?;
     let plan = Arc::new(Plan::new(catalog, options)?);
     let (tx, rx) = mpsc::channel::<FileResult>();
     let root_buf = root.to_path_buf();
