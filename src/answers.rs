@@ -6,8 +6,7 @@
 use crate::diag::Diagnostic;
 use crate::node::{self, Node, Pos, Value};
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where `ask` writes and `score` reads answers, relative to the repository.
 pub const DEFAULT_PATH: &str = ".readiness/answers.yaml";
@@ -426,30 +425,9 @@ pub fn render(answers: &Answers) -> String {
     out
 }
 
-/// Writes the file atomically: a temporary file in the same directory,
-/// flushed to disk, then renamed over the target. A crash or Ctrl-C leaves
-/// either the old file or the new one, never half of one.
+/// Writes the file atomically (see [`crate::fsutil::write_atomic`]).
 pub fn save(path: &Path, answers: &Answers) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    std::fs::create_dir_all(&dir)?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("answers.yaml");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(render(answers).as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::fsutil::write_atomic(path, render(answers).as_bytes())
 }
 
 #[cfg(test)]

@@ -313,6 +313,8 @@ fn evaluate_area(
             source,
             answer: info,
             reason,
+            why: check.why.clone(),
+            fix: check.fix.clone(),
             evidence: evidence.into_iter().take(EVIDENCE_PER_CHECK).collect(),
             evidence_total,
         });
@@ -518,6 +520,7 @@ pub fn build_report(
         scan: ScanSummary {
             stats: index.stats.clone(),
             problems: index.problems.clone(),
+            readme: index.readme.clone(),
         },
     }
 }

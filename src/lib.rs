@@ -9,6 +9,7 @@
 pub mod answers;
 pub mod diag;
 pub mod eval;
+pub mod fsutil;
 pub mod node;
 pub mod questionnaire;
 pub mod render;

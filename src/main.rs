@@ -65,9 +65,17 @@ struct ScoreArgs {
     /// Repository to scan.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format; repeat with --output to write several in one run,
+    /// e.g. `--format json --output r.json --format sarif --output r.sarif`.
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    format: Vec<Format>,
+    /// Write the preceding --format to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE", action = clap::ArgAction::Append)]
+    output: Vec<PathBuf>,
+    /// Prefix for evidence links in Markdown, e.g.
+    /// https://github.com/ORG/REPO/blob/SHA/ (default: relative links).
+    #[arg(long, value_name = "URL", default_value = "")]
+    link_base: String,
     /// Exit with 1 when the overall level is below N (a release gate).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=3))]
     min_level: Option<u8>,
@@ -91,10 +99,54 @@ struct ScoreArgs {
     evidence_only: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
 enum Format {
     Table,
     Json,
+    Sarif,
+    Markdown,
+    Junit,
+}
+
+/// Where each requested format goes: `None` is stdout.
+type Targets = Vec<(Format, Option<PathBuf>)>;
+
+/// Pairs every `--output` with the `--format` right before it on the command
+/// line. At most one format may go to stdout.
+fn output_targets(matches: &clap::ArgMatches, args: &ScoreArgs) -> Result<Targets, String> {
+    let format_at: Vec<usize> = matches
+        .indices_of("format")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let output_at: Vec<usize> = matches
+        .indices_of("output")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let mut targets: Targets = if args.format.is_empty() {
+        vec![(Format::Table, None)]
+    } else {
+        args.format.iter().map(|f| (*f, None)).collect()
+    };
+    for (path, at) in args.output.iter().zip(output_at) {
+        let Some(i) = format_at.iter().rposition(|&f| f < at) else {
+            return Err(format!(
+                "--output {} must follow the --format it writes",
+                path.display()
+            ));
+        };
+        if targets[i].1.is_some() {
+            return Err(
+                format!("--format {:?} has two --output files", targets[i].0).to_lowercase(),
+            );
+        }
+        targets[i].1 = Some(path.clone());
+    }
+    if targets.iter().filter(|(_, out)| out.is_none()).count() > 1 {
+        return Err(
+            "only one --format can go to standard output; give the others --output FILE".to_owned(),
+        );
+    }
+    Ok(targets)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,7 +178,7 @@ fn answers_location(root: &Path, explicit: Option<&PathBuf>) -> (PathBuf, String
     }
 }
 
-fn run_score(args: &ScoreArgs) -> Result<ExitCode, readiness::Error> {
+fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness::Error> {
     readiness::check_root(&args.path)?;
     let catalog = readiness::load_catalog(&args.rubrics)?;
     let options = ScanOptions {
@@ -149,23 +201,40 @@ fn run_score(args: &ScoreArgs) -> Result<ExitCode, readiness::Error> {
         ignore: args.evidence_only,
     });
     let report = readiness::score(&args.path, &catalog, &options, input.as_ref())?;
-    let text = match args.format {
-        Format::Json => readiness::render::json::render(&report),
-        Format::Table => readiness::render::table::render(
-            &report,
-            &TableOptions {
-                color: use_color(args.color),
-                evidence_per_check: args.evidence,
-            },
-        ),
-    };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(readiness::Error::Io(format!("cannot write output: {e}")));
+    for (format, output) in targets {
+        let text = match format {
+            Format::Json => readiness::render::json::render(&report),
+            Format::Sarif => readiness::render::sarif::render(&report),
+            Format::Junit => readiness::render::junit::render(&report),
+            Format::Markdown => readiness::render::markdown::render(
+                &report,
+                &readiness::render::markdown::MarkdownOptions {
+                    link_base: args.link_base.clone(),
+                },
+            ),
+            Format::Table => readiness::render::table::render(
+                &report,
+                &TableOptions {
+                    color: output.is_none() && use_color(args.color),
+                    evidence_per_check: args.evidence,
+                },
+            ),
+        };
+        match output {
+            Some(path) => readiness::fsutil::write_atomic(path, text.as_bytes()).map_err(|e| {
+                readiness::Error::Io(format!("{}: cannot write: {e}", path.display()))
+            })?,
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                if let Err(e) = stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        return Err(readiness::Error::Io(format!("cannot write output: {e}")));
+                    }
+                }
+            }
         }
     }
     let gate_failed = args.min_level.is_some_and(|min| report.overall.level < min);
@@ -232,9 +301,19 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match &cli.command {
-        Command::Score(args) => run_score(args),
+        Command::Score(args) => {
+            let sub = matches.subcommand_matches("score").unwrap_or(&matches);
+            let targets = output_targets(sub, args).unwrap_or_else(|message| {
+                Cli::command()
+                    .error(clap::error::ErrorKind::ArgumentConflict, message)
+                    .exit()
+            });
+            run_score(args, &targets)
+        }
         Command::Ask(args) => run_ask(args),
     };
     match result {

@@ -149,6 +149,9 @@ pub struct CheckResult {
     /// Why the outcome is `unknown` or `not_applicable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Why the check matters and how to meet it (from the rubric).
+    pub why: String,
+    pub fix: String,
     /// Where the evidence is (sorted, at most [`EVIDENCE_PER_CHECK`]).
     pub evidence: Vec<Evidence>,
     pub evidence_total: usize,
@@ -174,6 +177,9 @@ pub struct ScanSummary {
     pub stats: ScanStats,
     /// Paths or directories the walk could not enter, sorted.
     pub problems: Vec<String>,
+    /// The repository's top-level README, where reports point findings that
+    /// have no file of their own.
+    pub readme: Option<String>,
 }
 
 pub fn level_name(level: u8) -> &'static str {

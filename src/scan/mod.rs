@@ -132,6 +132,8 @@ pub struct EvidenceIndex {
     pub stats: ScanStats,
     /// Walk-level problems (unreadable directories, loops), sorted.
     pub problems: Vec<String>,
+    /// The top-level README file, if any (`README.md` preferred).
+    pub readme: Option<String>,
 }
 
 /// At most this many hits are kept per probe per file.
@@ -322,6 +324,8 @@ struct FileResult {
     manifest_errors: Vec<String>,
     /// A walk error (unreadable directory, loop) not tied to a probe.
     problem: Option<String>,
+    /// A top-level README.
+    readme: Option<String>,
     stats: ScanStats,
 }
 
@@ -378,6 +382,7 @@ pub fn scan(
                     || !result.declared.is_empty()
                     || !result.manifest_errors.is_empty()
                     || result.problem.is_some()
+                    || result.readme.is_some()
                 {
                     let _ = worker.tx.send(FileResult {
                         stats: ScanStats::default(),
@@ -397,6 +402,7 @@ pub fn scan(
     };
     let mut declared = Vec::new();
     let mut manifest_errors = Vec::new();
+    let mut readmes = Vec::new();
     for result in rx {
         index.stats.add(&result.stats);
         for (id, evidence) in result.hits {
@@ -406,6 +412,9 @@ pub fn scan(
             index.unknown[id].push(reason);
         }
         index.problems.extend(result.problem);
+        if let Some(readme) = result.readme {
+            readmes.push(readme);
+        }
         declared.extend(result.declared);
         manifest_errors.extend(result.manifest_errors);
     }
@@ -422,6 +431,9 @@ pub fn scan(
     }
     index.problems.sort();
     index.problems.dedup();
+    // README.md first, then any other README.* in name order.
+    readmes.sort_by_key(|r| (r != "README.md", r.clone()));
+    index.readme = readmes.into_iter().next();
     Ok(index)
 }
 
@@ -502,6 +514,9 @@ fn visit(
         return Some(result);
     }
     let path = relative(root, entry.path());
+    if entry.depth() == 1 && path.to_ascii_lowercase().starts_with("readme") {
+        result.readme = Some(path.clone());
+    }
     plan.globs.matches_into(&path, matched);
     if matched.is_empty() {
         return Some(result);

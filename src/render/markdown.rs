@@ -1,0 +1,118 @@
+//! A compact Markdown summary for a pull-request comment or
+//! `$GITHUB_STEP_SUMMARY`: the level per area, what blocks the next level,
+//! and links to the evidence behind met checks.
+
+use crate::report::{level_name, Outcome, Report};
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownOptions {
+    /// Prefix for evidence links, e.g. `https://github.com/o/r/blob/<sha>/`;
+    /// links are repository-relative when empty.
+    pub link_base: String,
+}
+
+/// Escapes the characters that would break a table cell or inline text.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(report: &Report, options: &MarkdownOptions) -> String {
+    let mut out = String::new();
+    let o = &report.overall;
+    let _ = writeln!(
+        out,
+        "## readiness: Level {} of 3, {} (score {}/100)\n",
+        o.level, o.name, o.score
+    );
+    out.push_str("| Area | Level | Score | Checks met |\n|---|---:|---:|---:|\n");
+    for a in &report.areas {
+        match (a.level, a.score) {
+            (Some(level), Some(score)) => {
+                let unknown = if a.checks_unknown > 0 {
+                    format!(" ({} unknown)", a.checks_unknown)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {level} | {score} | {}/{}{unknown} |",
+                    cell(&a.title),
+                    a.checks_met,
+                    a.checks_applicable
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "| {} | n/a | - | - |", cell(&a.title));
+            }
+        }
+    }
+    match o.next_level {
+        Some(next) => {
+            let _ = writeln!(
+                out,
+                "\n### What blocks Level {next} ({})\n",
+                level_name(next)
+            );
+            for step in &report.next_steps {
+                let state = match step.outcome {
+                    Outcome::Unknown => " *(could not be evaluated)*",
+                    _ => "",
+                };
+                let _ = writeln!(
+                    out,
+                    "- [ ] **{}** ({}, L{}) {}{state}. {}",
+                    step.check,
+                    step.area,
+                    step.level,
+                    cell(&step.title),
+                    cell(&step.fix)
+                );
+            }
+        }
+        None => out.push_str("\nEvery applicable check is met.\n"),
+    }
+    let met: Vec<_> = report
+        .areas
+        .iter()
+        .flat_map(|a| a.checks.iter())
+        .filter(|c| c.outcome == Outcome::Met)
+        .collect();
+    if !met.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Evidence for {} met checks</summary>\n",
+            met.len()
+        );
+        for c in met {
+            let links: Vec<String> = c
+                .evidence
+                .iter()
+                .take(3)
+                .map(|e| {
+                    format!(
+                        "[`{}:{}`]({}{}#L{})",
+                        e.path, e.line, options.link_base, e.path, e.line
+                    )
+                })
+                .collect();
+            let source = match (&c.answer, links.is_empty()) {
+                (Some(a), true) => format!("answered: {} ({})", a.value.describe(), cell(&a.by)),
+                _ => links.join(", "),
+            };
+            let _ = writeln!(out, "- **{}** {}: {}", c.id, cell(&c.title), source);
+        }
+        out.push_str("\n</details>\n");
+    }
+    if let Some(answers) = &report.answers {
+        for c in &answers.contradictions {
+            let _ = writeln!(
+                out,
+                "\n> **Contradiction** {}: {}",
+                c.check,
+                cell(&c.message)
+            );
+        }
+    }
+    out
+}

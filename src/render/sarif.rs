@@ -1,0 +1,165 @@
+//! SARIF 2.1.0 for code scanning: one rule per check, one result per unmet
+//! check, each at a real, repository-relative location with a fingerprint
+//! that survives line moves (it hashes the check and the file, not the line).
+
+use crate::report::{CheckResult, Outcome, Report};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// Where rule documentation lives (`helpUri`).
+pub const HELP_URI: &str = concat!(env!("CARGO_PKG_HOMEPAGE"), "/blob/main/docs/checks.md");
+
+/// A check's level on the ladder mapped to a SARIF severity: what blocks
+/// level 1 is an error, level 2 a warning, level 3 a note.
+fn severity(level: u8) -> &'static str {
+    match level {
+        1 => "error",
+        2 => "warning",
+        _ => "note",
+    }
+}
+
+/// Where a finding about a check belongs: its first piece of evidence, else
+/// the repository README, at line 1.
+fn location(check: &CheckResult, report: &Report) -> (String, u32) {
+    match check.evidence.first() {
+        Some(e) => (e.path.clone(), e.line.max(1)),
+        None => (
+            report
+                .scan
+                .readme
+                .clone()
+                .unwrap_or_else(|| "README.md".to_owned()),
+            1,
+        ),
+    }
+}
+
+/// Stable across line moves and unrelated edits: the check and the file.
+pub fn fingerprint(check: &str, path: &str) -> String {
+    let digest = Sha256::digest(format!("{check}\u{0}{path}").as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn rule_name(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn message(area: &str, c: &CheckResult) -> String {
+    let mut text = format!("{} ({area}, blocks level {}).", c.title, c.level);
+    if let Some(reason) = &c.reason {
+        text.push_str(&format!(" {reason}."));
+    }
+    text.push_str(&format!(" Fix: {}", c.fix));
+    text
+}
+
+pub fn render(report: &Report) -> String {
+    let checks: Vec<(&str, &CheckResult)> = report
+        .areas
+        .iter()
+        .flat_map(|a| a.checks.iter().map(move |c| (a.id.as_str(), c)))
+        .collect();
+    let rules: Vec<Value> = checks
+        .iter()
+        .map(|(area, c)| {
+            json!({
+                "id": c.id,
+                "name": rule_name(&c.title),
+                "shortDescription": { "text": c.title },
+                "fullDescription": { "text": c.why },
+                "help": {
+                    "text": format!("Why: {}\nFix: {}", c.why, c.fix),
+                    "markdown": format!("**Why.** {}\n\n**Fix.** {}", c.why, c.fix),
+                },
+                "helpUri": HELP_URI,
+                "defaultConfiguration": { "level": severity(c.level) },
+                "properties": {
+                    "area": area,
+                    "ladderLevel": c.level,
+                    "weight": c.weight,
+                    "tags": ["readiness", "mlops", area],
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = checks
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| c.outcome == Outcome::Unmet)
+        .map(|(index, (area, c))| {
+            let (path, line) = location(c, report);
+            json!({
+                "ruleId": c.id,
+                "ruleIndex": index,
+                "level": severity(c.level),
+                "message": { "text": message(area, c) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": path, "uriBaseId": "%SRCROOT%" },
+                        "region": { "startLine": line },
+                    },
+                }],
+                "partialFingerprints": { "readinessCheck/v1": fingerprint(&c.id, &path) },
+            })
+        })
+        .collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "readiness",
+                    "version": report.tool.version,
+                    "informationUri": env!("CARGO_PKG_HOMEPAGE"),
+                    "rules": rules,
+                },
+            },
+            "originalUriBaseIds": {
+                "%SRCROOT%": { "description": { "text": "The scanned repository." } },
+            },
+            "results": results,
+            "properties": {
+                "overallLevel": report.overall.level,
+                "overallScore": report.overall.score,
+                "rubrics": report.rubrics,
+            },
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_fingerprints_are_stable() {
+        assert_eq!(
+            rule_name("CI runs the model eval, as a gate"),
+            "CIRunsTheModelEvalAsAGate"
+        );
+        assert_eq!(
+            fingerprint("EVL-03", "README.md"),
+            fingerprint("EVL-03", "README.md")
+        );
+        assert_ne!(
+            fingerprint("EVL-03", "README.md"),
+            fingerprint("EVL-04", "README.md")
+        );
+        assert_eq!(fingerprint("A", "b").len(), 32);
+    }
+}

@@ -1,0 +1,294 @@
+//! Every output format on the bundled examples: the JSON report against the
+//! committed schema, SARIF against the official SARIF 2.1.0 schema and
+//! GitHub code scanning's rules, Markdown and JUnit snapshots.
+
+mod support;
+use std::path::Path;
+use std::process::Command;
+use support::{example, Repo};
+
+const EXAMPLES: &[&str] = &[
+    "level-0-notebook",
+    "level-1-training",
+    "level-2-deployment",
+    "level-3-full",
+    "rag-pgvector",
+];
+
+fn render(dir: &Path, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(["score", "--format", format])
+        .arg(dir)
+        .env("READINESS_TODAY", "2026-11-22")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn schema(path: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // The official SARIF 2.1.0 schema's `language` patterns (on `run` and
+    // `toolComponent`) have a stray `]` that is not valid ECMA-262, so the
+    // validator refuses the schema. Substitute their evident intent (an RFC
+    // 5646 `xx` or `xx-XX` tag); our SARIF never sets `language`, so this
+    // cannot affect what is checked.
+    let mut fixed = 0;
+    for pointer in [
+        "/definitions/run/properties/language/pattern",
+        "/definitions/toolComponent/properties/language/pattern",
+    ] {
+        if let Some(p) = schema.pointer_mut(pointer) {
+            if p == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
+                *p = serde_json::json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+                fixed += 1;
+            }
+        }
+    }
+    assert!(
+        fixed == 0 || path.contains("sarif"),
+        "only the SARIF schema is adjusted"
+    );
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, instance: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not validate:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn json_reports_validate_against_the_committed_schema() {
+    let validator = schema("schema/report-v1.schema.json");
+    for name in EXAMPLES {
+        let report: serde_json::Value =
+            serde_json::from_str(&render(&example(name), "json")).unwrap();
+        assert_valid(&validator, &report, name);
+    }
+    // With answers, contradictions, stale answers and an unknown check.
+    let repo = Repo::new(&[(
+        "src/train.py",
+        "import mlflow\nmlflow.register_model('r', 'm')\n",
+    )]);
+    repo.write(
+        ".readiness/answers.yaml",
+        b"version: 1\nanswers:\n  - {check: VER-01, answer: no, by: a, date: 2025-01-01, rubric_version: \"1\"}\n  - {check: EVL-03, answer: manual, note: n, by: a, date: 2026-11-01, rubric_version: \"1\"}\n  - {check: VER-05, answer: not_applicable, reason: r, by: a, date: 2026-11-01, rubric_version: \"1\"}\n  - {check: OLD-1, answer: automated, by: a, date: 2026-11-01, rubric_version: \"1\"}\n",
+    );
+    repo.write(
+        ".github/workflows/broken.yml",
+        b"on: [push\njobs:\n  a:\n    steps:\n      - run: x\n",
+    );
+    let report: serde_json::Value = serde_json::from_str(&render(repo.path(), "json")).unwrap();
+    assert!(
+        report["answers"]["contradictions"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 1
+    );
+    assert_valid(&validator, &report, "report with answers and unknowns");
+    // The schema is strict: an undocumented field fails validation.
+    let mut extra = report.clone();
+    extra["overall"]["surprise"] = serde_json::json!(1);
+    assert!(!validator.is_valid(&extra));
+}
+
+fn sarif(name: &str) -> serde_json::Value {
+    serde_json::from_str(&render(&example(name), "sarif")).unwrap()
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let validator = schema("tests/schemas/sarif-2.1.0.json");
+    for name in EXAMPLES {
+        let text = render(&example(name), "sarif");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_valid(&validator, &value, name);
+        // The serde-sarif types are generated from the same schema.
+        let parsed: serde_sarif::sarif::Sarif = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed.runs.len(), 1);
+    }
+}
+
+#[test]
+fn sarif_meets_github_code_scanning_rules() {
+    let value = sarif("level-1-training");
+    let run = &value["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 43, "one rule per check");
+    for rule in rules {
+        for key in [
+            "id",
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "helpUri",
+        ] {
+            assert!(!rule[key].is_null(), "rule {} lacks {key}", rule["id"]);
+        }
+    }
+    let results = run["results"].as_array().unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&render(&example("level-1-training"), "json")).unwrap();
+    let unmet = report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["checks"].as_array().unwrap())
+        .filter(|c| c["outcome"] == "unmet")
+        .count();
+    assert_eq!(results.len(), unmet, "one result per unmet check");
+    for result in results {
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            !uri.starts_with('/') && !uri.contains("://"),
+            "relative uri: {uri}"
+        );
+        assert!(
+            example("level-1-training").join(uri).is_file(),
+            "{uri} exists in the repository"
+        );
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(
+            result["partialFingerprints"]["readinessCheck/v1"]
+                .as_str()
+                .unwrap()
+                .len()
+                == 32
+        );
+        let rule = &rules[result["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], result["ruleId"]);
+    }
+    let levels: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .filter(|(id, _)| ["EVL-03", "VER-07"].contains(id))
+        .collect();
+    assert_eq!(levels, vec![("VER-07", "note"), ("EVL-03", "warning")]);
+}
+
+#[test]
+fn sarif_fingerprints_survive_line_moves() {
+    let repo = Repo::new(&[
+        ("README.md", "# Project\n"),
+        ("src/train.py", "import mlflow\n"),
+    ]);
+    let fingerprints = |repo: &Repo| -> Vec<(String, String)> {
+        let value: serde_json::Value = serde_json::from_str(&render(repo.path(), "sarif")).unwrap();
+        value["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_owned(),
+                    r["partialFingerprints"]["readinessCheck/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(&repo);
+    repo.write(
+        "README.md",
+        b"# Project\n\nMore text above everything else.\n\n\n",
+    );
+    repo.write("src/train.py", b"\n\n\nimport mlflow\n");
+    assert_eq!(fingerprints(&repo), before);
+    assert!(!before.is_empty());
+}
+
+#[test]
+fn markdown_summaries() {
+    for name in EXAMPLES {
+        let text = render(&example(name), "markdown");
+        insta::assert_snapshot!(format!("markdown_{name}"), text);
+    }
+}
+
+#[test]
+fn junit_report() {
+    let text = render(&example("level-1-training"), "junit");
+    assert!(text.starts_with(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"readiness\" tests=\"43\""
+    ));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif_results_snapshot() {
+    let value = sarif("level-2-deployment");
+    insta::assert_json_snapshot!(value["runs"][0]["results"]);
+}
+
+#[test]
+fn several_formats_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("out/report.json");
+    let sarif = dir.path().join("out/report.sarif");
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(["score", "--format", "json", "--output"])
+        .arg(&json)
+        .args(["--format", "sarif", "--output"])
+        .arg(&sarif)
+        .args(["--format", "markdown"])
+        .arg(example("level-1-training"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("## readiness: Level 1 of 3"));
+    assert_eq!(
+        std::fs::read_to_string(&json).unwrap(),
+        render(&example("level-1-training"), "json")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sarif).unwrap(),
+        render(&example("level-1-training"), "sarif")
+    );
+    for (args, message) in [
+        (
+            vec!["--format", "json", "--format", "sarif"],
+            "only one --format can go to standard output",
+        ),
+        (
+            vec!["--output", "x.json"],
+            "must follow the --format it writes",
+        ),
+        (
+            vec!["--format", "json", "--output", "a", "--output", "b"],
+            "has two --output files",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+            .arg("score")
+            .args(&args)
+            .arg(example("level-1-training"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8(out.stderr).unwrap().contains(message),
+            "{args:?}"
+        );
+    }
+}
