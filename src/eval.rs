@@ -10,11 +10,14 @@
 //!   checks whose outcome is known.
 
 use crate::answers::{is_stale, Answer, AnswerValue, Answers, Date};
+use crate::config::Config;
 use crate::report::{
     level_name, AreaResult, CheckResult, NextStep, Outcome, Overall, Report, RubricInfo,
     ScanSummary, Tool, EVIDENCE_PER_CHECK, SCHEMA_VERSION,
 };
-use crate::report::{AnswerInfo, AnswersSummary, Contradiction, Source};
+use crate::report::{
+    AnswerInfo, AnswersSummary, Contradiction, Gate, Source, WaiverState, WaiverStatus,
+};
 use crate::rubric::model::{Catalog, Needs, Rubric, Rule};
 use crate::scan::{Evidence, EvidenceIndex};
 
@@ -139,6 +142,37 @@ pub struct AnswerInput<'a> {
     pub ignore: bool,
 }
 
+/// The release policy: thresholds from the CLI or config, the config's
+/// disabled checks and waivers, and the date waivers are judged against.
+pub struct GateInput<'a> {
+    pub config: Option<&'a Config>,
+    /// The overall threshold; overrides the config's `min_level`.
+    pub min_level: Option<u8>,
+    pub today: Date,
+}
+
+impl GateInput<'_> {
+    fn file(&self) -> &str {
+        self.config
+            .map_or(crate::config::FILE_NAME, |c| c.file.as_str())
+    }
+
+    fn area_disabled(&self, area: &str) -> bool {
+        self.config
+            .is_some_and(|c| c.disable_areas.iter().any(|(a, _)| a == area))
+    }
+
+    fn check_disabled(&self, check: &str) -> bool {
+        self.config
+            .is_some_and(|c| c.disable_checks.iter().any(|(id, _)| id == check))
+    }
+
+    fn waiver(&self, check: &str) -> Option<&crate::config::Waiver> {
+        self.config
+            .and_then(|c| c.waivers.iter().find(|w| w.check == check))
+    }
+}
+
 /// Half-credits: 2 for detected or automated, 1 for manual, 0 otherwise.
 fn halves(credit: f64) -> u32 {
     if credit >= 1.0 {
@@ -222,13 +256,24 @@ fn evaluate_area(
     rubric: &Rubric,
     index: &EvidenceIndex,
     input: Option<&AnswerInput>,
+    policy: Option<&GateInput>,
     contradictions: &mut Vec<Contradiction>,
 ) -> AreaResult {
+    let area_disabled = policy.is_some_and(|p| p.area_disabled(&rubric.area));
+    let disabled_reason = || format!("disabled in {}", policy.map_or("", |p| p.file()));
     let area_rule = rubric.applies_when.as_ref().map(|r| evaluate(r, index));
-    let area_applies = area_rule.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
+    let area_applies = !area_disabled && area_rule.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
     let mut checks = Vec::new();
     for check in &rubric.checks {
-        let found = evaluate_evidence(rubric, check, &area_rule, index);
+        let mut found = evaluate_evidence(rubric, check, &area_rule, index);
+        if area_disabled || policy.is_some_and(|p| p.check_disabled(&check.id)) {
+            found = CheckEval {
+                outcome: Outcome::NotApplicable,
+                evidence: Vec::new(),
+                reason: Some(disabled_reason()),
+                applies_by_evidence: false,
+            };
+        }
         let answer = input.and_then(|i| i.answers.get(&check.id).map(|a| (a, i)));
         let mut outcome = found.outcome;
         let mut reason = found.reason;
@@ -300,6 +345,32 @@ fn evaluate_area(
                 });
             }
         }
+        let mut waiver = None;
+        if let Some((policy, w)) = policy.and_then(|p| p.waiver(&check.id).map(|w| (p, w))) {
+            let days_left = w.expires.days() - policy.today.days();
+            let state = if days_left < 0 {
+                WaiverState::Expired
+            } else if matches!(outcome, Outcome::Met | Outcome::NotApplicable) {
+                WaiverState::Unused
+            } else if days_left <= crate::config::EXPIRY_WARNING_DAYS {
+                WaiverState::Expiring
+            } else {
+                WaiverState::Active
+            };
+            if matches!(state, WaiverState::Active | WaiverState::Expiring) {
+                outcome = Outcome::Met;
+                credit = 1.0;
+                source = Some(Source::Waived);
+                reason = None;
+            }
+            waiver = Some(WaiverStatus {
+                check: w.check.clone(),
+                reason: w.reason.clone(),
+                owner: w.owner.clone(),
+                expires: w.expires,
+                status: state,
+            });
+        }
         let evidence = found.evidence;
         let evidence_total = evidence.len();
         checks.push(CheckResult {
@@ -312,6 +383,7 @@ fn evaluate_area(
             credit,
             source,
             answer: info,
+            waiver,
             reason,
             why: check.why.clone(),
             fix: check.fix.clone(),
@@ -326,6 +398,11 @@ fn evaluate_area(
         .filter(|c| c.outcome != Outcome::NotApplicable)
         .collect();
     let is_applicable = area_applies && !applicable.is_empty();
+    let not_applicable_reason = if area_disabled {
+        disabled_reason()
+    } else {
+        rubric.not_applicable.clone()
+    };
     let level = (1..=3u8)
         .take_while(|&l| {
             applicable
@@ -355,7 +432,7 @@ fn evaluate_area(
         id: rubric.area.clone(),
         title: rubric.title.clone(),
         applicable: is_applicable,
-        not_applicable_reason: (!is_applicable).then(|| rubric.not_applicable.clone()),
+        not_applicable_reason: (!is_applicable).then_some(not_applicable_reason),
         level: is_applicable.then_some(level),
         score: is_applicable.then_some(score),
         checks_met: applicable
@@ -378,6 +455,76 @@ fn percent(part: u32, whole: u32) -> u8 {
         return 0;
     }
     u8::try_from((u64::from(part) * 200 + u64::from(whole)) / (2 * u64::from(whole))).unwrap_or(100)
+}
+
+/// Judges the release gate: overall and per-area thresholds, expired waivers.
+fn gate(policy: &GateInput, level: u8, areas: &[AreaResult]) -> Option<Gate> {
+    let min_level = policy.min_level.or(policy.config.and_then(|c| c.min_level));
+    if min_level.is_none() && policy.config.is_none() {
+        return None;
+    }
+    let area_min_levels: std::collections::BTreeMap<String, u8> = policy
+        .config
+        .map(|c| {
+            c.area_min_levels
+                .iter()
+                .map(|(a, (l, _))| (a.clone(), *l))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut failures = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(min) = min_level.filter(|&m| level < m) {
+        failures.push(format!(
+            "overall level {level} is below the required level {min}"
+        ));
+    }
+    for (area, min) in &area_min_levels {
+        if let Some(got) = areas.iter().find(|a| &a.id == area).and_then(|a| a.level) {
+            if got < *min {
+                failures.push(format!(
+                    "area `{area}` is at level {got}, below its required level {min}"
+                ));
+            }
+        }
+    }
+    let mut waivers: Vec<WaiverStatus> = areas
+        .iter()
+        .flat_map(|a| a.checks.iter())
+        .filter_map(|c| c.waiver.clone())
+        .collect();
+    waivers.sort_by(|a, b| a.check.cmp(&b.check));
+    for w in &waivers {
+        let days = w.expires.days() - policy.today.days();
+        match w.status {
+            WaiverState::Expired => failures.push(format!(
+                "the waiver for `{}` (owner {}) expired on {}; the check counts again",
+                w.check, w.owner, w.expires
+            )),
+            WaiverState::Expiring => warnings.push(format!(
+                "the waiver for `{}` (owner {}) expires on {} ({days} day{} left)",
+                w.check,
+                w.owner,
+                w.expires,
+                if days == 1 { "" } else { "s" }
+            )),
+            WaiverState::Unused => warnings.push(format!(
+                "the waiver for `{}` is not needed: the check is met or does not apply",
+                w.check
+            )),
+            WaiverState::Active => {}
+        }
+    }
+    failures.sort();
+    Some(Gate {
+        config: policy.config.map(|c| c.file.clone()),
+        min_level,
+        area_min_levels,
+        passed: failures.is_empty(),
+        failures,
+        warnings,
+        waivers,
+    })
 }
 
 fn answers_summary(
@@ -425,17 +572,18 @@ fn answers_summary(
 }
 
 /// Builds the report from a catalog, the scan's evidence and, optionally,
-/// the questionnaire's answers.
+/// the questionnaire's answers and the release policy.
 pub fn build_report(
     catalog: &Catalog,
     index: &EvidenceIndex,
     input: Option<&AnswerInput>,
+    policy: Option<&GateInput>,
 ) -> Report {
     let mut contradictions = Vec::new();
     let areas: Vec<AreaResult> = catalog
         .rubrics
         .iter()
-        .map(|r| evaluate_area(r, index, input, &mut contradictions))
+        .map(|r| evaluate_area(r, index, input, policy, &mut contradictions))
         .collect();
     let applicable: Vec<&AreaResult> = areas.iter().filter(|a| a.applicable).collect();
     let level = applicable.iter().filter_map(|a| a.level).min().unwrap_or(0);
@@ -455,6 +603,7 @@ pub fn build_report(
         });
     let next_level = (level < 3).then_some(level + 1);
     let answers = input.map(|i| answers_summary(catalog, &areas, i, contradictions));
+    let gate = policy.and_then(|p| gate(p, level, &areas));
     let mut next_steps = Vec::new();
     if let Some(next) = next_level {
         for (rubric, area) in catalog.rubrics.iter().zip(&areas) {
@@ -516,6 +665,7 @@ pub fn build_report(
         },
         areas,
         next_steps: next_steps.into_iter().map(|(_, s)| s).collect(),
+        gate,
         answers,
         scan: ScanSummary {
             stats: index.stats.clone(),
@@ -576,7 +726,7 @@ checks:
     }
 
     fn build_report_no_answers(cat: &Catalog, idx: &EvidenceIndex) -> Report {
-        build_report(cat, idx, None)
+        build_report(cat, idx, None, None)
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! ([`render`]). The library never prints; the binary is a thin shell.
 
 pub mod answers;
+pub mod config;
 pub mod diag;
 pub mod eval;
 pub mod fsutil;
@@ -36,6 +37,8 @@ pub enum Error {
     Rubric(diag::Diagnostics),
     /// The answers file is malformed (every problem listed).
     Answers(Vec<diag::Diagnostic>),
+    /// The config file is malformed (every problem listed).
+    Config(Vec<diag::Diagnostic>),
     /// A file or directory could not be read.
     Io(String),
 }
@@ -44,11 +47,16 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             Error::Rubric(d) => write!(f, "{d}"),
-            Error::Answers(list) => {
+            Error::Answers(list) | Error::Config(list) => {
                 let n = list.len();
+                let what = if matches!(self, Error::Config(_)) {
+                    "the config file"
+                } else {
+                    "the answers file"
+                };
                 write!(
                     f,
-                    "{n} problem{} found in the answers file:",
+                    "{n} problem{} found in {what}:",
                     if n == 1 { "" } else { "s" }
                 )?;
                 for d in list {
@@ -87,9 +95,10 @@ pub fn score(
     catalog: &rubric::Catalog,
     options: &scan::ScanOptions,
     answers: Option<&eval::AnswerInput>,
+    policy: Option<&eval::GateInput>,
 ) -> Result<report::Report, Error> {
     let index = scan(root, catalog, options)?;
-    Ok(eval::build_report(catalog, &index, answers))
+    Ok(eval::build_report(catalog, &index, answers, policy))
 }
 
 /// Fails unless `root` is a readable directory, with the message the scan

@@ -2,6 +2,7 @@
 //! turns the result into an exit code (0 gate met, 1 below the gate, 2 error).
 
 use clap::{Parser, Subcommand, ValueEnum};
+use readiness::config::Config;
 use readiness::render::table::TableOptions;
 use readiness::scan::ScanOptions;
 use std::io::{IsTerminal, Write};
@@ -26,6 +27,33 @@ enum Command {
     /// Scan, then ask in the terminal what the scan could not settle; each
     /// answer is saved to the answers file at once.
     Ask(AskArgs),
+    /// Write a commented starter readiness.toml.
+    Init(InitArgs),
+}
+
+#[derive(Parser)]
+struct InitArgs {
+    /// Repository to write readiness.toml into.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Replace an existing readiness.toml.
+    #[arg(long)]
+    force: bool,
+}
+
+fn run_init(args: &InitArgs) -> Result<ExitCode, readiness::Error> {
+    readiness::check_root(&args.path)?;
+    let path = args.path.join(readiness::config::FILE_NAME);
+    if path.exists() && !args.force {
+        return Err(readiness::Error::Io(format!(
+            "{}: already exists; pass --force to replace it",
+            path.display()
+        )));
+    }
+    readiness::fsutil::write_atomic(&path, readiness::config::STARTER.as_bytes())
+        .map_err(|e| readiness::Error::Io(format!("{}: cannot write: {e}", path.display())))?;
+    let _ = writeln!(std::io::stdout(), "wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Parser)]
@@ -52,6 +80,9 @@ struct AskArgs {
     /// Ask exactly this check, even if answered or detected. Repeatable.
     #[arg(long = "check", value_name = "ID")]
     checks: Vec<String>,
+    /// Config file [default: PATH/readiness.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Name recorded with each answer [default: `git config user.name`].
     #[arg(long, value_name = "NAME")]
     by: Option<String>,
@@ -76,7 +107,11 @@ struct ScoreArgs {
     /// https://github.com/ORG/REPO/blob/SHA/ (default: relative links).
     #[arg(long, value_name = "URL", default_value = "")]
     link_base: String,
-    /// Exit with 1 when the overall level is below N (a release gate).
+    /// Config file [default: PATH/readiness.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Exit with 1 when the overall level is below N (a release gate);
+    /// overrides `min_level` in the config.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=3))]
     min_level: Option<u8>,
     /// Directory of extra rubric YAML files; a rubric whose `area` matches a
@@ -178,11 +213,52 @@ fn answers_location(root: &Path, explicit: Option<&PathBuf>) -> (PathBuf, String
     }
 }
 
+/// Reads `--config FILE`, or `PATH/readiness.toml` when it exists.
+fn load_config(
+    root: &Path,
+    explicit: Option<&PathBuf>,
+) -> Result<Option<Config>, readiness::Error> {
+    let (path, shown) = match explicit {
+        Some(path) => (path.clone(), path.display().to_string()),
+        None => {
+            let path = root.join(readiness::config::FILE_NAME);
+            if !path.is_file() {
+                return Ok(None);
+            }
+            (path, readiness::config::FILE_NAME.to_owned())
+        }
+    };
+    Config::load(&path, &shown)
+        .map(Some)
+        .map_err(readiness::Error::Config)
+}
+
+/// The catalogue: built-ins, the config's rubric directories, then --rubrics.
+fn catalog_for(
+    config: Option<&Config>,
+    cli_dirs: &[PathBuf],
+) -> Result<readiness::rubric::Catalog, readiness::Error> {
+    let mut dirs: Vec<PathBuf> = config.map(|c| c.rubrics.clone()).unwrap_or_default();
+    dirs.extend(cli_dirs.iter().cloned());
+    let catalog = readiness::load_catalog(&dirs)?;
+    if let Some(config) = config {
+        config
+            .validate(&catalog)
+            .map_err(readiness::Error::Config)?;
+    }
+    Ok(catalog)
+}
+
 fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness::Error> {
     readiness::check_root(&args.path)?;
-    let catalog = readiness::load_catalog(&args.rubrics)?;
+    let config = load_config(&args.path, args.config.as_ref())?;
+    let catalog = catalog_for(config.as_ref(), &args.rubrics)?;
     let options = ScanOptions {
         max_file_size: args.max_file_size,
+        exclude: config
+            .as_ref()
+            .map(|c| c.exclude.clone())
+            .unwrap_or_default(),
         ..ScanOptions::default()
     };
     let (file, shown) = answers_location(&args.path, args.answer.answers.as_ref());
@@ -200,7 +276,18 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
         max_age_days: args.answer.max_answer_age,
         ignore: args.evidence_only,
     });
-    let report = readiness::score(&args.path, &catalog, &options, input.as_ref())?;
+    let policy = readiness::eval::GateInput {
+        config: config.as_ref(),
+        min_level: args.min_level,
+        today,
+    };
+    let report = readiness::score(
+        &args.path,
+        &catalog,
+        &options,
+        input.as_ref(),
+        Some(&policy),
+    )?;
     for (format, output) in targets {
         let text = match format {
             Format::Json => readiness::render::json::render(&report),
@@ -237,7 +324,7 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
             }
         }
     }
-    let gate_failed = args.min_level.is_some_and(|min| report.overall.level < min);
+    let gate_failed = report.gate.as_ref().is_some_and(|g| !g.passed);
     Ok(if gate_failed {
         ExitCode::from(1)
     } else {
@@ -270,7 +357,8 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
         ));
     }
     readiness::check_root(&args.path)?;
-    let catalog = readiness::load_catalog(&args.rubrics)?;
+    let config = load_config(&args.path, args.config.as_ref())?;
+    let catalog = catalog_for(config.as_ref(), &args.rubrics)?;
     for id in &args.checks {
         if catalog.check(id).is_none() {
             return Err(readiness::Error::Io(format!("--check {id}: no such check")));
@@ -279,8 +367,15 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
     let (file, shown) = answers_location(&args.path, args.answer.answers.as_ref());
     let mut answers = readiness::answers::load(&file, &shown).map_err(readiness::Error::Answers)?;
     let today = readiness::answers::Date::today().map_err(readiness::Error::Io)?;
-    let index = readiness::scan(&args.path, &catalog, &ScanOptions::default())?;
-    let scan = readiness::eval::build_report(&catalog, &index, None);
+    let scan_options = ScanOptions {
+        exclude: config
+            .as_ref()
+            .map(|c| c.exclude.clone())
+            .unwrap_or_default(),
+        ..ScanOptions::default()
+    };
+    let index = readiness::scan(&args.path, &catalog, &scan_options)?;
+    let scan = readiness::eval::build_report(&catalog, &index, None, None);
     let options = readiness::questionnaire::AskOptions {
         review_detected: args.review,
         only: args.checks.clone(),
@@ -315,6 +410,7 @@ fn main() -> ExitCode {
             run_score(args, &targets)
         }
         Command::Ask(args) => run_ask(args),
+        Command::Init(args) => run_init(args),
     };
     match result {
         Ok(code) => code,

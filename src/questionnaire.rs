@@ -322,7 +322,7 @@ mod tests {
             unknown: vec![Vec::new(); catalog.probes.len()],
             ..EvidenceIndex::default()
         };
-        let report = crate::eval::build_report(&catalog, &index, None);
+        let report = crate::eval::build_report(&catalog, &index, None, None);
         (catalog, report)
     }
 

@@ -18,10 +18,51 @@ pub struct Report {
     pub overall: Overall,
     pub areas: Vec<AreaResult>,
     pub next_steps: Vec<NextStep>,
+    /// The release gate: thresholds, waivers and whether it passed (absent
+    /// when no threshold or config applies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
     /// The questionnaire answers used (absent when no answers file was read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<AnswersSummary>,
     pub scan: ScanSummary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Gate {
+    /// The config file, when one was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    pub min_level: Option<u8>,
+    pub area_min_levels: std::collections::BTreeMap<String, u8>,
+    pub passed: bool,
+    /// Why it failed: one line per failure, sorted.
+    pub failures: Vec<String>,
+    /// Waivers expiring soon or not needed, sorted.
+    pub warnings: Vec<String>,
+    pub waivers: Vec<WaiverStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverStatus {
+    pub check: String,
+    pub reason: String,
+    pub owner: String,
+    pub expires: crate::answers::Date,
+    pub status: WaiverState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaiverState {
+    /// In force and the check needed it.
+    Active,
+    /// In force, expiring within 14 days.
+    Expiring,
+    /// Past its date: no longer applies, and fails the gate.
+    Expired,
+    /// In force but the check is met anyway.
+    Unused,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +93,8 @@ pub enum Source {
     Detected,
     Answered,
     Both,
+    /// Met by a waiver in the config, not by evidence or an answer.
+    Waived,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +189,9 @@ pub struct CheckResult {
     pub source: Option<Source>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<AnswerInfo>,
+    /// The waiver that covers the check (any state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverStatus>,
     /// Why the outcome is `unknown` or `not_applicable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

@@ -389,8 +389,14 @@ fn library_evaluation_with_answers() {
         max_age_days: 180,
         ignore: false,
     };
-    let report =
-        readiness::score(repo.path(), &catalog, &Default::default(), Some(&input)).unwrap();
+    let report = readiness::score(
+        repo.path(),
+        &catalog,
+        &Default::default(),
+        Some(&input),
+        None,
+    )
+    .unwrap();
     let ver02 = find(&report, "VER-02");
     // Level 1 checks need only "manual": met, with half the credit.
     assert_eq!(ver02.outcome, Outcome::Met);

@@ -2,7 +2,7 @@
 //! test case per check. Met passes, unmet fails with the fix, not applicable
 //! is skipped, and unknown is an error (it could not be evaluated).
 
-use crate::report::{Outcome, Report};
+use crate::report::{Outcome, Report, Source};
 use std::fmt::Write;
 
 /// Escapes text for XML attributes and content, dropping characters XML 1.0
@@ -36,7 +36,13 @@ pub fn render(report: &Report) -> String {
     let total = count(&|_| true);
     let failures = count(&|o| o == Outcome::Unmet);
     let errors = count(&|o| o == Outcome::Unknown);
-    let skipped = count(&|o| o == Outcome::NotApplicable);
+    let waived = report
+        .areas
+        .iter()
+        .flat_map(|a| a.checks.iter())
+        .filter(|c| c.source == Some(Source::Waived))
+        .count();
+    let skipped = count(&|o| o == Outcome::NotApplicable) + waived;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -44,6 +50,11 @@ pub fn render(report: &Report) -> String {
     );
     for area in &report.areas {
         let n = |o: Outcome| area.checks.iter().filter(|c| c.outcome == o).count();
+        let area_waived = area
+            .checks
+            .iter()
+            .filter(|c| c.source == Some(Source::Waived))
+            .count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
@@ -51,7 +62,7 @@ pub fn render(report: &Report) -> String {
             area.checks.len(),
             n(Outcome::Unmet),
             n(Outcome::Unknown),
-            n(Outcome::NotApplicable)
+            n(Outcome::NotApplicable) + area_waived
         );
         for c in &area.checks {
             let _ = write!(
@@ -63,6 +74,16 @@ pub fn render(report: &Report) -> String {
                 xml(&c.title)
             );
             match c.outcome {
+                Outcome::Met if c.source == Some(Source::Waived) => {
+                    let w = c.waiver.as_ref();
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"waived until {} by {}: {}\"/>\n    </testcase>",
+                        w.map(|w| w.expires.to_string()).unwrap_or_default(),
+                        xml(w.map_or("", |w| w.owner.as_str())),
+                        xml(w.map_or("", |w| w.reason.as_str()))
+                    );
+                }
                 Outcome::Met => out.push_str("/>\n"),
                 Outcome::Unmet => {
                     let _ = writeln!(

@@ -25,6 +25,17 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         "## readiness: Level {} of 3, {} (score {}/100)\n",
         o.level, o.name, o.score
     );
+    if let Some(gate) = &report.gate {
+        let verdict = if gate.passed { "passed" } else { "**failed**" };
+        let _ = writeln!(out, "Release gate {verdict}.");
+        for f in &gate.failures {
+            let _ = writeln!(out, "- {}", cell(f));
+        }
+        for w in &gate.warnings {
+            let _ = writeln!(out, "- warning: {}", cell(w));
+        }
+        out.push('\n');
+    }
     out.push_str("| Area | Level | Score | Checks met |\n|---|---:|---:|---:|\n");
     for a in &report.areas {
         match (a.level, a.score) {
@@ -96,9 +107,19 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                     )
                 })
                 .collect();
-            let source = match (&c.answer, links.is_empty()) {
-                (Some(a), true) => format!("answered: {} ({})", a.value.describe(), cell(&a.by)),
-                _ => links.join(", "),
+            let source = match (&c.waiver, &c.answer, links.is_empty()) {
+                (Some(w), _, true) => format!(
+                    "waived until {} by {}: {}",
+                    w.expires,
+                    cell(&w.owner),
+                    cell(&w.reason)
+                ),
+                (_, answer, empty) => match (answer, empty) {
+                    (Some(a), true) => {
+                        format!("answered: {} ({})", a.value.describe(), cell(&a.by))
+                    }
+                    _ => links.join(", "),
+                },
             };
             let _ = writeln!(out, "- **{}** {}: {}", c.id, cell(&c.title), source);
         }

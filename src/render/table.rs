@@ -135,7 +135,33 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         overall.level, overall.name, overall.score
     );
     out.push_str(&style.bold(&headline));
-    out.push_str("\n\n");
+    out.push('\n');
+    if let Some(gate) = &report.gate {
+        let mut thresholds = Vec::new();
+        if let Some(min) = gate.min_level {
+            thresholds.push(format!("overall >= {min}"));
+        }
+        thresholds.extend(
+            gate.area_min_levels
+                .iter()
+                .map(|(a, l)| format!("{a} >= {l}")),
+        );
+        let verdict = if gate.passed { "passed" } else { "FAILED" };
+        let line = if thresholds.is_empty() {
+            format!("Gate {verdict}")
+        } else {
+            format!("Gate {verdict} ({})", thresholds.join(", "))
+        };
+        out.push_str(&style.bold(&line));
+        out.push('\n');
+        for f in &gate.failures {
+            wrap_into(&mut out, &format!("fail: {f}"), "  ", "    ");
+        }
+        for w in &gate.warnings {
+            wrap_into(&mut out, &format!("warning: {w}"), "  ", "    ");
+        }
+    }
+    out.push('\n');
     out.push_str(&area_table(&report.areas, &style));
     out.push('\n');
     for area in report.areas.iter().filter(|a| !a.applicable) {
@@ -230,6 +256,14 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                 "  ",
                 "    ",
             );
+            if let (Some(Source::Waived), Some(w)) = (check.source, &check.waiver) {
+                wrap_into(
+                    &mut out,
+                    &format!("waived until {} by {}: {}", w.expires, w.owner, w.reason),
+                    "    ",
+                    "      ",
+                );
+            }
             if let Some(answer) = &check.answer {
                 let label = if check.source == Some(Source::Both) {
                     "also answered"

@@ -56,6 +56,9 @@ pub struct ScanOptions {
     pub max_line_length: usize,
     /// Worker threads; 0 lets the walker choose.
     pub threads: usize,
+    /// Globs of repository-relative paths never scanned (files, and
+    /// directories whose path matches).
+    pub exclude: Vec<String>,
 }
 
 impl Default for ScanOptions {
@@ -64,6 +67,7 @@ impl Default for ScanOptions {
             max_file_size: 2 * 1024 * 1024,
             max_line_length: 4096,
             threads: 0,
+            exclude: Vec::new(),
         }
     }
 }
@@ -340,6 +344,12 @@ pub fn scan(
     let (tx, rx) = mpsc::channel::<FileResult>();
     let root_buf = root.to_path_buf();
 
+    let mut excludes = GlobSetBuilder::new();
+    for g in &options.exclude {
+        excludes.add(glob::compile(g).map_err(|e| e.to_string())?);
+    }
+    let excludes = excludes.build().map_err(|e| e.to_string())?;
+    let walk_root = root.to_path_buf();
     let mut walker = ignore::WalkBuilder::new(root);
     walker
         .hidden(false)
@@ -347,10 +357,15 @@ pub fn scan(
         .require_git(false)
         .follow_links(false)
         .threads(options.threads)
-        .filter_entry(|entry| {
-            entry.depth() == 0
-                || !entry.file_type().is_some_and(|t| t.is_dir())
-                || !EXCLUDED_DIRS.contains(&entry.file_name().to_str().unwrap_or(""))
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && EXCLUDED_DIRS.contains(&entry.file_name().to_str().unwrap_or("")) {
+                return false;
+            }
+            excludes.is_empty() || !excludes.is_match(relative(&walk_root, entry.path()))
         });
     walker.build_parallel().run(|| {
         let plan = Arc::clone(&plan);

@@ -38,7 +38,7 @@ impl Repo {
 
 pub fn score(path: &Path) -> Report {
     let catalog = readiness::load_catalog(&[]).unwrap();
-    readiness::score(path, &catalog, &ScanOptions::default(), None).unwrap()
+    readiness::score(path, &catalog, &ScanOptions::default(), None, None).unwrap()
 }
 
 pub fn example(name: &str) -> PathBuf {

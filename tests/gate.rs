@@ -1,0 +1,257 @@
+//! The release gate end to end: readiness.toml thresholds, excludes,
+//! disabled checks, waivers that expire, `init`, and the exit-code contract
+//! (0 met, 1 gate failed, 2 usage or config error).
+
+mod support;
+use std::path::Path;
+use std::process::{Command, Output};
+use support::{example, Repo};
+
+const TODAY: &str = "2026-11-22";
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(args)
+        .arg(dir)
+        .env("READINESS_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["score", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all);
+    let code = out.status.code().unwrap();
+    assert_ne!(code, 2, "{}", String::from_utf8_lossy(&out.stderr));
+    (code, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// A copy of the level-1 example with a config file.
+fn level1_with(config: &str) -> Repo {
+    let repo = Repo::new(&[]);
+    copy(&example("level-1-training"), repo.path());
+    repo.write("readiness.toml", config.as_bytes());
+    repo
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["checks"].as_array().unwrap())
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn overall_and_per_area_thresholds() {
+    let repo = level1_with("min_level = 1\n[area_min_level]\nmonitoring = 2\n");
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["gate"]["passed"], false);
+    assert_eq!(
+        report["gate"]["failures"],
+        serde_json::json!(["area `monitoring` is at level 1, below its required level 2"])
+    );
+    // The CLI threshold overrides the config's; the area threshold still holds.
+    let (code, report) = json(repo.path(), &["--min-level", "2"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["gate"]["failures"].as_array().unwrap().len(), 2);
+    let passing = level1_with("min_level = 1\n");
+    assert_eq!(json(passing.path(), &[]).0, 0);
+}
+
+#[test]
+fn waivers_count_as_met_until_they_expire() {
+    let config = r#"min_level = 1
+[area_min_level]
+rollback = 2
+
+[[waiver]]
+check = "RBK-03"
+reason = "canary lands with the Q1 platform migration"
+owner = "ml-platform@acme.example"
+expires = 2027-03-31
+
+[[waiver]]
+check = "RBK-04"
+reason = "analysis templates follow the canary"
+owner = "ml-platform@acme.example"
+expires = 2026-11-30
+
+[[waiver]]
+check = "RBK-05"
+reason = "rollback runbook in progress"
+owner = "sre@acme.example"
+expires = 2026-11-01
+
+[[waiver]]
+check = "RBK-01"
+reason = "left over"
+owner = "sre@acme.example"
+expires = 2027-01-01
+"#;
+    let repo = level1_with(config);
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!(code, 1, "an expired waiver fails the gate");
+    let rbk03 = check(&report, "RBK-03");
+    assert_eq!(
+        (rbk03["outcome"].as_str(), rbk03["source"].as_str()),
+        (Some("met"), Some("waived"))
+    );
+    assert_eq!(rbk03["waiver"]["status"], "active");
+    assert_eq!(check(&report, "RBK-04")["waiver"]["status"], "expiring");
+    let rbk05 = check(&report, "RBK-05");
+    assert_eq!(
+        (
+            rbk05["outcome"].as_str(),
+            rbk05["waiver"]["status"].as_str()
+        ),
+        (Some("unmet"), Some("expired"))
+    );
+    assert_eq!(check(&report, "RBK-01")["waiver"]["status"], "unused");
+    assert_eq!(
+        report["gate"]["failures"],
+        serde_json::json!([
+            "area `rollback` is at level 1, below its required level 2",
+            "the waiver for `RBK-05` (owner sre@acme.example) expired on 2026-11-01; the check counts again"
+        ])
+    );
+    assert_eq!(
+        report["gate"]["warnings"],
+        serde_json::json!([
+            "the waiver for `RBK-01` is not needed: the check is met or does not apply",
+            "the waiver for `RBK-04` (owner ml-platform@acme.example) expires on 2026-11-30 (8 days left)"
+        ])
+    );
+    // The table shows the gate and the waiver.
+    let table = String::from_utf8(run(repo.path(), &["score"]).stdout).unwrap();
+    assert!(
+        table.contains("Gate FAILED (overall >= 1, rollback >= 2)\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "    waived until 2027-03-31 by ml-platform@acme.example: canary lands with the\n      Q1 platform migration\n"
+        ),
+        "{table}"
+    );
+    // JUnit shows waived checks as skipped.
+    let junit =
+        String::from_utf8(run(repo.path(), &["score", "--format", "junit"]).stdout).unwrap();
+    assert!(junit.contains("<skipped message=\"waived until 2027-03-31 by ml-platform@acme.example: canary lands with the Q1 platform migration\"/>"));
+}
+
+#[test]
+fn excludes_and_disabled_checks() {
+    let repo = Repo::new(&[
+        ("sandbox/train.py", "import mlflow\nmlflow.register_model('r', 'm')\n"),
+        ("src/monitor.py", "from evidently import Report\n"),
+        ("readiness.toml", "exclude = [\"sandbox/**\"]\ndisable_checks = [\"MON-02\"]\ndisable_areas = [\"ownership\"]\n"),
+    ]);
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!(
+        code, 0,
+        "a config without thresholds gates nothing but expired waivers"
+    );
+    assert_eq!(
+        check(&report, "VER-01")["outcome"],
+        "unmet",
+        "sandbox/ is excluded"
+    );
+    let mon02 = check(&report, "MON-02");
+    assert_eq!(
+        (mon02["outcome"].as_str(), mon02["reason"].as_str()),
+        (Some("not_applicable"), Some("disabled in readiness.toml"))
+    );
+    let ownership = report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "ownership")
+        .unwrap();
+    assert_eq!(ownership["applicable"], false);
+    assert_eq!(
+        ownership["not_applicable_reason"],
+        "disabled in readiness.toml"
+    );
+}
+
+#[test]
+fn config_errors_exit_2_with_positions() {
+    for (config, message) in [
+        ("min_level = 7\n", "readiness.toml:1:13: `min_level` must be a level from 0 to 3"),
+        ("[[waiver]]\ncheck = \"RBK-03\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"31/03/2027\"\n", "readiness.toml:5:11: `expires` = `31/03/2027` is not a date (YYYY-MM-DD); the waiver is rejected"),
+        ("[[waiver]]\ncheck = \"NOPE-1\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2027-01-01\n", "readiness.toml:2:9: waiver for unknown check `NOPE-1`"),
+        ("disable_areas = [\"securty\"]\n", "readiness.toml:1:18: `disable_areas` names unknown area `securty`"),
+        ("min_level = [\n", "readiness.toml:1:"),
+    ] {
+        let repo = level1_with(config);
+        let out = run(repo.path(), &["score"]);
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with("readiness: error: 1 problem found in the config file:\n"), "{err}");
+        assert!(err.contains(message), "{config}\n{err}");
+        assert!(out.stdout.is_empty());
+    }
+    let missing = run(
+        &example("level-1-training"),
+        &["score", "--config", "no/such.toml"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn init_writes_a_starter_config_once() {
+    let repo = Repo::new(&[]);
+    let out = run(repo.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(repo.path().join("readiness.toml")).unwrap();
+    assert_eq!(written, readiness::config::STARTER);
+    let again = run(repo.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8(again.stderr)
+        .unwrap()
+        .contains("already exists; pass --force"));
+    assert_eq!(
+        run(repo.path(), &["init", "--force"]).status.code(),
+        Some(0)
+    );
+    // The starter config is a working gate: min_level 1 on an empty repo fails.
+    assert_eq!(run(repo.path(), &["score"]).status.code(), Some(1));
+}
+
+#[test]
+fn gate_reports_validate_against_the_schema() {
+    let repo = level1_with("min_level = 2\n[[waiver]]\ncheck = \"RBK-03\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2027-01-01\n");
+    let (_, report) = json(repo.path(), &[]);
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report-v1.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
