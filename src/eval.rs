@@ -666,6 +666,7 @@ pub fn build_report(
         areas,
         next_steps: next_steps.into_iter().map(|(_, s)| s).collect(),
         gate,
+        baseline: None,
         answers,
         scan: ScanSummary {
             stats: index.stats.clone(),

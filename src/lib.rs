@@ -9,6 +9,7 @@
 pub mod answers;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod fsutil;
 pub mod node;
@@ -99,6 +100,40 @@ pub fn score(
 ) -> Result<report::Report, Error> {
     let index = scan(root, catalog, options)?;
     Ok(eval::build_report(catalog, &index, answers, policy))
+}
+
+/// Compares the report with a baseline report (JSON text) and records the
+/// result; regressions fail the gate (creating one if no threshold did).
+pub fn apply_baseline(
+    report: &mut report::Report,
+    baseline: &str,
+    name: &str,
+) -> Result<(), Error> {
+    let current = render::json::render(report);
+    let comparison = diff::compare(baseline, name, &current, "this report").map_err(Error::Io)?;
+    if comparison.regressed() {
+        let gate = report.gate.get_or_insert_with(|| report::Gate {
+            config: None,
+            min_level: None,
+            area_min_levels: Default::default(),
+            passed: true,
+            failures: Vec::new(),
+            warnings: Vec::new(),
+            waivers: Vec::new(),
+        });
+        gate.failures.extend(
+            comparison
+                .regressions
+                .iter()
+                .map(|r| format!("regression since {name}: {r}")),
+        );
+        gate.passed = false;
+    }
+    report.baseline = Some(report::BaselineSummary {
+        file: name.to_owned(),
+        comparison,
+    });
+    Ok(())
 }
 
 /// Fails unless `root` is a readable directory, with the message the scan

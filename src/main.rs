@@ -29,6 +29,37 @@ enum Command {
     Ask(AskArgs),
     /// Write a commented starter readiness.toml.
     Init(InitArgs),
+    /// Compare two JSON reports: regressions, improvements, rubric changes.
+    /// Exits 1 when something regressed.
+    Diff(DiffArgs),
+}
+
+#[derive(Parser)]
+struct DiffArgs {
+    /// The earlier report (`readiness score --format json`).
+    old: PathBuf,
+    /// The later report.
+    new: PathBuf,
+}
+
+fn run_diff(args: &DiffArgs) -> Result<ExitCode, readiness::Error> {
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p)
+            .map_err(|e| readiness::Error::Io(format!("{}: cannot read: {e}", p.display())))
+    };
+    let comparison = readiness::diff::compare(
+        &read(&args.old)?,
+        &args.old.display().to_string(),
+        &read(&args.new)?,
+        &args.new.display().to_string(),
+    )
+    .map_err(readiness::Error::Io)?;
+    let _ = std::io::stdout().write_all(readiness::diff::render(&comparison).as_bytes());
+    Ok(if comparison.regressed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[derive(Parser)]
@@ -110,6 +141,10 @@ struct ScoreArgs {
     /// Config file [default: PATH/readiness.toml when it exists].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// A previous JSON report: exit 1 when an area level dropped or a met
+    /// check is no longer met (a changed rubric is reported, not failed).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Exit with 1 when the overall level is below N (a release gate);
     /// overrides `min_level` in the config.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=3))]
@@ -281,13 +316,19 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
         min_level: args.min_level,
         today,
     };
-    let report = readiness::score(
+    let mut report = readiness::score(
         &args.path,
         &catalog,
         &options,
         input.as_ref(),
         Some(&policy),
     )?;
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            readiness::Error::Io(format!("{}: cannot read baseline: {e}", path.display()))
+        })?;
+        readiness::apply_baseline(&mut report, &text, &path.display().to_string())?;
+    }
     for (format, output) in targets {
         let text = match format {
             Format::Json => readiness::render::json::render(&report),
@@ -411,6 +452,7 @@ fn main() -> ExitCode {
         }
         Command::Ask(args) => run_ask(args),
         Command::Init(args) => run_init(args),
+        Command::Diff(args) => run_diff(args),
     };
     match result {
         Ok(code) => code,

@@ -22,6 +22,9 @@ pub struct Report {
     /// when no threshold or config applies).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<Gate>,
+    /// The comparison with `--baseline` (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
     /// The questionnaire answers used (absent when no answers file was read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<AnswersSummary>,
@@ -41,6 +44,14 @@ pub struct Gate {
     /// Waivers expiring soon or not needed, sorted.
     pub warnings: Vec<String>,
     pub waivers: Vec<WaiverStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineSummary {
+    /// The baseline report, as given.
+    pub file: String,
+    #[serde(flatten)]
+    pub comparison: crate::diff::Comparison,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -255,3 +255,137 @@ fn gate_reports_validate_against_the_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn baseline_fails_on_regressions_and_survives_line_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let repo = level1_with("");
+    std::fs::remove_file(repo.path().join("readiness.toml")).unwrap();
+    let out = run(
+        repo.path(),
+        &[
+            "score",
+            "--format",
+            "json",
+            "--output",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let base = baseline.to_str().unwrap();
+
+    // Moving code around is not a change.
+    let train = repo.path().join("src/churn/train.py");
+    let moved = format!(
+        "\n\n# moved down\n{}",
+        std::fs::read_to_string(&train).unwrap()
+    );
+    std::fs::write(&train, moved).unwrap();
+    let (code, report) = json(repo.path(), &["--baseline", base]);
+    assert_eq!(code, 0);
+    assert_eq!(report["baseline"]["regressions"], serde_json::json!([]));
+
+    // Losing the model card drops ownership to level 0: a regression.
+    std::fs::remove_file(repo.path().join("MODEL_CARD.md")).unwrap();
+    let (code, report) = json(repo.path(), &["--baseline", base]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["baseline"]["regressions"],
+        serde_json::json!([
+            "overall level dropped from 1 to 0",
+            "area `ownership` dropped from level 1 to 0",
+            "OWN-02 was met, now unmet"
+        ])
+    );
+    assert!(report["gate"]["failures"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("regression since "));
+
+    // `diff` prints the same comparison.
+    let newer = dir.path().join("new.json");
+    std::fs::write(&newer, serde_json::to_string(&report).unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(["diff", base, newer.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Regressions:\n  overall level dropped from 1 to 0\n  area `ownership` dropped from level 1 to 0\n  OWN-02 was met, now unmet\n"
+    );
+    let same = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(["diff", base, base])
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(0));
+    assert_eq!(String::from_utf8(same.stdout).unwrap(), "No changes.\n");
+}
+
+#[test]
+fn a_rubric_change_is_not_a_regression() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let repo = Repo::new(&[("src/m.py", "from evidently import Report\n")]);
+    run(
+        repo.path(),
+        &[
+            "score",
+            "--format",
+            "json",
+            "--output",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    // A custom monitoring rubric replaces the built-in one: MON-02 is gone.
+    let rubrics = tempfile::tempdir().unwrap();
+    std::fs::write(
+        rubrics.path().join("monitoring.yaml"),
+        "area: monitoring\ntitle: House monitoring\nversion: \"2.0.0\"\nchecks:\n  - { id: HM-1, title: t, level: 1, why: w, fix: f, evidence: { file: nothing } }\n",
+    )
+    .unwrap();
+    let (code, report) = json(
+        repo.path(),
+        &[
+            "--baseline",
+            baseline.to_str().unwrap(),
+            "--rubrics",
+            rubrics.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    let changes = report["baseline"]["rubric_changes"].as_array().unwrap();
+    assert!(
+        changes[0]
+            .as_str()
+            .unwrap()
+            .starts_with("rubric `monitoring` changed: 1.1.0 -> 2.0.0"),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn exit_code_contract() {
+    let level1 = example("level-1-training");
+    let code = |args: &[&str]| run(&level1, args).status.code();
+    assert_eq!(code(&["score", "--min-level", "1"]), Some(0), "met");
+    assert_eq!(code(&["score", "--min-level", "2"]), Some(1), "below level");
+    assert_eq!(code(&["score", "--min-level", "9"]), Some(2), "usage");
+    assert_eq!(
+        code(&["score", "--baseline", "no/such.json"]),
+        Some(2),
+        "I/O"
+    );
+    let bad = tempfile::tempdir().unwrap();
+    let bad_baseline = bad.path().join("b.json");
+    std::fs::write(&bad_baseline, "{\"schema_version\": 1}").unwrap();
+    let out = run(
+        &level1,
+        &["score", "--baseline", bad_baseline.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("not a readiness JSON report"));
+}

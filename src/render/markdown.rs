@@ -125,6 +125,23 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         }
         out.push_str("\n</details>\n");
     }
+    if let Some(baseline) = &report.baseline {
+        let c = &baseline.comparison;
+        if c.regressions.is_empty() && c.improvements.is_empty() && c.rubric_changes.is_empty() {
+            let _ = writeln!(out, "\nNo change since `{}`.", baseline.file);
+        } else {
+            let _ = writeln!(out, "\n### Since `{}`\n", baseline.file);
+            for (label, lines) in [
+                ("Regressed", &c.regressions),
+                ("Improved", &c.improvements),
+                ("Rubric changed", &c.rubric_changes),
+            ] {
+                for l in lines.iter() {
+                    let _ = writeln!(out, "- {label}: {}", cell(l));
+                }
+            }
+        }
+    }
     if let Some(answers) = &report.answers {
         for c in &answers.contradictions {
             let _ = writeln!(

@@ -308,6 +308,14 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
             }
         }
     }
+    if let Some(baseline) = &report.baseline {
+        out.push('\n');
+        out.push_str(&style.bold(&format!("Compared with {}", baseline.file)));
+        out.push('\n');
+        for line in crate::diff::render(&baseline.comparison).lines() {
+            wrap_into(&mut out, line, "  ", "      ");
+        }
+    }
     if let Some(answers) = &report.answers {
         out.push('\n');
         let heading = if answers.ignored {
