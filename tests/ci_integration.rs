@@ -1,0 +1,149 @@
+//! The CI integration files are real: the GitHub Action's scoring script runs
+//! here with a simulated runner environment, and the pre-commit hook and the
+//! documented workflow use flags the CLI has.
+
+use readiness::node::{parse_yaml, Node, Value};
+use std::path::Path;
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn yaml(path: &str) -> Node {
+    parse_yaml(&std::fs::read_to_string(root().join(path)).unwrap()).unwrap()
+}
+
+fn step<'a>(action: &'a Node, id: &str) -> &'a Node {
+    let Value::Seq(steps) = &action.get_path("runs.steps").unwrap().value else {
+        panic!("runs.steps is a list")
+    };
+    steps
+        .iter()
+        .find(|s| s.get("id").and_then(Node::as_str) == Some(id))
+        .unwrap()
+}
+
+fn run_action_score(min_level: &str) -> (String, String, String, tempfile::TempDir) {
+    let action = yaml("action.yml");
+    assert_eq!(
+        action.get_path("runs.using").unwrap().as_str(),
+        Some("composite")
+    );
+    let script = step(&action, "score")
+        .get("run")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let temp = tempfile::tempdir().unwrap();
+    let summary = temp.path().join("summary.md");
+    let output = temp.path().join("output.txt");
+    let status = Command::new("bash")
+        .args(["-e", "-c", &script])
+        .current_dir(root())
+        .env("READINESS_BIN", env!("CARGO_BIN_EXE_readiness"))
+        .env("RUNNER_TEMP", temp.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_REPOSITORY", "acme/churn")
+        .env("GITHUB_SHA", "0123abc")
+        .env("INPUT_PATH", "examples/level-1-training")
+        .env("INPUT_MIN_LEVEL", min_level)
+        .env("INPUT_CONFIG", "")
+        .env("INPUT_BASELINE", "")
+        .env("INPUT_EVIDENCE_ONLY", "false")
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the score step itself never fails; the gate step does"
+    );
+    (
+        std::fs::read_to_string(&output).unwrap(),
+        std::fs::read_to_string(&summary).unwrap(),
+        temp.path().join("readiness-report").display().to_string(),
+        temp,
+    )
+}
+
+#[test]
+fn action_scores_writes_outputs_and_defers_the_gate() {
+    let (outputs, summary, dir, _temp) = run_action_score("2");
+    assert!(outputs.contains("level=1\n"), "{outputs}");
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+    assert!(
+        outputs.contains(&format!("sarif={dir}/readiness.sarif\n")),
+        "{outputs}"
+    );
+    assert!(
+        summary.starts_with("## readiness: Level 1 of 3"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("(https://github.com/acme/churn/blob/0123abc/src/churn/train.py#L15)"),
+        "{summary}"
+    );
+    for file in [
+        "readiness.json",
+        "readiness.sarif",
+        "readiness.junit.xml",
+        "readiness.md",
+    ] {
+        assert!(Path::new(&dir).join(file).is_file(), "{file}");
+    }
+    let (outputs, _, _, _temp) = run_action_score("1");
+    assert!(outputs.contains("exit-code=0\n"), "{outputs}");
+    // The gate step exits with the recorded code.
+    let action = yaml("action.yml");
+    let Value::Seq(steps) = &action.get_path("runs.steps").unwrap().value else {
+        unreachable!()
+    };
+    let last = steps.last().unwrap().get("run").unwrap().as_str().unwrap();
+    assert_eq!(last.trim(), "exit \"${{ steps.score.outputs.exit-code }}\"");
+}
+
+#[test]
+fn pre_commit_hook_definition() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let Value::Seq(list) = &hooks.value else {
+        panic!("a list of hooks")
+    };
+    let hook = &list[0];
+    assert_eq!(hook.get("id").unwrap().as_str(), Some("readiness"));
+    assert_eq!(hook.get("language").unwrap().as_str(), Some("rust"));
+    let entry = hook.get("entry").unwrap().as_str().unwrap();
+    let mut args: Vec<&str> = entry.split_whitespace().skip(1).collect();
+    args.push(".");
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(&args)
+        .current_dir(root().join("examples/level-3-full"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn documented_workflow_parses_and_uses_the_action() {
+    let text = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let workflow = text
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let doc = parse_yaml(workflow).unwrap();
+    let steps = doc.get_path("jobs.readiness.steps").unwrap();
+    let Value::Seq(steps) = &steps.value else {
+        panic!()
+    };
+    assert!(steps.iter().any(|s| s
+        .get("uses")
+        .and_then(Node::as_str)
+        .is_some_and(|u| u.contains("readiness"))));
+    assert!(doc.get_path("permissions.security-events").is_some());
+}
