@@ -5,7 +5,7 @@
 mod support;
 use std::path::Path;
 use std::process::{Command, Output};
-use support::{example, Repo};
+use support::{copy_example, example, json_check, Repo};
 
 const TODAY: &str = "2026-11-22";
 
@@ -30,33 +30,9 @@ fn json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
 
 /// A copy of the level-1 example with a config file.
 fn level1_with(config: &str) -> Repo {
-    let repo = Repo::new(&[]);
-    copy(&example("level-1-training"), repo.path());
+    let repo = copy_example("level-1-training");
     repo.write("readiness.toml", config.as_bytes());
     repo
-}
-
-fn copy(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|a| a["checks"].as_array().unwrap())
-        .find(|c| c["id"] == id)
-        .unwrap()
 }
 
 #[test]
@@ -110,14 +86,17 @@ expires = 2027-01-01
     let repo = level1_with(config);
     let (code, report) = json(repo.path(), &[]);
     assert_eq!(code, 1, "an expired waiver fails the gate");
-    let rbk03 = check(&report, "RBK-03");
+    let rbk03 = json_check(&report, "RBK-03");
     assert_eq!(
         (rbk03["outcome"].as_str(), rbk03["source"].as_str()),
         (Some("met"), Some("waived"))
     );
     assert_eq!(rbk03["waiver"]["status"], "active");
-    assert_eq!(check(&report, "RBK-04")["waiver"]["status"], "expiring");
-    let rbk05 = check(&report, "RBK-05");
+    assert_eq!(
+        json_check(&report, "RBK-04")["waiver"]["status"],
+        "expiring"
+    );
+    let rbk05 = json_check(&report, "RBK-05");
     assert_eq!(
         (
             rbk05["outcome"].as_str(),
@@ -125,7 +104,7 @@ expires = 2027-01-01
         ),
         (Some("unmet"), Some("expired"))
     );
-    assert_eq!(check(&report, "RBK-01")["waiver"]["status"], "unused");
+    assert_eq!(json_check(&report, "RBK-01")["waiver"]["status"], "unused");
     assert_eq!(
         report["gate"]["failures"],
         serde_json::json!([
@@ -171,11 +150,11 @@ fn excludes_and_disabled_checks() {
         "a config without thresholds gates nothing but expired waivers"
     );
     assert_eq!(
-        check(&report, "VER-01")["outcome"],
+        json_check(&report, "VER-01")["outcome"],
         "unmet",
         "sandbox/ is excluded"
     );
-    let mon02 = check(&report, "MON-02");
+    let mon02 = json_check(&report, "MON-02");
     assert_eq!(
         (mon02["outcome"].as_str(), mon02["reason"].as_str()),
         (Some("not_applicable"), Some("disabled in readiness.toml"))

@@ -8,7 +8,7 @@ use readiness::report::{Outcome, Source};
 use rexpect::session::spawn_command;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use support::{example, find, Repo};
+use support::{copy_example, find, json_check, Repo};
 
 const TODAY: &str = "2026-11-22";
 
@@ -32,36 +32,6 @@ fn score_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|a| a["checks"].as_array().unwrap())
-        .find(|c| c["id"] == id)
-        .unwrap()
-}
-
-/// A copy of an example repository to answer questions in.
-fn copy_example(name: &str) -> Repo {
-    let repo = Repo::new(&[]);
-    copy_dir(&example(name), repo.path());
-    repo
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -156,7 +126,7 @@ fn interactive_session_can_be_interrupted_and_resumed() {
 
     // `score` reads the file automatically.
     let report = score_json(repo.path(), &[]);
-    let ver06 = check(&report, "VER-06");
+    let ver06 = json_check(&report, "VER-06");
     assert_eq!(ver06["outcome"], "unmet", "level 2 needs it automated");
     assert_eq!(ver06["credit"], 0.5);
     assert_eq!(ver06["source"], "answered");
@@ -216,12 +186,12 @@ fn answers_settle_what_the_scan_cannot_see() {
         ],
     );
     let report = score_json(repo.path(), &[]);
-    let evl03 = check(&report, "EVL-03");
+    let evl03 = json_check(&report, "EVL-03");
     assert_eq!(
         (evl03["outcome"].as_str(), evl03["source"].as_str()),
         (Some("met"), Some("answered"))
     );
-    let evl04 = check(&report, "EVL-04");
+    let evl04 = json_check(&report, "EVL-04");
     assert_eq!(
         (evl04["outcome"].as_str(), evl04["credit"].as_f64()),
         (Some("unmet"), Some(0.5))
@@ -231,7 +201,7 @@ fn answers_settle_what_the_scan_cannot_see() {
         .unwrap()
         .contains("needs it automated"));
     // Detected evidence plus a contradicting answer: reported, evidence kept.
-    let ver01 = check(&report, "VER-01");
+    let ver01 = json_check(&report, "VER-01");
     assert_eq!(
         (ver01["outcome"].as_str(), ver01["source"].as_str()),
         (Some("met"), Some("both"))
@@ -268,7 +238,7 @@ fn answers_settle_what_the_scan_cannot_see() {
 
     // --evidence-only: the strict gate ignores every answer.
     let strict = score_json(repo.path(), &["--evidence-only"]);
-    assert_eq!(check(&strict, "EVL-03")["outcome"], "unmet");
+    assert_eq!(json_check(&strict, "EVL-03")["outcome"], "unmet");
     assert_eq!(strict["answers"]["ignored"], true);
     assert_eq!(strict["answers"]["used"], 0);
     let levels = |r: &serde_json::Value| -> Vec<(String, serde_json::Value, serde_json::Value)> {
@@ -299,7 +269,7 @@ fn not_applicable_answer_contradicted_by_applicability_evidence() {
     )]);
     write_answers(&repo, &[("VER-05", "not_applicable", TODAY)]);
     let report = score_json(repo.path(), &[]);
-    assert_eq!(check(&report, "VER-05")["outcome"], "not_applicable");
+    assert_eq!(json_check(&report, "VER-05")["outcome"], "not_applicable");
     let c = &report["answers"]["contradictions"][0];
     assert_eq!(c["check"], "VER-05");
     assert!(c["message"]

@@ -71,3 +71,34 @@ pub fn evidence(report: &Report, check: &str) -> Vec<String> {
 pub fn area_level(report: &Report, area: &str) -> Option<u8> {
     report.areas.iter().find(|a| a.id == area).unwrap().level
 }
+
+/// A temporary copy of a bundled example, to modify freely.
+pub fn copy_example(name: &str) -> Repo {
+    let repo = Repo::new(&[]);
+    copy_dir(&example(name), repo.path());
+    repo
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// One check of a JSON report, by id.
+pub fn json_check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["checks"].as_array().unwrap())
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
