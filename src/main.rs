@@ -32,6 +32,131 @@ enum Command {
     /// Compare two JSON reports: regressions, improvements, rubric changes.
     /// Exits 1 when something regressed.
     Diff(DiffArgs),
+    /// Show a check: level, why, fix and exactly what it looks for.
+    Explain(ExplainArgs),
+    /// List or validate rubrics.
+    #[command(subcommand)]
+    Rubrics(RubricsCommand),
+}
+
+#[derive(Parser)]
+struct ExplainArgs {
+    /// The check id, e.g. EVL-03.
+    check: String,
+    /// Directory of extra rubric YAML files. Repeatable.
+    #[arg(long = "rubrics", value_name = "DIR")]
+    rubrics: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum RubricsCommand {
+    /// List the checks of every rubric in use.
+    List {
+        /// Only this area.
+        #[arg(long)]
+        area: Option<String>,
+        /// Only checks at this level.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+        level: Option<u8>,
+        /// Directory of extra rubric YAML files. Repeatable.
+        #[arg(long = "rubrics", value_name = "DIR")]
+        rubrics: Vec<PathBuf>,
+    },
+    /// Validate rubric files (as `--rubrics` would load them, next to the
+    /// built-ins); every problem is listed with file, line and column.
+    Validate {
+        /// Rubric YAML files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn run_explain(args: &ExplainArgs) -> Result<ExitCode, readiness::Error> {
+    let catalog = readiness::load_catalog(&args.rubrics)?;
+    let text = readiness::rubric::doc::explain(&catalog, &args.check).ok_or_else(|| {
+        readiness::Error::Io(format!(
+            "no check `{}`; `readiness rubrics list` shows them all",
+            args.check
+        ))
+    })?;
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_rubrics(command: &RubricsCommand) -> Result<ExitCode, readiness::Error> {
+    match command {
+        RubricsCommand::List {
+            area,
+            level,
+            rubrics,
+        } => {
+            let catalog = readiness::load_catalog(rubrics)?;
+            if let Some(a) = area {
+                if !catalog.rubrics.iter().any(|r| &r.area == a) {
+                    return Err(readiness::Error::Io(format!("no area `{a}`")));
+                }
+            }
+            let mut table = comfy_table::Table::new();
+            table
+                .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_width(80)
+                .force_no_tty()
+                .set_header(vec!["Check", "Area", "Level", "Weight", "Title"]);
+            for rubric in catalog
+                .rubrics
+                .iter()
+                .filter(|r| area.as_ref().is_none_or(|a| &r.area == a))
+            {
+                let mut checks: Vec<_> = rubric
+                    .checks
+                    .iter()
+                    .filter(|c| level.is_none_or(|l| c.level == l))
+                    .collect();
+                checks.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.id.cmp(&b.id)));
+                for c in checks {
+                    table.add_row(vec![
+                        c.id.clone(),
+                        rubric.area.clone(),
+                        c.level.to_string(),
+                        c.weight.to_string(),
+                        c.title.clone(),
+                    ]);
+                }
+            }
+            let _ = writeln!(std::io::stdout(), "{table}");
+            Ok(ExitCode::SUCCESS)
+        }
+        RubricsCommand::Validate { files } => {
+            let mut sources = Vec::new();
+            for path in files {
+                let name = path.display().to_string();
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| readiness::Error::Io(format!("{name}: cannot read: {e}")))?;
+                sources.push(readiness::rubric::RubricSource {
+                    origin: name.clone(),
+                    name,
+                    text,
+                });
+            }
+            let catalog =
+                readiness::rubric::load_catalog(&readiness::rubric::builtin::sources(), &sources)
+                    .map_err(readiness::Error::Rubric)?;
+            let checks: usize = catalog
+                .rubrics
+                .iter()
+                .filter(|r| files.iter().any(|f| f.display().to_string() == r.source))
+                .map(|r| r.checks.len())
+                .sum();
+            let _ = writeln!(
+                std::io::stdout(),
+                "ok: {} rubric file{} valid, {checks} checks",
+                files.len(),
+                if files.len() == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 #[derive(Parser)]
@@ -453,6 +578,8 @@ fn main() -> ExitCode {
         Command::Ask(args) => run_ask(args),
         Command::Init(args) => run_init(args),
         Command::Diff(args) => run_diff(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Rubrics(command) => run_rubrics(command),
     };
     match result {
         Ok(code) => code,

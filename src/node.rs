@@ -76,6 +76,28 @@ impl Node {
         }
     }
 
+    /// The node as JSON (to validate YAML documents against a JSON Schema).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => n
+                .parse::<i64>()
+                .map(J::from)
+                .or_else(|_| n.parse::<f64>().map(J::from))
+                .unwrap_or_else(|_| J::String(n.clone())),
+            Value::String(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.node.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Looks up a dotted path of plain keys (no wildcards).
     pub fn get_path(&self, path: &str) -> Option<&Node> {
         path.split('.')

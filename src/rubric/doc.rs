@@ -98,6 +98,40 @@ fn rule(catalog: &Catalog, rule: &Rule, depth: usize, out: &mut String) {
     }
 }
 
+/// Everything about one check, for `readiness explain`: what it gates, why,
+/// how to fix it, and exactly which files, patterns and keys it looks for.
+pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
+    let (rubric, c) = catalog.check(id)?;
+    let mut out = format!(
+        "{} {}\narea: {} ({}), rubric version {} from {}\nlevel {}, weight {}; an answer counts for the level when it says `{}`\n\nWhy: {}\n\nFix: {}\n",
+        c.id,
+        c.title,
+        rubric.area,
+        rubric.title,
+        rubric.version,
+        rubric.source,
+        c.level,
+        c.weight,
+        c.needs.as_str(),
+        c.why.trim(),
+        c.fix.trim()
+    );
+    if let Some(q) = &c.question {
+        let _ = write!(out, "\nQuestion when the scan cannot tell: {q}\n");
+    }
+    if let Some(applies) = &rubric.applies_when {
+        out.push_str("\nThe area applies when:\n");
+        rule(catalog, applies, 0, &mut out);
+    }
+    if let Some(applies) = &c.applies_when {
+        out.push_str("\nThe check applies when:\n");
+        rule(catalog, applies, 0, &mut out);
+    }
+    out.push_str("\nEvidence:\n");
+    rule(catalog, &c.evidence, 0, &mut out);
+    Some(out)
+}
+
 pub fn checks_markdown(catalog: &Catalog) -> String {
     let mut out = String::from(
         "# Built-in checks\n\n<!-- Generated from rubrics/*.yaml by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n",

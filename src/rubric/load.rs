@@ -54,19 +54,22 @@ pub fn load_catalog(
     user: &[RubricSource],
 ) -> Result<Catalog, Diagnostics> {
     let mut loader = Loader::default();
-    let mut rubrics: Vec<(Rubric, bool, String, Pos)> = Vec::new();
-    for (source, is_user) in builtin
+    // (rubric, from the user, shown name, position of `area`, source index)
+    let mut rubrics: Vec<(Rubric, bool, String, Pos, usize)> = Vec::new();
+    for (index, (source, is_user)) in builtin
         .iter()
         .map(|s| (s, false))
         .chain(user.iter().map(|s| (s, true)))
+        .enumerate()
     {
+        loader.source_index = index;
         if let Some((rubric, area_pos)) = loader.rubric(source) {
             match rubrics
                 .iter()
-                .position(|(r, _, _, _)| r.area == rubric.area)
+                .position(|(r, _, _, _, _)| r.area == rubric.area)
             {
                 Some(i) if is_user && !rubrics[i].1 => {
-                    rubrics[i] = (rubric, true, source.name.clone(), area_pos)
+                    rubrics[i] = (rubric, true, source.name.clone(), area_pos, index)
                 }
                 Some(i) => {
                     let first = format!("{}:{}", rubrics[i].2, rubrics[i].3.line);
@@ -76,17 +79,17 @@ pub fn load_catalog(
                         format!("area `{}` is already defined in {first}", rubric.area),
                     );
                 }
-                None => rubrics.push((rubric, is_user, source.name.clone(), area_pos)),
+                None => rubrics.push((rubric, is_user, source.name.clone(), area_pos, index)),
             }
         }
     }
     // Check ids are unique across the final catalogue.
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (rubric, _, name, _) in &rubrics {
+    for (rubric, _, name, _, index) in &rubrics {
         for check in &rubric.checks {
             let pos = loader
                 .check_pos
-                .get(&(name.clone(), check.id.clone()))
+                .get(&(*index, check.id.clone()))
                 .copied()
                 .unwrap_or_default();
             if let Some(first) = seen.get(&check.id) {
@@ -105,7 +108,7 @@ pub fn load_catalog(
         loader.diagnostics.dedup();
         return Err(Diagnostics(loader.diagnostics));
     }
-    let mut rubrics: Vec<Rubric> = rubrics.into_iter().map(|(r, _, _, _)| r).collect();
+    let mut rubrics: Vec<Rubric> = rubrics.into_iter().map(|(r, _, _, _, _)| r).collect();
     rubrics.sort_by(|a, b| {
         area_order(&a.area)
             .cmp(&area_order(&b.area))
@@ -164,7 +167,10 @@ struct Loader {
     diagnostics: Vec<Diagnostic>,
     probes: Vec<Probe>,
     probe_index: HashMap<Probe, usize>,
-    check_pos: HashMap<(String, String), Pos>,
+    /// Where each check id was defined, per source (by index: two sources
+    /// may be shown under the same name).
+    check_pos: HashMap<(usize, String), Pos>,
+    source_index: usize,
 }
 
 /// Field access on a map node with unknown-key detection.
@@ -406,7 +412,7 @@ impl Loader {
                     ),
                 );
             }
-            if let Some(first) = self.check_pos.get(&(file.to_owned(), id.clone())) {
+            if let Some(first) = self.check_pos.get(&(self.source_index, id.clone())) {
                 let line = first.line;
                 self.error(
                     file,
@@ -414,7 +420,7 @@ impl Loader {
                     format!("duplicate check id `{id}` (first defined at line {line})"),
                 );
             } else {
-                self.check_pos.insert((file.to_owned(), id.clone()), pos);
+                self.check_pos.insert((self.source_index, id.clone()), pos);
             }
         }
         let title = self.string(file, &fields, node, "title", &what);
@@ -944,6 +950,16 @@ checks:
                 .contains("area `demo` is already defined in a.yaml:2"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_user_rubric_shown_under_a_builtin_name_is_not_a_duplicate_of_itself() {
+        let catalog = load_catalog(
+            &[src("rubrics/a.yaml", GOOD)],
+            &[src("rubrics/a.yaml", GOOD)],
+        )
+        .unwrap();
+        assert_eq!(catalog.rubrics.len(), 1);
     }
 
     #[test]
