@@ -18,7 +18,7 @@ use crate::report::{
 use crate::report::{
     AnswerInfo, AnswersSummary, Contradiction, Gate, Source, WaiverState, WaiverStatus,
 };
-use crate::rubric::model::{Catalog, Needs, Rubric, Rule};
+use crate::rubric::model::{Acceptance, Catalog, Needs, Rubric, Rule};
 use crate::scan::{Evidence, EvidenceIndex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,14 +32,20 @@ struct Evaluated {
     tri: Tri,
     evidence: Vec<Evidence>,
     reasons: Vec<String>,
+    /// Hits the check does not accept on its own (weak, or only in
+    /// examples, docs or notebooks).
+    unconfirmed: Vec<Evidence>,
 }
 
-fn evaluate(rule: &Rule, index: &EvidenceIndex) -> Evaluated {
+fn evaluate(rule: &Rule, index: &EvidenceIndex, accept: &Acceptance) -> Evaluated {
     match rule {
         Rule::Probe(id) => {
-            let hits = &index.hits[*id];
+            let (accepted, unconfirmed): (Vec<Evidence>, Vec<Evidence>) = index.hits[*id]
+                .iter()
+                .cloned()
+                .partition(|e| accept.accepts(e.class, e.strength));
             let unknown = &index.unknown[*id];
-            let tri = if !hits.is_empty() {
+            let tri = if !accepted.is_empty() {
                 Tri::Met
             } else if !unknown.is_empty() {
                 Tri::Unknown
@@ -48,16 +54,17 @@ fn evaluate(rule: &Rule, index: &EvidenceIndex) -> Evaluated {
             };
             Evaluated {
                 tri,
-                evidence: hits.clone(),
+                evidence: accepted,
                 reasons: if tri == Tri::Unknown {
                     unknown.clone()
                 } else {
                     Vec::new()
                 },
+                unconfirmed,
             }
         }
         Rule::Not(inner) => {
-            let inner = evaluate(inner, index);
+            let inner = evaluate(inner, index, accept);
             Evaluated {
                 tri: match inner.tri {
                     Tri::Met => Tri::Unmet,
@@ -67,10 +74,11 @@ fn evaluate(rule: &Rule, index: &EvidenceIndex) -> Evaluated {
                 // Absence is not located anywhere.
                 evidence: Vec::new(),
                 reasons: inner.reasons,
+                unconfirmed: Vec::new(),
             }
         }
         Rule::Any(rules) => {
-            let parts: Vec<Evaluated> = rules.iter().map(|r| evaluate(r, index)).collect();
+            let parts: Vec<Evaluated> = rules.iter().map(|r| evaluate(r, index, accept)).collect();
             let tri = if parts.iter().any(|p| p.tri == Tri::Met) {
                 Tri::Met
             } else if parts.iter().any(|p| p.tri == Tri::Unknown) {
@@ -81,7 +89,7 @@ fn evaluate(rule: &Rule, index: &EvidenceIndex) -> Evaluated {
             combine(tri, parts)
         }
         Rule::All(rules) => {
-            let parts: Vec<Evaluated> = rules.iter().map(|r| evaluate(r, index)).collect();
+            let parts: Vec<Evaluated> = rules.iter().map(|r| evaluate(r, index, accept)).collect();
             let tri = if parts.iter().any(|p| p.tri == Tri::Unmet) {
                 Tri::Unmet
             } else if parts.iter().any(|p| p.tri == Tri::Unknown) {
@@ -98,7 +106,11 @@ fn evaluate(rule: &Rule, index: &EvidenceIndex) -> Evaluated {
 fn combine(tri: Tri, parts: Vec<Evaluated>) -> Evaluated {
     let mut evidence = Vec::new();
     let mut reasons = Vec::new();
+    let mut unconfirmed = Vec::new();
     for part in parts {
+        if tri != Tri::Met {
+            unconfirmed.extend(part.unconfirmed);
+        }
         if tri == Tri::Met && part.tri == Tri::Met {
             evidence.extend(part.evidence);
         }
@@ -110,10 +122,13 @@ fn combine(tri: Tri, parts: Vec<Evaluated>) -> Evaluated {
     evidence.dedup();
     reasons.sort();
     reasons.dedup();
+    unconfirmed.sort();
+    unconfirmed.dedup();
     Evaluated {
         tri,
         evidence,
         reasons,
+        unconfirmed,
     }
 }
 
@@ -187,6 +202,7 @@ fn halves(credit: f64) -> u32 {
 struct CheckEval {
     outcome: Outcome,
     evidence: Vec<Evidence>,
+    unconfirmed: Vec<Evidence>,
     reason: Option<String>,
     /// The area's or the check's applicability rule matched something.
     applies_by_evidence: bool,
@@ -203,22 +219,29 @@ fn evaluate_evidence(
         return CheckEval {
             outcome: Outcome::NotApplicable,
             evidence: Vec::new(),
+            unconfirmed: Vec::new(),
             reason: Some(rubric.not_applicable.clone()),
             applies_by_evidence: false,
         };
     }
-    let applies = check.applies_when.as_ref().map(|r| evaluate(r, index));
+    // Applicability counts any evidence: an LLM call in a notebook still
+    // means the project uses LLMs.
+    let applies = check
+        .applies_when
+        .as_ref()
+        .map(|r| evaluate(r, index, &Acceptance::default_for(1)));
     let applies_by_evidence = area.as_ref().is_some_and(|e| e.tri == Tri::Met)
         || applies.as_ref().is_some_and(|a| a.tri == Tri::Met);
     if applies.as_ref().is_some_and(|a| a.tri == Tri::Unmet) {
         return CheckEval {
             outcome: Outcome::NotApplicable,
             evidence: Vec::new(),
+            unconfirmed: Vec::new(),
             reason: Some("its `applies_when` rule did not match".to_owned()),
             applies_by_evidence,
         };
     }
-    let result = evaluate(&check.evidence, index);
+    let result = evaluate(&check.evidence, index, &check.accept);
     let applies_unknown = applies.as_ref().is_some_and(|a| a.tri == Tri::Unknown);
     let (outcome, evidence, reason) = match result.tri {
         Tri::Met => (Outcome::Met, result.evidence, None),
@@ -231,13 +254,39 @@ fn evaluate_evidence(
             let reasons = applies.map(|a| a.reasons).unwrap_or_default();
             (Outcome::Unknown, Vec::new(), Some(unknown_reason(&reasons)))
         }
+        Tri::Unmet if !result.unconfirmed.is_empty() => (
+            Outcome::Unmet,
+            Vec::new(),
+            Some(format!(
+                "found only {}; confirm it with `readiness ask`",
+                describe_unconfirmed(&result.unconfirmed, &check.accept)
+            )),
+        ),
         Tri::Unmet => (Outcome::Unmet, Vec::new(), None),
     };
     CheckEval {
         outcome,
         evidence,
+        unconfirmed: if outcome == Outcome::Met {
+            Vec::new()
+        } else {
+            result.unconfirmed
+        },
         reason,
         applies_by_evidence,
+    }
+}
+
+/// "weak evidence", "evidence in examples, docs or notebooks", or both.
+fn describe_unconfirmed(found: &[Evidence], accept: &Acceptance) -> String {
+    let weak = found.iter().any(|e| e.strength < accept.min_strength);
+    let elsewhere = found.iter().any(|e| !accept.classes.contains(&e.class));
+    match (weak, elsewhere) {
+        (true, true) => {
+            "weak evidence, or evidence in examples, docs, notebooks or tests".to_owned()
+        }
+        (true, false) => "weak evidence (e.g. a declared dependency no code uses)".to_owned(),
+        _ => "evidence in examples, docs or notebooks".to_owned(),
     }
 }
 
@@ -261,7 +310,10 @@ fn evaluate_area(
 ) -> AreaResult {
     let area_disabled = policy.is_some_and(|p| p.area_disabled(&rubric.area));
     let disabled_reason = || format!("disabled in {}", policy.map_or("", |p| p.file()));
-    let area_rule = rubric.applies_when.as_ref().map(|r| evaluate(r, index));
+    let area_rule = rubric
+        .applies_when
+        .as_ref()
+        .map(|r| evaluate(r, index, &Acceptance::default_for(1)));
     let area_applies = !area_disabled && area_rule.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
     let mut checks = Vec::new();
     for check in &rubric.checks {
@@ -270,6 +322,7 @@ fn evaluate_area(
             found = CheckEval {
                 outcome: Outcome::NotApplicable,
                 evidence: Vec::new(),
+                unconfirmed: Vec::new(),
                 reason: Some(disabled_reason()),
                 applies_by_evidence: false,
             };
@@ -371,6 +424,15 @@ fn evaluate_area(
                 status: state,
             });
         }
+        let unconfirmed = if outcome == Outcome::Met {
+            Vec::new()
+        } else {
+            found
+                .unconfirmed
+                .into_iter()
+                .take(EVIDENCE_PER_CHECK)
+                .collect()
+        };
         let evidence = found.evidence;
         let evidence_total = evidence.len();
         checks.push(CheckResult {
@@ -389,6 +451,7 @@ fn evaluate_area(
             fix: check.fix.clone(),
             evidence: evidence.into_iter().take(EVIDENCE_PER_CHECK).collect(),
             evidence_total,
+            unconfirmed,
         });
     }
     checks.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.id.cmp(&b.id)));
@@ -626,6 +689,7 @@ pub fn build_report(
                             title: check.title.clone(),
                             outcome: result.outcome,
                             answered: result.answer.as_ref().map(|a| a.value),
+                            reason: result.reason.clone(),
                             why: check.why.clone(),
                             fix: check.fix.clone(),
                         },
@@ -712,11 +776,12 @@ checks:
         for (id, probe) in cat.probes.iter().enumerate() {
             if let crate::rubric::Probe::File { globs } = probe {
                 if present.contains(&globs[0].as_str()) {
-                    idx.hits[id].push(Evidence {
-                        path: globs[0].clone(),
-                        line: 1,
-                        snippet: String::new(),
-                    });
+                    idx.hits[id].push(Evidence::new(
+                        &globs[0],
+                        1,
+                        String::new(),
+                        cat.strengths[id],
+                    ));
                 }
                 if unknown.contains(&globs[0].as_str()) {
                     idx.unknown[id].push(format!("{}: cannot read", globs[0]));
@@ -829,6 +894,53 @@ checks:
         assert_eq!(outcome("C2"), Outcome::Unknown);
         assert_eq!(outcome("C3"), Outcome::Unmet);
         assert_eq!(outcome("C4"), Outcome::Met);
+    }
+
+    #[test]
+    fn weak_or_example_evidence_does_not_meet_a_higher_level_on_its_own() {
+        let yaml = r#"
+area: demo
+title: Demo
+version: "1"
+checks:
+  - { id: L1, title: t, level: 1, why: w, fix: f, evidence: { file: { globs: a1, strength: weak } } }
+  - { id: L2, title: t, level: 2, why: w, fix: f, evidence: { file: { globs: a2, strength: weak } } }
+  - { id: L2B, title: t, level: 2, why: w, fix: f, evidence: { file: docs/a3 } }
+  - { id: L2C, title: t, level: 2, why: w, fix: f, evidence_from: [prod, example], evidence: { file: docs/a3 } }
+  - { id: L3, title: t, level: 3, why: w, fix: f, min_strength: weak, evidence: { file: { globs: a4, strength: weak } } }
+"#;
+        let cat = catalog(yaml);
+        let r = build_report_no_answers(&cat, &index(&cat, &["a1", "a2", "docs/a3", "a4"], &[]));
+        let check = |id: &str| {
+            r.areas[0]
+                .checks
+                .iter()
+                .find(|c| c.id == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            check("L1").outcome,
+            Outcome::Met,
+            "level 1 accepts weak evidence"
+        );
+        let l2 = check("L2");
+        assert_eq!(l2.outcome, Outcome::Unmet);
+        assert_eq!(l2.unconfirmed.len(), 1);
+        assert!(l2.reason.unwrap().starts_with("found only weak evidence"));
+        let l2b = check("L2B");
+        assert_eq!(l2b.outcome, Outcome::Unmet);
+        assert!(l2b.reason.unwrap().contains("examples, docs or notebooks"));
+        assert_eq!(
+            check("L2C").outcome,
+            Outcome::Met,
+            "the rule may accept examples"
+        );
+        assert_eq!(
+            check("L3").outcome,
+            Outcome::Met,
+            "the rule may accept weak evidence"
+        );
     }
 
     #[test]

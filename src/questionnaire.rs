@@ -146,6 +146,27 @@ fn describe_scan(check: &CheckResult) -> String {
                 .as_deref()
                 .unwrap_or("a file it needs could not be read")
         ),
+        _ if !check.unconfirmed.is_empty() => {
+            let places: Vec<String> = check
+                .unconfirmed
+                .iter()
+                .take(3)
+                .map(|e| {
+                    format!(
+                        "{}:{} `{}` ({}, {})",
+                        e.path,
+                        e.line,
+                        e.snippet,
+                        e.class.as_str(),
+                        e.strength.as_str()
+                    )
+                })
+                .collect();
+            format!(
+                "found only evidence it cannot accept on its own: {}",
+                places.join("; ")
+            )
+        }
         _ => "found no evidence in the repository".to_owned(),
     }
 }

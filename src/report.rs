@@ -212,6 +212,10 @@ pub struct CheckResult {
     /// Where the evidence is (sorted, at most [`EVIDENCE_PER_CHECK`]).
     pub evidence: Vec<Evidence>,
     pub evidence_total: usize,
+    /// What the scan found that the check does not accept on its own (weak,
+    /// or in examples, docs or notebooks): the questionnaire asks about it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unconfirmed: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,6 +228,10 @@ pub struct NextStep {
     /// The answer on file, when one was given but does not meet the level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answered: Option<crate::answers::AnswerValue>,
+    /// Why the check is not met when the scan found something (weak or
+    /// example-only evidence, an insufficient answer) or could not tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     pub why: String,
     pub fix: String,
 }

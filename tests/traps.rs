@@ -307,3 +307,69 @@ fn notebooks_are_not_a_training_pipeline() {
     assert_eq!(outcome(&report, "VER-01"), Outcome::Unmet);
     assert_eq!(outcome(&report, "VER-04"), Outcome::Unmet);
 }
+
+#[test]
+fn evidence_only_in_examples_docs_or_notebooks_does_not_meet_level_2() {
+    let drift = "from evidently import Report\n";
+    let docs_only = Repo::new(&[("docs/monitoring/drift_example.py", drift)]);
+    let report = docs_only.score();
+    let check = find(&report, "MON-02");
+    assert_eq!(check.outcome, Outcome::Unmet);
+    assert!(
+        check
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("examples, docs or notebooks"),
+        "{:?}",
+        check.reason
+    );
+    assert_eq!(
+        check.unconfirmed[0].path,
+        "docs/monitoring/drift_example.py"
+    );
+    let prod = Repo::new(&[("src/monitoring/drift.py", drift)]);
+    assert_eq!(outcome(&prod.score(), "MON-02"), Outcome::Met);
+}
+
+#[test]
+fn a_declared_dependency_alone_does_not_meet_level_3() {
+    // VER-07 accepts OpenLineage as a dependency, but a declaration is weak.
+    let declared = Repo::new(&[("requirements.txt", "openlineage-python==1.9\n")]);
+    let report = declared.score();
+    let check = find(&report, "VER-07");
+    assert_eq!(check.outcome, Outcome::Unmet);
+    assert!(check
+        .reason
+        .as_deref()
+        .unwrap()
+        .starts_with("found only weak evidence"));
+    let used = Repo::new(&[(
+        "pipeline/lineage.py",
+        "from openlineage.client import OpenLineageClient\n",
+    )]);
+    assert_eq!(outcome(&used.score(), "VER-07"), Outcome::Met);
+}
+
+#[test]
+fn evidence_carries_its_location_class_and_strength() {
+    let repo = Repo::new(&[
+        ("src/train.py", REGISTER),
+        ("tests/test_train.py", REGISTER),
+        ("examples/quickstart/train.py", REGISTER),
+    ]);
+    let report = repo.score();
+    let classes: Vec<(String, &str)> = find(&report, "VER-01")
+        .evidence
+        .iter()
+        .map(|e| (e.path.clone(), e.class.as_str()))
+        .collect();
+    assert_eq!(
+        classes,
+        vec![
+            ("examples/quickstart/train.py".to_owned(), "example"),
+            ("src/train.py".to_owned(), "prod"),
+            ("tests/test_train.py".to_owned(), "test"),
+        ]
+    );
+}

@@ -192,7 +192,10 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                         " (answered: done manually; this level needs it automated)".to_owned()
                     }
                     (_, Some(answer)) => format!(" (answered: {})", answer.describe()),
-                    _ => String::new(),
+                    _ => match &step.reason {
+                        Some(r) if r.starts_with("found only") => format!(" ({r})"),
+                        _ => String::new(),
+                    },
                 };
                 let first = format!("{:>3}. ", i + 1);
                 wrap_into(

@@ -2,7 +2,7 @@
 //! level, weight, why, fix and exactly what it looks for. A test keeps the
 //! committed file in step with the rubrics.
 
-use super::model::{Catalog, Probe, Rule};
+use super::model::{Acceptance, Catalog, Probe, Rule, Strength};
 use std::fmt::Write;
 
 fn code(s: &str) -> String {
@@ -18,6 +18,23 @@ fn list(items: &[String]) -> String {
 }
 
 fn probe(catalog: &Catalog, id: usize) -> String {
+    let text = probe_text(catalog, id);
+    match catalog.strengths[id] {
+        Strength::Medium => text,
+        other => format!("{text} [{} evidence]", other.as_str()),
+    }
+}
+
+fn acceptance(accept: &Acceptance) -> String {
+    let classes: Vec<&str> = accept.classes.iter().map(|c| c.as_str()).collect();
+    format!(
+        "accepts {} evidence or stronger from {}",
+        accept.min_strength.as_str(),
+        classes.join(", ")
+    )
+}
+
+fn probe_text(catalog: &Catalog, id: usize) -> String {
     match &catalog.probes[id] {
         Probe::File { globs } => format!("a file matching {}", list(globs)),
         Probe::Content {
@@ -103,7 +120,7 @@ fn rule(catalog: &Catalog, rule: &Rule, depth: usize, out: &mut String) {
 pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
     let (rubric, c) = catalog.check(id)?;
     let mut out = format!(
-        "{} {}\narea: {} ({}), rubric version {} from {}\nlevel {}, weight {}; an answer counts for the level when it says `{}`\n\nWhy: {}\n\nFix: {}\n",
+        "{} {}\narea: {} ({}), rubric version {} from {}\nlevel {}, weight {}; an answer counts for the level when it says `{}`; {}\n\nWhy: {}\n\nFix: {}\n",
         c.id,
         c.title,
         rubric.area,
@@ -113,6 +130,7 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
         c.level,
         c.weight,
         c.needs.as_str(),
+        acceptance(&c.accept),
         c.why.trim(),
         c.fix.trim()
     );
@@ -163,12 +181,13 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
         for c in checks {
             let _ = write!(
                 out,
-                "\n### {} — {}\n\nLevel {}, weight {}; a questionnaire answer counts toward the level when it says `{}`.\n\n**Why.** {}\n\n**Fix.** {}\n",
+                "\n### {} — {}\n\nLevel {}, weight {}; a questionnaire answer counts toward the level when it says `{}`; the scan {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
                 c.id,
                 c.title,
                 c.level,
                 c.weight,
                 c.needs.as_str(),
+                acceptance(&c.accept),
                 c.why.trim(),
                 c.fix.trim()
             );

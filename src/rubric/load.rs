@@ -1,7 +1,10 @@
 //! Parses rubric YAML into the [`Catalog`], validating everything and
 //! reporting every problem at once with its file, line and column.
 
-use super::model::{Catalog, Check, Ecosystem, Format, KeyProbe, Needs, Probe, Rubric, Rule};
+use super::model::{
+    Acceptance, Catalog, Check, Class, Ecosystem, Format, KeyProbe, Needs, Probe, Rubric, Rule,
+    Strength,
+};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::node::{self, Entry, Node, Pos, Value};
 use sha2::{Digest, Sha256};
@@ -39,12 +42,17 @@ const CHECK_KEYS: &[&str] = &[
     "applies_when",
     "question",
     "needs",
+    "evidence_from",
+    "min_strength",
     "references",
 ];
 const RULE_KEYS: &[&str] = &["any", "all", "not", "file", "content", "dependency", "key"];
-const CONTENT_KEYS: &[&str] = &["files", "pattern", "exclude", "also", "prose"];
-const DEPENDENCY_KEYS: &[&str] = &["name", "ecosystem"];
-const KEY_KEYS: &[&str] = &["files", "format", "path", "value", "where", "has", "gates"];
+const FILE_KEYS: &[&str] = &["globs", "strength"];
+const CONTENT_KEYS: &[&str] = &["files", "pattern", "exclude", "also", "prose", "strength"];
+const DEPENDENCY_KEYS: &[&str] = &["name", "ecosystem", "strength"];
+const KEY_KEYS: &[&str] = &[
+    "files", "format", "path", "value", "where", "has", "gates", "strength",
+];
 
 /// Builds a catalog from rubric sources. Later sources replace earlier ones
 /// with the same area id (so `--rubrics DIR` can override a built-in area);
@@ -117,6 +125,7 @@ pub fn load_catalog(
     Ok(Catalog {
         rubrics,
         probes: loader.probes,
+        strengths: loader.strengths,
     })
 }
 
@@ -166,7 +175,8 @@ pub fn read_rubric_dir(dir: &Path) -> std::io::Result<Vec<RubricSource>> {
 struct Loader {
     diagnostics: Vec<Diagnostic>,
     probes: Vec<Probe>,
-    probe_index: HashMap<Probe, usize>,
+    strengths: Vec<Strength>,
+    probe_index: HashMap<(Probe, Strength), usize>,
     /// Where each check id was defined, per source (by index: two sources
     /// may be shown under the same name).
     check_pos: HashMap<(usize, String), Pos>,
@@ -200,14 +210,34 @@ impl Loader {
         self.diagnostics.push(Diagnostic::new(file, pos, message));
     }
 
-    fn intern(&mut self, probe: Probe) -> usize {
-        if let Some(&id) = self.probe_index.get(&probe) {
+    fn intern(&mut self, probe: Probe, strength: Strength) -> usize {
+        let key = (probe, strength);
+        if let Some(&id) = self.probe_index.get(&key) {
             return id;
         }
         let id = self.probes.len();
-        self.probes.push(probe.clone());
-        self.probe_index.insert(probe, id);
+        self.probes.push(key.0.clone());
+        self.strengths.push(strength);
+        self.probe_index.insert(key, id);
         id
+    }
+
+    /// The optional `strength` of a primitive (`default` when absent).
+    fn strength(&mut self, file: &str, fields: &Fields, default: Strength) -> Option<Strength> {
+        match fields.get("strength") {
+            None => Some(default),
+            Some(n) => match n.as_str().and_then(Strength::parse) {
+                Some(s) => Some(s),
+                None => {
+                    self.error(
+                        file,
+                        n.pos,
+                        "`strength` must be `weak`, `medium` or `strong`",
+                    );
+                    None
+                }
+            },
+        }
     }
 
     /// Checks a mapping's keys against the allowed set; returns its entries.
@@ -481,6 +511,30 @@ impl Loader {
         let question = fields
             .get("question")
             .and_then(|n| self.string_value(file, n, "`question`"));
+        let mut accept = Acceptance::default_for(level.unwrap_or(1));
+        if let Some(n) = fields.get("evidence_from") {
+            if let Some(list) = self.strings(file, n, "`evidence_from`") {
+                let classes: Option<Vec<Class>> = list.iter().map(|c| Class::parse(c)).collect();
+                match classes {
+                    Some(classes) => accept.classes = classes,
+                    None => self.error(
+                        file,
+                        n.pos,
+                        "`evidence_from` lists locations among `prod`, `test`, `example`",
+                    ),
+                }
+            }
+        }
+        if let Some(n) = fields.get("min_strength") {
+            match n.as_str().and_then(Strength::parse) {
+                Some(st) => accept.min_strength = st,
+                None => self.error(
+                    file,
+                    n.pos,
+                    "`min_strength` must be `weak`, `medium` or `strong`",
+                ),
+            }
+        }
         let needs = match fields.get("needs") {
             None => Some(None),
             Some(n) => match n.as_str() {
@@ -513,6 +567,7 @@ impl Loader {
             evidence: evidence?,
             question,
             needs: needs?.unwrap_or_else(|| Needs::default_for(level.unwrap_or(1))),
+            accept,
         })
     }
 
@@ -577,8 +632,26 @@ impl Loader {
                 .rule(file, body, "`not`")
                 .map(|r| Rule::Not(Box::new(r))),
             "file" => {
-                let globs = self.globs(file, body, "`file`")?;
-                Some(Rule::Probe(self.intern(Probe::File { globs })))
+                let (globs, strength) = match &body.value {
+                    Value::Map(_) => {
+                        let fields = self.map(file, body, "`file`", FILE_KEYS)?;
+                        let globs = match fields.get("globs") {
+                            Some(n) => self.globs(file, n, "`file.globs`"),
+                            None => {
+                                self.error(
+                                    file,
+                                    body.pos,
+                                    "`file` is missing required key `globs`",
+                                );
+                                None
+                            }
+                        };
+                        let strength = self.strength(file, &fields, Strength::Medium);
+                        (globs?, strength?)
+                    }
+                    _ => (self.globs(file, body, "`file`")?, Strength::Medium),
+                };
+                Some(Rule::Probe(self.intern(Probe::File { globs }, strength)))
             }
             "content" => self.content(file, body),
             "dependency" => self.dependency(file, body),
@@ -681,6 +754,7 @@ impl Loader {
         let prose = fields
             .get("prose")
             .map(|n| self.boolean(file, n, "`content.prose`"));
+        let strength = self.strength(file, &fields, Strength::Medium);
         let probe = Probe::Content {
             globs: globs?,
             pattern: pattern?,
@@ -688,13 +762,15 @@ impl Loader {
             also: also.map_or(Some(None), |e| e.map(Some))?,
             prose: prose.unwrap_or(Some(false))?,
         };
-        Some(Rule::Probe(self.intern(probe)))
+        Some(Rule::Probe(self.intern(probe, strength?)))
     }
 
     fn dependency(&mut self, file: &str, body: &Node) -> Option<Rule> {
-        let (names, ecosystem) = match &body.value {
+        let (names, ecosystem, strength) = match &body.value {
             Value::Map(_) => {
                 let fields = self.map(file, body, "`dependency`", DEPENDENCY_KEYS)?;
+                // A declaration says a package is installed, not that it is used.
+                let strength = self.strength(file, &fields, Strength::Weak);
                 let names = match fields.get("name") {
                     Some(n) => self.strings(file, n, "`dependency.name`"),
                     None => {
@@ -721,16 +797,20 @@ impl Loader {
                         }
                     },
                 };
-                (names?, ecosystem?)
+                (names?, ecosystem?, strength?)
             }
-            _ => (self.strings(file, body, "`dependency`")?, None),
+            _ => (
+                self.strings(file, body, "`dependency`")?,
+                None,
+                Strength::Weak,
+            ),
         };
         let names = names
             .iter()
             .map(|n| crate::scan::manifest::normalize(n, ecosystem))
             .collect();
         Some(Rule::Probe(
-            self.intern(Probe::Dependency { names, ecosystem }),
+            self.intern(Probe::Dependency { names, ecosystem }, strength),
         ))
     }
 
@@ -774,6 +854,7 @@ impl Loader {
         let gates = fields
             .get("gates")
             .map(|n| self.boolean(file, n, "`key.gates`"));
+        let strength = self.strength(file, &fields, Strength::Medium);
         let probe = Probe::Key(KeyProbe {
             globs: globs?,
             format: format?,
@@ -783,7 +864,7 @@ impl Loader {
             has: has.unwrap_or(Some(Vec::new()))?,
             gates: gates.unwrap_or(Some(false))?,
         });
-        Some(Rule::Probe(self.intern(probe)))
+        Some(Rule::Probe(self.intern(probe, strength?)))
     }
 
     fn path(&mut self, file: &str, node: &Node, what: &str) -> Option<String> {

@@ -11,6 +11,145 @@ pub type ProbeId = usize;
 pub struct Catalog {
     pub rubrics: Vec<Rubric>,
     pub probes: Vec<Probe>,
+    /// How strong a hit of each probe is, parallel to `probes`.
+    pub strengths: Vec<Strength>,
+}
+
+/// How much a piece of evidence says on its own. Weak evidence (a declared
+/// dependency, a naming convention) never meets a level-2 or level-3 check
+/// by default: it makes the check a question for the questionnaire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    Weak,
+    Medium,
+    Strong,
+}
+
+impl Strength {
+    pub fn parse(s: &str) -> Option<Strength> {
+        Some(match s {
+            "weak" => Strength::Weak,
+            "medium" => Strength::Medium,
+            "strong" => Strength::Strong,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Weak => "weak",
+            Strength::Medium => "medium",
+            Strength::Strong => "strong",
+        }
+    }
+}
+
+/// Where a piece of evidence lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Production code and config: source, deploy, infra, CI.
+    Prod,
+    /// Tests and test data.
+    Test,
+    /// Examples, docs, notebooks, sandboxes: exploration, not practice.
+    Example,
+}
+
+impl Class {
+    pub fn parse(s: &str) -> Option<Class> {
+        Some(match s {
+            "prod" => Class::Prod,
+            "test" => Class::Test,
+            "example" => Class::Example,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Prod => "prod",
+            Class::Test => "test",
+            Class::Example => "example",
+        }
+    }
+
+    /// Classifies a repository-relative path.
+    pub fn of(path: &str) -> Class {
+        let lower = path.to_ascii_lowercase();
+        let mut segments = lower.split('/').collect::<Vec<_>>();
+        let name = segments.pop().unwrap_or("");
+        const EXAMPLE_DIRS: &[&str] = &[
+            "examples",
+            "example",
+            "samples",
+            "sample",
+            "demo",
+            "demos",
+            "docs",
+            "doc",
+            "notebooks",
+            "notebook",
+            "tutorials",
+            "tutorial",
+            "playground",
+            "sandbox",
+            "scratch",
+        ];
+        const TEST_DIRS: &[&str] = &[
+            "tests",
+            "test",
+            "testing",
+            "testdata",
+            "__tests__",
+            "fixtures",
+            "spec",
+        ];
+        if name.ends_with(".ipynb") || segments.iter().any(|s| EXAMPLE_DIRS.contains(s)) {
+            Class::Example
+        } else if segments.iter().any(|s| TEST_DIRS.contains(s))
+            || name.starts_with("test_")
+            || name == "conftest.py"
+            || name.ends_with("_test.py")
+            || name.ends_with("_test.go")
+            || name.contains(".test.")
+            || name.contains(".spec.")
+        {
+            Class::Test
+        } else {
+            Class::Prod
+        }
+    }
+}
+
+/// Which evidence a check accepts on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub classes: Vec<Class>,
+    pub min_strength: Strength,
+}
+
+impl Acceptance {
+    /// Level-1 checks accept any evidence; levels 2 and 3 need medium or
+    /// strong evidence outside examples, docs and notebooks.
+    pub fn default_for(level: u8) -> Acceptance {
+        if level <= 1 {
+            Acceptance {
+                classes: vec![Class::Prod, Class::Test, Class::Example],
+                min_strength: Strength::Weak,
+            }
+        } else {
+            Acceptance {
+                classes: vec![Class::Prod, Class::Test],
+                min_strength: Strength::Medium,
+            }
+        }
+    }
+
+    pub fn accepts(&self, class: Class, strength: Strength) -> bool {
+        self.classes.contains(&class) && strength >= self.min_strength
+    }
 }
 
 /// One area of the ladder, loaded from one YAML file.
@@ -46,6 +185,8 @@ pub struct Check {
     pub question: Option<String>,
     /// What an answer must say for the check to count toward its level.
     pub needs: Needs,
+    /// Which evidence meets the check on its own.
+    pub accept: Acceptance,
 }
 
 /// The answer a check needs to count toward its level. Detected evidence

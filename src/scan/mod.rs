@@ -11,7 +11,7 @@ pub mod keys;
 pub mod manifest;
 
 use crate::node::{self, Node};
-use crate::rubric::model::{Catalog, Format, Probe, ProbeId};
+use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
 use globset::{GlobSet, GlobSetBuilder};
 use keys::KeyMatcher;
 use regex::bytes::{Regex, RegexSet};
@@ -78,6 +78,22 @@ pub struct Evidence {
     pub path: String,
     pub line: u32,
     pub snippet: String,
+    /// Where the file lives: production, tests, or examples/docs/notebooks.
+    pub class: Class,
+    /// How much the hit says on its own (from the rule's primitive).
+    pub strength: Strength,
+}
+
+impl Evidence {
+    pub fn new(path: &str, line: u32, snippet: String, strength: Strength) -> Evidence {
+        Evidence {
+            path: path.to_owned(),
+            line,
+            snippet,
+            class: Class::of(path),
+            strength,
+        }
+    }
 }
 
 /// Counts that explain what the scan did and did not look at.
@@ -200,6 +216,7 @@ struct Plan {
     wants_manifests: bool,
     options: ScanOptions,
     prefilters: SharedPrefilters,
+    strengths: Vec<Strength>,
 }
 
 impl Plan {
@@ -288,6 +305,7 @@ impl Plan {
             wants_manifests,
             options: options.clone(),
             prefilters: Mutex::new(HashMap::new()),
+            strengths: catalog.strengths.clone(),
         })
     }
 }
@@ -471,11 +489,12 @@ fn resolve_dependencies(
         };
         for (dep, path) in declared {
             if names.contains(&dep.name) && ecosystem.is_none_or(|e| e == dep.ecosystem) {
-                index.hits[id].push(Evidence {
-                    path: path.clone(),
-                    line: dep.line,
-                    snippet: format!("{} dependency `{}`", dep.ecosystem, dep.name),
-                });
+                index.hits[id].push(Evidence::new(
+                    path,
+                    dep.line,
+                    format!("{} dependency `{}`", dep.ecosystem, dep.name),
+                    catalog.strengths[id],
+                ));
             }
         }
         index.unknown[id].extend(manifest_errors.iter().cloned());
@@ -544,11 +563,7 @@ fn visit(
         match plan.targets[glob_index] {
             Target::File(id) => result.hits.push((
                 id,
-                Evidence {
-                    path: path.clone(),
-                    line: 1,
-                    snippet: "file present".to_owned(),
-                },
+                Evidence::new(&path, 1, "file present".to_owned(), plan.strengths[id]),
             )),
             Target::Content(id) => {
                 if !prose || plan.content[&id].prose {
@@ -681,11 +696,7 @@ fn match_content(
             {
                 result.hits.push((
                     id,
-                    Evidence {
-                        path: path.to_owned(),
-                        line: *line_no,
-                        snippet: snippet(line),
-                    },
+                    Evidence::new(path, *line_no, snippet(line), plan.strengths[id]),
                 ));
                 found += 1;
                 if found == HITS_PER_FILE {
@@ -759,11 +770,12 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
                 {
                     result.hits.push((
                         id,
-                        Evidence {
-                            path: path.to_owned(),
-                            line: hit.pos.line.max(1),
-                            snippet: snippet(&hit.text),
-                        },
+                        Evidence::new(
+                            path,
+                            hit.pos.line.max(1),
+                            snippet(&hit.text),
+                            plan.strengths[id],
+                        ),
                     ));
                 }
             }
