@@ -205,16 +205,21 @@ fn command_swallows_failure(command: &str) -> bool {
 }
 
 /// Keys that let a step or job fail without failing the pipeline:
-/// GitHub Actions `continue-on-error`, GitLab `allow_failure`, Azure
-/// Pipelines `continueOnError`, Buildkite `soft_fail`.
+/// GitHub Actions `continue-on-error`, GitLab and Bitbucket `allow_failure`,
+/// Azure Pipelines `continueOnError`, Buildkite `soft_fail`, Google Cloud
+/// Build `allowFailure`, AWS CodeBuild `on-failure: CONTINUE`.
 fn tolerates_failure(node: &Node) -> bool {
     let Value::Map(entries) = &node.value else {
         return false;
     };
     entries.iter().any(|e| match e.key.as_str() {
-        "continue-on-error" | "continueOnError" | "allow_failure" | "soft_fail" => {
-            !matches!(e.node.value, Value::Bool(false) | Value::Null)
-        }
+        "continue-on-error" | "continueOnError" | "allow_failure" | "soft_fail"
+        | "allowFailure" => !matches!(e.node.value, Value::Bool(false) | Value::Null),
+        // AWS CodeBuild: a phase that continues on failure gates nothing.
+        "on-failure" => e
+            .node
+            .as_str()
+            .is_some_and(|v| v.eq_ignore_ascii_case("CONTINUE")),
         // A step or job that never runs gates nothing: `if: false`,
         // `if: ${{ false }}`, Azure `condition: false`.
         "if" | "condition" => e.node.scalar_text().is_some_and(|t| {
@@ -311,6 +316,17 @@ mod tests {
         let gitlab = "eval:\n  script:\n    - python eval.py\n  allow_failure: true\ngate:\n  script: [\"python eval.py\"]\n";
         let m = matcher("*.script", Some("eval"), true);
         assert_eq!(lines(&m, gitlab), vec![6]);
+    }
+
+    #[test]
+    fn cloud_build_and_codebuild_tolerance_is_not_a_gate() {
+        let cloudbuild = "steps:\n  - name: python\n    args: [python, eval.py]\n    allowFailure: true\n  - name: python\n    args: [python, eval.py, --strict]\n";
+        let m = matcher("steps.*.args", Some("eval"), true);
+        assert_eq!(lines(&m, cloudbuild), vec![6]);
+        let buildspec =
+            "phases:\n  build:\n    on-failure: CONTINUE\n    commands:\n      - python eval.py\n";
+        let m = matcher("phases.*.commands", Some("eval"), true);
+        assert!(lines(&m, buildspec).is_empty());
     }
 
     #[test]
