@@ -11,7 +11,7 @@ def main(path: str) -> None:
     X, y = df.drop(columns=["churned"]), df["churned"]
     mlflow.set_experiment("churn")
     with mlflow.start_run():
-        model = LogisticRegression(C=0.5).fit(X, y)
+        model = LogisticRegression(C=0.5, random_state=0).fit(X, y)
         mlflow.sklearn.log_model(model, "model", registered_model_name="churn")
 
 

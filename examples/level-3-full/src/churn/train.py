@@ -1,4 +1,5 @@
 """Trains the churn model from Feast features, logs lineage and registers it."""
+import os
 import sys
 
 import mlflow
@@ -15,8 +16,9 @@ def main(entity_path: str) -> None:
     X, y = df.drop(columns=["churned", "customer_id", "event_timestamp"]), df["churned"]
     mlflow.set_experiment("churn")
     with mlflow.start_run():
+        mlflow.set_tag("git_commit", os.environ.get("GITHUB_SHA", "unknown"))
         mlflow.log_input(mlflow.data.from_pandas(df, source=entity_path), context="training")
-        model = LogisticRegression(C=0.5).fit(X, y)
+        model = LogisticRegression(C=0.5, random_state=0).fit(X, y)
         mlflow.sklearn.log_model(model, "model", registered_model_name="churn")
 
 
