@@ -16,6 +16,11 @@ fn readiness(args: &[&str]) -> Output {
         .unwrap()
 }
 
+fn total_checks() -> usize {
+    let catalog = readiness::load_catalog(&[]).unwrap();
+    catalog.rubrics.iter().map(|r| r.checks.len()).sum()
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
@@ -70,7 +75,7 @@ fn rubrics_list_filters_by_area_and_level() {
             })
         })
         .count();
-    assert_eq!(rows, 43, "one row per check");
+    assert_eq!(rows, total_checks(), "one row per check");
     assert_eq!(
         readiness(&["rubrics", "list", "--area", "nope"])
             .status
@@ -106,7 +111,10 @@ fn rubrics_validate_for_custom_rubric_authors() {
     let mut args = vec!["rubrics", "validate"];
     args.extend(builtins.iter().map(String::as_str));
     let out = readiness(&args);
-    assert_eq!(stdout(&out), "ok: 6 rubric files valid, 43 checks\n");
+    assert_eq!(
+        stdout(&out),
+        format!("ok: 6 rubric files valid, {} checks\n", total_checks())
+    );
     let bad = dir.path().join("bad.yaml");
     std::fs::write(&bad, "area: bad\ntitle: B\nversion: \"1\"\nchecks:\n  - {id: VER-01, title: t, level: 1, why: w, fix: f, evidence: {key: {files: x}}}\n").unwrap();
     let out = readiness(&["rubrics", "validate", bad.to_str().unwrap()]);
