@@ -274,7 +274,8 @@ fn baseline_fails_on_regressions_and_survives_line_moves() {
         serde_json::json!([
             "overall level dropped from 1 to 0",
             "area `ownership` dropped from level 1 to 0",
-            "OWN-02 was met, now unmet"
+            "OWN-02 was met, now unmet",
+            "OWN-09 was met, now unmet"
         ])
     );
     assert!(report["gate"]["failures"][0]
@@ -292,7 +293,7 @@ fn baseline_fails_on_regressions_and_survives_line_moves() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "Regressions:\n  overall level dropped from 1 to 0\n  area `ownership` dropped from level 1 to 0\n  OWN-02 was met, now unmet\n"
+        "Regressions:\n  overall level dropped from 1 to 0\n  area `ownership` dropped from level 1 to 0\n  OWN-02 was met, now unmet\n  OWN-09 was met, now unmet\n"
     );
     let same = Command::new(env!("CARGO_BIN_EXE_readiness"))
         .args(["diff", base, base])

@@ -14,6 +14,9 @@ def main(holdout: str) -> dict:
     X, y = df.drop(columns=["churned"]), df["churned"]
     f1 = f1_score(y, model.predict(X))
     assert f1 >= MIN_F1, f"F1 {f1:.3f} is below the release threshold {MIN_F1}"
+    champion = mlflow.pyfunc.load_model("models:/churn@champion")
+    champion_f1 = f1_score(y, champion.predict(X))
+    assert f1 >= champion_f1 - 0.01, f"F1 {f1:.3f} is worse than production ({champion_f1:.3f})"
     return {"f1": f1, "auc": roc_auc_score(y, model.predict(X))}
 
 
