@@ -35,6 +35,24 @@ pub fn check_regex(pattern: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// The "does anything match?" alternation over every pattern targeting a
+/// file: one large automaton, so it gets a larger lazy-DFA cache (a cache
+/// that fills up is cleared and rebuilt, which is slow).
+pub fn compile_alternation(patterns: &[&str]) -> Result<Regex, String> {
+    let alternation = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    RegexBuilder::new(&alternation)
+        .unicode(false)
+        .multi_line(true)
+        .size_limit(SIZE_LIMIT * 4)
+        .dfa_size_limit(DFA_SIZE_LIMIT * 8)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 /// One set over many patterns, used as a whole-file prefilter: a file none of
 /// whose patterns match anywhere is never split into lines.
 pub fn compile_set(patterns: &[&str]) -> Result<RegexSet, String> {

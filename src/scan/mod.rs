@@ -166,11 +166,43 @@ enum Target {
     Manifest(manifest::Kind),
 }
 
+/// A content probe. Its regexes are compiled on first use: most probes
+/// never get past the whole-file prefilter, and compiling a hundred regexes
+/// up front would dominate short runs. Rubric validation has already checked
+/// that they parse, so compilation only fails on size limits.
 struct ContentMatcher {
+    pattern: String,
+    exclude: Option<String>,
+    also: Option<String>,
+    compiled: std::sync::OnceLock<Option<CompiledContent>>,
+    prose: bool,
+}
+
+struct CompiledContent {
     pattern: Regex,
     exclude: Option<Regex>,
     also: Option<Regex>,
-    prose: bool,
+}
+
+impl ContentMatcher {
+    fn compiled(&self) -> Option<&CompiledContent> {
+        self.compiled
+            .get_or_init(|| {
+                let compile = |p: &str| content::compile_regex(p).ok();
+                Some(CompiledContent {
+                    pattern: compile(&self.pattern)?,
+                    exclude: match &self.exclude {
+                        Some(e) => Some(compile(e)?),
+                        None => None,
+                    },
+                    also: match &self.also {
+                        Some(a) => Some(compile(a)?),
+                        None => None,
+                    },
+                })
+            })
+            .as_ref()
+    }
 }
 
 /// A key probe with what it needs before a file is worth parsing.
@@ -242,9 +274,10 @@ impl Plan {
                     content.insert(
                         id,
                         ContentMatcher {
-                            pattern: compile(pattern)?,
-                            exclude: exclude.as_deref().map(compile).transpose()?,
-                            also: also.as_deref().map(compile).transpose()?,
+                            pattern: pattern.clone(),
+                            exclude: exclude.clone(),
+                            also: also.clone(),
+                            compiled: std::sync::OnceLock::new(),
                             prose: *prose,
                         },
                     );
@@ -315,20 +348,27 @@ impl Plan {
 /// match nothing), and only then the set says which probes matched.
 struct Prefilter {
     any: Regex,
-    set: RegexSet,
+    /// Built on first use: most combinations never match a file.
+    set: std::sync::OnceLock<Option<RegexSet>>,
+    patterns: Vec<String>,
 }
 
 impl Prefilter {
     fn new(patterns: &[&str]) -> Option<Prefilter> {
-        let alternation = patterns
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|");
         Some(Prefilter {
-            any: content::compile_regex(&alternation).ok()?,
-            set: content::compile_set(patterns).ok()?,
+            any: content::compile_alternation(patterns).ok()?,
+            set: std::sync::OnceLock::new(),
+            patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
         })
+    }
+
+    fn set(&self) -> Option<&RegexSet> {
+        self.set
+            .get_or_init(|| {
+                let patterns: Vec<&str> = self.patterns.iter().map(String::as_str).collect();
+                content::compile_set(&patterns).ok()
+            })
+            .as_ref()
     }
 }
 
@@ -652,24 +692,27 @@ fn match_content(
     sets: &mut PrefilterCache,
     result: &mut FileResult,
 ) {
-    let prefilter = sets.entry(ids.to_vec()).or_insert_with(|| {
+    if !sets.contains_key(ids) {
         let mut shared = plan
             .prefilters
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Arc::clone(shared.entry(ids.to_vec()).or_insert_with(|| {
+        let prefilter = Arc::clone(shared.entry(ids.to_vec()).or_insert_with(|| {
             let patterns: Vec<&str> = ids.iter().map(|&id| plan.patterns[id].as_str()).collect();
             Arc::new(Prefilter::new(&patterns))
-        }))
-    });
-    let candidates: Vec<ProbeId> = match prefilter.as_ref() {
+        }));
+        sets.insert(ids.to_vec(), prefilter);
+    }
+    let candidates: Vec<ProbeId> = match sets[ids].as_ref() {
         Some(p) if !p.any.is_match(text.as_bytes()) => return,
-        Some(p) => p
-            .set
-            .matches(text.as_bytes())
-            .into_iter()
-            .map(|i| ids[i])
-            .collect(),
+        Some(p) => match p.set() {
+            Some(set) => set
+                .matches(text.as_bytes())
+                .into_iter()
+                .map(|i| ids[i])
+                .collect(),
+            None => ids.to_vec(),
+        },
         // A set too large for the regex size limits: check each probe.
         None => ids.to_vec(),
     };
@@ -682,7 +725,13 @@ fn match_content(
         plan.options.max_line_length,
     );
     for id in candidates {
-        let matcher = &plan.content[&id];
+        let Some(matcher) = plan.content[&id].compiled() else {
+            result.unknown.push((
+                id,
+                format!("{path}: a pattern of this rule exceeds the regex size limit"),
+            ));
+            continue;
+        };
         if let Some(also) = &matcher.also {
             if !lines.iter().any(|(_, l)| also.is_match(l.as_bytes())) {
                 continue;
