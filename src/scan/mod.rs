@@ -238,10 +238,33 @@ fn required_literals(path: &str, out: &mut Vec<Vec<String>>) {
     }
 }
 
+/// Adds `glob` to the set once, and records what it selects files for.
+fn add_glob(
+    builder: &mut GlobSetBuilder,
+    index: &mut HashMap<String, usize>,
+    targets: &mut Vec<Vec<Target>>,
+    glob: &str,
+    target: Target,
+) -> Result<(), String> {
+    let i = match index.get(glob) {
+        Some(&i) => i,
+        None => {
+            builder.add(glob::compile(glob).map_err(|e| e.to_string())?);
+            targets.push(Vec::new());
+            index.insert(glob.to_owned(), targets.len() - 1);
+            targets.len() - 1
+        }
+    };
+    targets[i].push(target);
+    Ok(())
+}
+
 /// Everything compiled once before the walk.
 struct Plan {
     globs: GlobSet,
-    targets: Vec<Target>,
+    /// Per unique glob of the set: every probe (or manifest kind) it selects
+    /// files for. The same glob is compiled once however many rules use it.
+    targets: Vec<Vec<Target>>,
     patterns: Vec<String>,
     content: HashMap<ProbeId, ContentMatcher>,
     keys: HashMap<ProbeId, KeyPlan>,
@@ -254,7 +277,8 @@ struct Plan {
 impl Plan {
     fn new(catalog: &Catalog, options: &ScanOptions) -> Result<Plan, String> {
         let mut builder = GlobSetBuilder::new();
-        let mut targets = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut glob_index: HashMap<String, usize> = HashMap::new();
         let mut patterns = vec![String::new(); catalog.probes.len()];
         let mut content = HashMap::new();
         let mut keys = HashMap::new();
@@ -319,14 +343,18 @@ impl Plan {
                 }
             };
             for g in globs {
-                builder.add(glob::compile(g).map_err(|e| e.to_string())?);
-                targets.push(target(id));
+                add_glob(&mut builder, &mut glob_index, &mut targets, g, target(id))?;
             }
         }
         if wants_manifests {
             for (g, kind) in manifest::GLOBS {
-                builder.add(glob::compile(g).map_err(|e| e.to_string())?);
-                targets.push(Target::Manifest(*kind));
+                add_glob(
+                    &mut builder,
+                    &mut glob_index,
+                    &mut targets,
+                    g,
+                    Target::Manifest(*kind),
+                )?;
             }
         }
         Ok(Plan {
@@ -599,8 +627,8 @@ fn visit(
     let mut key_ids = Vec::new();
     let mut manifest_kind = None;
     let prose = content::is_prose(&path);
-    for &glob_index in matched.iter() {
-        match plan.targets[glob_index] {
+    for target in matched.iter().flat_map(|&g| plan.targets[g].iter()) {
+        match *target {
             Target::File(id) => result.hits.push((
                 id,
                 Evidence::new(&path, 1, "file present".to_owned(), plan.strengths[id]),
