@@ -193,9 +193,9 @@ fn unparseable_config_makes_a_check_unknown_not_unmet() {
     // Every check that must parse the workflow is unknown, and only those.
     assert_eq!(
         unknown,
-        vec!["EVL-03", "EVL-09", "EVL-10", "EVL-06", "EVL-07"]
+        vec!["EVL-03", "EVL-09", "EVL-10", "EVL-13", "EVL-06", "EVL-07"]
     );
-    assert_eq!(evals.checks_unknown, 5);
+    assert_eq!(evals.checks_unknown, 6);
     // CI exists (the file is there) even though it cannot be parsed.
     assert_eq!(outcome(&report, "EVL-01"), Outcome::Met);
 }
@@ -233,13 +233,14 @@ fn data_layer_unity_scores_pgvector_high_and_ad_hoc_vector_stores_low() {
     let pgvector = Repo::new(&[
         ("migrations/001.sql", "CREATE EXTENSION IF NOT EXISTS \"vector\";\nCREATE TABLE d (id int, embedding vector(384), embedding_model text);\nCREATE INDEX ON d USING hnsw (embedding vector_cosine_ops);\n"),
         ("app/embed.py", "from sentence_transformers import SentenceTransformer\nm = SentenceTransformer('all-MiniLM-L6-v2')\n"),
+        ("app/search.py", "rows = conn.execute('SELECT id FROM d ORDER BY embedding <=> %s LIMIT 5', (q,))\n"),
     ]);
     let unified = pgvector.score();
     assert_eq!(area_level(&unified, "data-layer"), Some(2));
 
     let split = Repo::new(&[
         ("requirements.txt", "pinecone-client\nopenai\n"),
-        ("scripts/load_vectors.py", "from pinecone import Pinecone\nfrom openai import OpenAI\npc = Pinecone(api_key='x')\nv = OpenAI().embeddings.create(model='m', input='t')\npc.Index('docs').upsert(vectors=[('1', v)])\n"),
+        ("scripts/load_vectors.py", "from pinecone import Pinecone\nfrom openai import OpenAI\npc = Pinecone(api_key='x')\nv = OpenAI().embeddings.create(model='m', input='t')\npc.Index('docs').upsert(vectors=[('1', v)])\nhits = pc.Index('docs').query(vector=v, top_k=5)\n"),
     ]);
     let split = split.score();
     assert_eq!(area_level(&split, "data-layer"), Some(1));
