@@ -869,6 +869,17 @@ impl Loader {
 
     fn path(&mut self, file: &str, node: &Node, what: &str) -> Option<String> {
         let path = self.string_value(file, node, what)?;
+        if path
+            .split('.')
+            .any(|seg| seg.starts_with('{') != seg.ends_with('}'))
+        {
+            self.error(
+                file,
+                node.pos,
+                format!("{what} `{path}`: a `{{a,b}}` alternative holds single keys; it cannot contain a `.` (write two rules under `any`)"),
+            );
+            return None;
+        }
         if path.split('.').any(str::is_empty) {
             self.error(
                 file,
@@ -1052,6 +1063,16 @@ checks:
                 .contains("duplicate check id `DEMO-01` (also defined in a.yaml:6)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn brace_alternatives_cannot_span_path_segments() {
+        let bad = GOOD.replace(
+            "- file: \"**/Dockerfile\"",
+            "- key: { files: \"a.yaml\", path: \"{a,b.c}\" }",
+        );
+        let err = load_catalog(&[src("a.yaml", &bad)], &[]).unwrap_err();
+        assert!(err.to_string().contains("cannot contain a `.`"), "{err}");
     }
 
     #[test]

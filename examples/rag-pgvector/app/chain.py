@@ -15,7 +15,7 @@ def answer(question: str, conn) -> str:
     rows = conn.execute("SELECT body FROM documents ORDER BY embedding <=> %s LIMIT 5", (q,)).fetchall()
     context = "\n\n".join(r[0] for r in rows)
     reply = client.chat.completions.create(
-        model="gpt-4o-mini",
+        model="gpt-4o-mini-2024-07-18",
         messages=[{"role": "system", "content": PROMPT}, {"role": "user", "content": f"{context}\n\n{question}"}],
     )
     return reply.choices[0].message.content

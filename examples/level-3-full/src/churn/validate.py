@@ -12,3 +12,14 @@ SCHEMA = pa.DataFrameSchema(
 
 def validate(df):
     return SCHEMA.validate(df, lazy=True)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    import pandas as pd
+
+    parser = argparse.ArgumentParser(description="Validate recent production inputs.")
+    parser.add_argument("--window", default="1d")
+    args = parser.parse_args()
+    validate(pd.read_parquet(f"s3://acme-ml-logs/churn/requests/{args.window}.parquet"))
