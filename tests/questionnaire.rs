@@ -87,7 +87,7 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     );
     assert_eq!(saved.entries[1].by, "Tess Ter");
     assert_eq!(saved.entries[1].date, Date::parse(TODAY).unwrap());
-    assert_eq!(saved.entries[1].rubric_version, "1.1.0");
+    assert_eq!(saved.entries[1].rubric_version, "1.2.0");
     let leftovers: Vec<_> = std::fs::read_dir(repo.path().join(".readiness"))
         .unwrap()
         .collect();
