@@ -751,6 +751,7 @@ mod tests {
                 name: "t.yaml".into(),
                 origin: "t.yaml".into(),
                 text: yaml.into(),
+                trusted: false,
             }],
             &[],
         )
@@ -842,11 +843,13 @@ checks:
                     name: "a".into(),
                     origin: "a".into(),
                     text: RUBRIC.into(),
+                    trusted: false,
                 },
                 RubricSource {
                     name: "b".into(),
                     origin: "b".into(),
                     text: na,
+                    trusted: false,
                 },
             ],
             &[],

@@ -137,6 +137,7 @@ fn run_rubrics(command: &RubricsCommand) -> Result<ExitCode, readiness::Error> {
                     origin: name.clone(),
                     name,
                     text,
+                    trusted: false,
                 });
             }
             let catalog =

@@ -31,6 +31,7 @@ pub fn sources() -> Vec<RubricSource> {
             name: format!("rubrics/{file}"),
             origin: format!("builtin:{file}"),
             text: (*text).to_owned(),
+            trusted: true,
         })
         .collect()
 }
