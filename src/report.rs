@@ -121,6 +121,13 @@ pub struct AnswerInfo {
     pub stale: bool,
 }
 
+impl Report {
+    /// Every check of every area, in report order.
+    pub fn checks(&self) -> impl Iterator<Item = &CheckResult> {
+        self.areas.iter().flat_map(|a| a.checks.iter())
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Tool {
     pub name: String,

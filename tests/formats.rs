@@ -5,7 +5,7 @@
 mod support;
 use std::path::Path;
 use std::process::Command;
-use support::{example, Repo};
+use support::{example, total_checks, Repo};
 
 const EXAMPLES: &[&str] = &[
     "level-0-notebook",
@@ -14,11 +14,6 @@ const EXAMPLES: &[&str] = &[
     "level-3-full",
     "rag-pgvector",
 ];
-
-fn total_checks() -> usize {
-    let catalog = readiness::load_catalog(&[]).unwrap();
-    catalog.rubrics.iter().map(|r| r.checks.len()).sum()
-}
 
 fn render(dir: &Path, format: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_readiness"))

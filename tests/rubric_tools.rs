@@ -1,8 +1,10 @@
 //! Tools for rubric authors: the rubric JSON Schema, `explain`,
 //! `rubrics list` and `rubrics validate`.
 
+mod support;
 use std::path::Path;
 use std::process::{Command, Output};
+use support::total_checks;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,11 +16,6 @@ fn readiness(args: &[&str]) -> Output {
         .current_dir(root())
         .output()
         .unwrap()
-}
-
-fn total_checks() -> usize {
-    let catalog = readiness::load_catalog(&[]).unwrap();
-    catalog.rubrics.iter().map(|r| r.checks.len()).sum()
 }
 
 fn stdout(out: &Output) -> String {

@@ -25,21 +25,13 @@ fn xml(text: &str) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let count = |f: &dyn Fn(Outcome) -> bool| -> usize {
-        report
-            .areas
-            .iter()
-            .flat_map(|a| a.checks.iter())
-            .filter(|c| f(c.outcome))
-            .count()
-    };
+    let count =
+        |f: &dyn Fn(Outcome) -> bool| -> usize { report.checks().filter(|c| f(c.outcome)).count() };
     let total = count(&|_| true);
     let failures = count(&|o| o == Outcome::Unmet);
     let errors = count(&|o| o == Outcome::Unknown);
     let waived = report
-        .areas
-        .iter()
-        .flat_map(|a| a.checks.iter())
+        .checks()
         .filter(|c| c.source == Some(Source::Waived))
         .count();
     let skipped = count(&|o| o == Outcome::NotApplicable) + waived;

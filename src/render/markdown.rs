@@ -84,9 +84,7 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         None => out.push_str("\nEvery applicable check is met.\n"),
     }
     let met: Vec<_> = report
-        .areas
-        .iter()
-        .flat_map(|a| a.checks.iter())
+        .checks()
         .filter(|c| c.outcome == Outcome::Met)
         .collect();
     if !met.is_empty() {

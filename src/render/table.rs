@@ -218,9 +218,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     }
 
     let unknown: Vec<_> = report
-        .areas
-        .iter()
-        .flat_map(|a| a.checks.iter())
+        .checks()
         .filter(|c| c.outcome == Outcome::Unknown)
         .collect();
     if !unknown.is_empty() {
@@ -243,9 +241,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     }
 
     let met: Vec<_> = report
-        .areas
-        .iter()
-        .flat_map(|a| a.checks.iter())
+        .checks()
         .filter(|c| c.outcome == Outcome::Met)
         .collect();
     if !met.is_empty() {

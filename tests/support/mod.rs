@@ -102,3 +102,9 @@ pub fn json_check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json
         .find(|c| c["id"] == id)
         .unwrap_or_else(|| panic!("no check {id}"))
 }
+
+/// How many checks the built-in catalogue has.
+pub fn total_checks() -> usize {
+    let catalog = readiness::load_catalog(&[]).unwrap();
+    catalog.rubrics.iter().map(|r| r.checks.len()).sum()
+}
