@@ -237,7 +237,12 @@ fn evaluate_evidence(
             outcome: Outcome::NotApplicable,
             evidence: Vec::new(),
             unconfirmed: Vec::new(),
-            reason: Some("its `applies_when` rule did not match".to_owned()),
+            reason: Some(
+                check
+                    .not_applicable
+                    .clone()
+                    .unwrap_or_else(|| "its `applies_when` rule did not match".to_owned()),
+            ),
             applies_by_evidence,
         };
     }

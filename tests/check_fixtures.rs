@@ -12,7 +12,13 @@
 //!   trap:
 //!     - name: the same step with continue-on-error
 //!       files: { ... }
+//!     - name: a repository the check does not apply to
+//!       expect: not_applicable
+//!       files: { ... }
 //! ```
+//!
+//! `expect` pins the exact outcome (`met`, `unmet`, `not_applicable`,
+//! `unknown`) where "not met" is not precise enough.
 
 use readiness::node::{parse_yaml, Node, Value};
 use readiness::report::Outcome;
@@ -22,6 +28,7 @@ struct Fixture {
     check: String,
     kind: &'static str,
     name: String,
+    expect: Option<String>,
     files: Vec<(String, String)>,
 }
 
@@ -69,6 +76,7 @@ fn load() -> Vec<Fixture> {
                         check: check.key.clone(),
                         kind,
                         name,
+                        expect: case.get("expect").and_then(Node::as_str).map(str::to_owned),
                         files: files
                             .iter()
                             .map(|f| (f.key.clone(), f.node.as_str().unwrap_or("").to_owned()))
@@ -127,9 +135,11 @@ fn fixtures_are_credited_and_traps_are_not() {
             .flat_map(|a| a.checks.iter())
             .find(|c| c.id == f.check)
             .unwrap();
-        let ok = match f.kind {
-            "pass" => result.outcome == Outcome::Met,
-            _ => result.outcome != Outcome::Met,
+        let outcome = serde_json::to_value(result.outcome).unwrap();
+        let ok = match (f.kind, &f.expect) {
+            (_, Some(expect)) => outcome.as_str() == Some(expect.as_str()),
+            ("pass", None) => result.outcome == Outcome::Met,
+            (_, None) => result.outcome != Outcome::Met,
         };
         if !ok {
             failures.push(format!(

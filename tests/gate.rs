@@ -141,6 +141,7 @@ expires = 2027-01-01
 fn excludes_and_disabled_checks() {
     let repo = Repo::new(&[
         ("sandbox/train.py", "import mlflow\nmlflow.register_model('r', 'm')\n"),
+        ("src/train.py", "model.fit(X, y)\n"),
         ("src/monitor.py", "from evidently import Report\n"),
         ("readiness.toml", "exclude = [\"sandbox/**\"]\ndisable_checks = [\"MON-02\"]\ndisable_areas = [\"ownership\"]\n"),
     ]);

@@ -31,6 +31,8 @@ fn ignored_vendored_and_installed_code_is_never_scanned() {
         ("vendor/lib/train.py", REGISTER),
         ("third_party/lib/train.py", REGISTER),
         (".git/hooks/train.py", REGISTER),
+        // Real training code, so the registry check applies.
+        ("src/train.py", "model.fit(X, y)\n"),
     ]);
     let report = repo.score();
     assert_eq!(outcome(&report, "VER-01"), Outcome::Unmet);
@@ -56,6 +58,7 @@ fn prose_never_counts_on_its_own() {
         ("README.md", "TODO: add monitoring\n\n```python\nfrom evidently import Report\nmlflow.register_model(x)\n```\n"),
         ("docs/notes.txt", "from evidently import Report\n"),
         ("docs/design.rst", "import whylogs\n"),
+        ("src/train.py", "model.fit(X, y)\n"),
     ]);
     let report = repo.score();
     assert_eq!(outcome(&report, "MON-02"), Outcome::Unmet);
@@ -130,6 +133,7 @@ fn binary_huge_and_invalid_utf8_files_do_not_crash() {
     }
     repo.write("huge.py", &big);
     repo.write("latin1.py", b"# caf\xe9\nfrom evidently import Report\n");
+    repo.write("train.py", b"model.fit(X, y)\n");
     let report = repo.score();
     assert_eq!(outcome(&report, "VER-01"), Outcome::Unmet);
     assert_eq!(outcome(&report, "MON-02"), Outcome::Met);

@@ -144,6 +144,9 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
     if let Some(applies) = &c.applies_when {
         out.push_str("\nThe check applies when:\n");
         rule(catalog, applies, 0, &mut out);
+        if let Some(reason) = &c.not_applicable {
+            let _ = writeln!(out, "Otherwise it is not applicable: {}", reason.trim());
+        }
     }
     out.push_str("\nEvidence:\n");
     rule(catalog, &c.evidence, 0, &mut out);
@@ -197,6 +200,9 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
             if let Some(applies) = &c.applies_when {
                 out.push_str("\n**Applies when:**\n\n");
                 rule(catalog, applies, 0, &mut out);
+                if let Some(reason) = &c.not_applicable {
+                    let _ = writeln!(out, "\nOtherwise it is not applicable: {}", reason.trim());
+                }
             }
             out.push_str("\n**Evidence:**\n\n");
             rule(catalog, &c.evidence, 0, &mut out);

@@ -44,6 +44,7 @@ const CHECK_KEYS: &[&str] = &[
     "fix",
     "evidence",
     "applies_when",
+    "not_applicable",
     "question",
     "needs",
     "evidence_from",
@@ -515,6 +516,17 @@ impl Loader {
         let applies_when = fields
             .get("applies_when")
             .and_then(|n| self.rule(file, n, "`applies_when`"));
+        let mut not_applicable = None;
+        if let Some(n) = fields.get("not_applicable") {
+            not_applicable = self.string_value(file, n, "`not_applicable`");
+            if fields.get("applies_when").is_none() {
+                self.error(
+                    file,
+                    n.pos,
+                    format!("{what} has `not_applicable` but no `applies_when` rule it explains"),
+                );
+            }
+        }
         let question = fields
             .get("question")
             .and_then(|n| self.string_value(file, n, "`question`"));
@@ -571,6 +583,7 @@ impl Loader {
             why: why?,
             fix: fix?,
             applies_when,
+            not_applicable,
             evidence: evidence?,
             question,
             needs: needs?.unwrap_or_else(|| Needs::default_for(level.unwrap_or(1))),
@@ -1055,6 +1068,30 @@ checks:
             "{text}"
         );
         assert_eq!(err.0.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn a_check_level_not_applicable_reason_needs_an_applies_when_rule() {
+        let with_rule = GOOD.replace(
+            "    evidence:\n",
+            "    applies_when: { file: \"**/*.py\" }\n    not_applicable: No Python here.\n    evidence:\n",
+        );
+        let catalog = load_catalog(&[src("a.yaml", &with_rule)], &[]).unwrap();
+        assert_eq!(
+            catalog.rubrics[0].checks[0].not_applicable.as_deref(),
+            Some("No Python here.")
+        );
+        let without = GOOD.replace(
+            "    evidence:\n",
+            "    not_applicable: No Python here.\n    evidence:\n",
+        );
+        let err = load_catalog(&[src("a.yaml", &without)], &[]).unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "a.yaml:12:21: check `DEMO-01` has `not_applicable` but no `applies_when` rule it explains"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

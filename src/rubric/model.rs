@@ -180,6 +180,8 @@ pub struct Check {
     pub why: String,
     pub fix: String,
     pub applies_when: Option<Rule>,
+    /// Shown when `applies_when` does not match; a generic reason otherwise.
+    pub not_applicable: Option<String>,
     pub evidence: Rule,
     /// Asked by the questionnaire when the scan cannot settle the check.
     pub question: Option<String>,

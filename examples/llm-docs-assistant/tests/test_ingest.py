@@ -1,0 +1,5 @@
+from backend.ingest import simple_extractor
+
+
+def test_extractor_strips_markup():
+    assert simple_extractor("<p>Hello <b>docs</b></p>") == "Hello docs"
