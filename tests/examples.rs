@@ -80,6 +80,15 @@ fn sample_llm_docs_assistant_on_weaviate() {
     );
 }
 
+#[test]
+fn sample_sagemaker_projects_template() {
+    assert_levels(
+        "sagemaker-abalone-mlops",
+        0,
+        [Some(0), Some(1), Some(2), Some(0), Some(1), None],
+    );
+}
+
 const EXAMPLES: &[&str] = &[
     "level-0-notebook",
     "level-1-training",
@@ -88,6 +97,7 @@ const EXAMPLES: &[&str] = &[
     "rag-pgvector",
     "cookiecutter-churn",
     "llm-docs-assistant",
+    "sagemaker-abalone-mlops",
 ];
 
 #[test]
