@@ -89,6 +89,15 @@ fn sample_sagemaker_projects_template() {
     );
 }
 
+#[test]
+fn sample_kserve_served_model() {
+    assert_levels(
+        "kserve-fraud-detection",
+        1,
+        [Some(1), Some(2), Some(1), Some(1), Some(1), None],
+    );
+}
+
 const EXAMPLES: &[&str] = &[
     "level-0-notebook",
     "level-1-training",
@@ -98,6 +107,7 @@ const EXAMPLES: &[&str] = &[
     "cookiecutter-churn",
     "llm-docs-assistant",
     "sagemaker-abalone-mlops",
+    "kserve-fraud-detection",
 ];
 
 #[test]
