@@ -98,6 +98,15 @@ fn sample_kserve_served_model() {
     );
 }
 
+#[test]
+fn sample_feast_feature_store_project() {
+    assert_levels(
+        "feast-driver-ranking",
+        0,
+        [Some(0), Some(1), Some(0), Some(1), Some(1), None],
+    );
+}
+
 const EXAMPLES: &[&str] = &[
     "level-0-notebook",
     "level-1-training",
@@ -108,6 +117,7 @@ const EXAMPLES: &[&str] = &[
     "llm-docs-assistant",
     "sagemaker-abalone-mlops",
     "kserve-fraud-detection",
+    "feast-driver-ranking",
 ];
 
 #[test]
