@@ -341,7 +341,7 @@ fn a_rubric_change_is_not_a_regression() {
         changes[0]
             .as_str()
             .unwrap()
-            .starts_with("rubric `monitoring` changed: 1.2.0 -> 2.0.0"),
+            .starts_with("rubric `monitoring` changed: 1.3.0 -> 2.0.0"),
         "{changes:?}"
     );
 }

@@ -87,7 +87,13 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     );
     assert_eq!(saved.entries[1].by, "Tess Ter");
     assert_eq!(saved.entries[1].date, Date::parse(TODAY).unwrap());
-    assert_eq!(saved.entries[1].rubric_version, "1.2.0");
+    let catalog = readiness::load_catalog(&[]).unwrap();
+    let versioning = catalog
+        .rubrics
+        .iter()
+        .find(|r| r.area == "versioning")
+        .unwrap();
+    assert_eq!(saved.entries[1].rubric_version, versioning.version);
     let leftovers: Vec<_> = std::fs::read_dir(repo.path().join(".readiness"))
         .unwrap()
         .collect();
