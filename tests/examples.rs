@@ -1,7 +1,7 @@
 //! Every bundled example scores exactly the levels its README promises.
 
 mod support;
-use support::{area_level, example, score};
+use support::{all_examples, area_level, example, score};
 
 fn assert_levels(name: &str, overall: u8, areas: [Option<u8>; 6]) {
     let report = score(&example(name));
@@ -107,19 +107,6 @@ fn sample_feast_feature_store_project() {
     );
 }
 
-const EXAMPLES: &[&str] = &[
-    "level-0-notebook",
-    "level-1-training",
-    "level-2-deployment",
-    "level-3-full",
-    "rag-pgvector",
-    "cookiecutter-churn",
-    "llm-docs-assistant",
-    "sagemaker-abalone-mlops",
-    "kserve-fraud-detection",
-    "feast-driver-ranking",
-];
-
 #[test]
 fn every_example_directory_is_tested() {
     let mut found: Vec<String> = std::fs::read_dir(example(""))
@@ -127,14 +114,14 @@ fn every_example_directory_is_tested() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     found.sort();
-    let mut listed: Vec<&str> = EXAMPLES.to_vec();
+    let mut listed: Vec<&str> = all_examples().collect();
     listed.sort();
     assert_eq!(found, listed);
 }
 
 #[test]
 fn every_example_readme_states_the_level_the_tool_gives() {
-    for &name in EXAMPLES {
+    for name in all_examples() {
         let readme = std::fs::read_to_string(example(name).join("README.md")).unwrap();
         let report = score(&example(name));
         let promise = format!("overall level **{}", report.overall.level);

@@ -5,15 +5,7 @@
 mod support;
 use std::path::Path;
 use std::process::Command;
-use support::{example, total_checks, Repo};
-
-const EXAMPLES: &[&str] = &[
-    "level-0-notebook",
-    "level-1-training",
-    "level-2-deployment",
-    "level-3-full",
-    "rag-pgvector",
-];
+use support::{all_examples, example, total_checks, Repo, LEVEL_EXAMPLES};
 
 fn render(dir: &Path, format: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
@@ -74,7 +66,7 @@ fn assert_valid(validator: &jsonschema::Validator, instance: &serde_json::Value,
 #[test]
 fn json_reports_validate_against_the_committed_schema() {
     let validator = schema("schema/report-v1.schema.json");
-    for name in EXAMPLES {
+    for name in all_examples() {
         let report: serde_json::Value =
             serde_json::from_str(&render(&example(name), "json")).unwrap();
         assert_valid(&validator, &report, name);
@@ -114,7 +106,7 @@ fn sarif(name: &str) -> serde_json::Value {
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let validator = schema("tests/schemas/sarif-2.1.0.json");
-    for name in EXAMPLES {
+    for name in all_examples() {
         let text = render(&example(name), "sarif");
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_valid(&validator, &value, name);
@@ -218,7 +210,7 @@ fn sarif_fingerprints_survive_line_moves() {
 
 #[test]
 fn markdown_summaries() {
-    for name in EXAMPLES {
+    for name in LEVEL_EXAMPLES {
         let text = render(&example(name), "markdown");
         insta::assert_snapshot!(format!("markdown_{name}"), text);
     }

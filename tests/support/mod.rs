@@ -41,6 +41,29 @@ pub fn score(path: &Path) -> Report {
     readiness::score(path, &catalog, &ScanOptions::default(), None, None).unwrap()
 }
 
+/// The bundled examples written to score one level each (plus the RAG app).
+pub const LEVEL_EXAMPLES: &[&str] = &[
+    "level-0-notebook",
+    "level-1-training",
+    "level-2-deployment",
+    "level-3-full",
+    "rag-pgvector",
+];
+
+/// The realistic samples analysed in `docs/samples.md`.
+pub const SAMPLES: &[&str] = &[
+    "cookiecutter-churn",
+    "llm-docs-assistant",
+    "sagemaker-abalone-mlops",
+    "kserve-fraud-detection",
+    "feast-driver-ranking",
+];
+
+/// Every directory under `examples/`.
+pub fn all_examples() -> impl Iterator<Item = &'static str> {
+    LEVEL_EXAMPLES.iter().chain(SAMPLES).copied()
+}
+
 pub fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
