@@ -51,6 +51,18 @@ fn explain_shows_what_a_check_looks_for() {
     let out = readiness(&["explain", "RBK-03"]);
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(stdout(&out));
+    // Applicability: the rule, then what the report says when it does not hold.
+    let seed = stdout(&readiness(&["explain", "VER-10"]));
+    assert!(
+        seed.contains("\nThe check applies when:\n- a code line in `**/*.{py,ipynb}`"),
+        "{seed}"
+    );
+    assert!(seed.contains("\nOtherwise it is not applicable: No training code was found, so there is no training run to seed.\n"), "{seed}");
+    let store = stdout(&readiness(&["explain", "DLU-03"]));
+    assert!(
+        store.contains("\nOtherwise it is not applicable: No embeddings, vector columns"),
+        "{store}"
+    );
     let missing = readiness(&["explain", "NOPE-9"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8(missing.stderr)

@@ -138,19 +138,43 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
         let _ = write!(out, "\nQuestion when the scan cannot tell: {q}\n");
     }
     if let Some(applies) = &rubric.applies_when {
-        out.push_str("\nThe area applies when:\n");
-        rule(catalog, applies, 0, &mut out);
+        let reason = Some(rubric.not_applicable.as_str());
+        applicability(
+            catalog,
+            "\nThe area applies when:\n",
+            applies,
+            reason,
+            &mut out,
+        );
     }
     if let Some(applies) = &c.applies_when {
-        out.push_str("\nThe check applies when:\n");
-        rule(catalog, applies, 0, &mut out);
-        if let Some(reason) = &c.not_applicable {
-            let _ = writeln!(out, "Otherwise it is not applicable: {}", reason.trim());
-        }
+        let reason = c.not_applicable.as_deref();
+        applicability(
+            catalog,
+            "\nThe check applies when:\n",
+            applies,
+            reason,
+            &mut out,
+        );
     }
     out.push_str("\nEvidence:\n");
     rule(catalog, &c.evidence, 0, &mut out);
     Some(out)
+}
+
+/// "Applies when" with its rule, then the reason shown when it does not.
+fn applicability(
+    catalog: &Catalog,
+    heading: &str,
+    applies: &Rule,
+    reason: Option<&str>,
+    out: &mut String,
+) {
+    out.push_str(heading);
+    rule(catalog, applies, 0, out);
+    if let Some(reason) = reason {
+        let _ = writeln!(out, "\nOtherwise it is not applicable: {}", reason.trim());
+    }
 }
 
 pub fn checks_markdown(catalog: &Catalog) -> String {
@@ -171,12 +195,13 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
             r.title, r.area, r.version, r.description
         );
         if let Some(applies) = &r.applies_when {
-            out.push_str("\nThe area applies when:\n\n");
-            rule(catalog, applies, 0, &mut out);
-            let _ = writeln!(
-                out,
-                "\nOtherwise it is not applicable: {}",
-                r.not_applicable.trim()
+            let reason = Some(r.not_applicable.as_str());
+            applicability(
+                catalog,
+                "\nThe area applies when:\n\n",
+                applies,
+                reason,
+                &mut out,
             );
         }
         let mut checks: Vec<_> = r.checks.iter().collect();
@@ -198,11 +223,14 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
                 let _ = write!(out, "\n**Question when the scan cannot tell.** {q}\n");
             }
             if let Some(applies) = &c.applies_when {
-                out.push_str("\n**Applies when:**\n\n");
-                rule(catalog, applies, 0, &mut out);
-                if let Some(reason) = &c.not_applicable {
-                    let _ = writeln!(out, "\nOtherwise it is not applicable: {}", reason.trim());
-                }
+                let reason = c.not_applicable.as_deref();
+                applicability(
+                    catalog,
+                    "\n**Applies when:**\n\n",
+                    applies,
+                    reason,
+                    &mut out,
+                );
             }
             out.push_str("\n**Evidence:**\n\n");
             rule(catalog, &c.evidence, 0, &mut out);
