@@ -2,9 +2,11 @@
 //! here with a simulated runner environment, and the pre-commit hook and the
 //! documented workflow use flags the CLI has.
 
+mod support;
 use readiness::node::{parse_yaml, Node, Value};
 use std::path::Path;
 use std::process::Command;
+use support::bin;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -115,7 +117,7 @@ fn pre_commit_hook_definition() {
     let entry = hook.get("entry").unwrap().as_str().unwrap();
     let mut args: Vec<&str> = entry.split_whitespace().skip(1).collect();
     args.push(".");
-    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+    let out = bin()
         .args(&args)
         .current_dir(root().join("examples/level-3-full"))
         .output()

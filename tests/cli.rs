@@ -1,11 +1,13 @@
 //! The binary end to end: snapshots of the table and JSON on the bundled
 //! examples, and every exit code and error path of the CLI contract.
 
+mod support;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+use support::bin;
 
 fn readiness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_readiness"))
+    bin()
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("NO_COLOR")
@@ -262,7 +264,7 @@ fn custom_rubric_adds_an_area_and_can_replace_a_builtin_one() {
 fn colour_only_when_asked_and_never_with_no_color() {
     let out = readiness(&["score", "examples/level-1-training", "--color", "always"]);
     assert!(stdout(&out).contains('\x1b'));
-    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+    let out = bin()
         .args(["score", "examples/level-1-training", "--color", "always"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -274,7 +276,7 @@ fn colour_only_when_asked_and_never_with_no_color() {
 #[test]
 fn path_defaults_to_the_current_directory() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/level-1-training");
-    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+    let out = bin()
         .args(["score", "--format", "json"])
         .current_dir(example)
         .output()
@@ -294,7 +296,7 @@ fn table_shows_checks_that_could_not_be_evaluated() {
         "on: [pull_request\njobs:\n  eval:\n    steps:\n      - run: python evaluate.py\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+    let out = bin()
         .args(["score", "--min-level", "1"])
         .current_dir(repo.path())
         .output()

@@ -4,14 +4,12 @@
 
 mod support;
 use std::path::Path;
-use std::process::Command;
-use support::{all_examples, example, total_checks, Repo, LEVEL_EXAMPLES};
+use support::{all_examples, bin, example, total_checks, Repo, LEVEL_EXAMPLES};
 
 fn render(dir: &Path, format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+    let out = bin()
         .args(["score", "--format", format])
         .arg(dir)
-        .env("READINESS_TODAY", "2026-11-22")
         .output()
         .unwrap();
     assert_eq!(
@@ -237,7 +235,7 @@ fn several_formats_in_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("out/report.json");
     let sarif = dir.path().join("out/report.sarif");
-    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+    let out = bin()
         .args(["score", "--format", "json", "--output"])
         .arg(&json)
         .args(["--format", "sarif", "--output"])
@@ -272,7 +270,7 @@ fn several_formats_in_one_run() {
             "has two --output files",
         ),
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        let out = bin()
             .arg("score")
             .args(&args)
             .arg(example("level-1-training"))

@@ -4,16 +4,13 @@
 
 mod support;
 use std::path::Path;
-use std::process::{Command, Output};
-use support::{copy_example, example, json_check, Repo};
-
-const TODAY: &str = "2026-11-22";
+use std::process::Output;
+use support::{bin, copy_example, example, json_check, Repo};
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_readiness"))
+    bin()
         .args(args)
         .arg(dir)
-        .env("READINESS_TODAY", TODAY)
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
@@ -287,7 +284,7 @@ fn baseline_fails_on_regressions_and_survives_line_moves() {
     // `diff` prints the same comparison.
     let newer = dir.path().join("new.json");
     std::fs::write(&newer, serde_json::to_string(&report).unwrap()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+    let out = bin()
         .args(["diff", base, newer.to_str().unwrap()])
         .output()
         .unwrap();
@@ -296,10 +293,7 @@ fn baseline_fails_on_regressions_and_survives_line_moves() {
         String::from_utf8(out.stdout).unwrap(),
         "Regressions:\n  overall level dropped from 1 to 0\n  area `ownership` dropped from level 1 to 0\n  OWN-02 was met, now unmet\n  OWN-09 was met, now unmet\n"
     );
-    let same = Command::new(env!("CARGO_BIN_EXE_readiness"))
-        .args(["diff", base, base])
-        .output()
-        .unwrap();
+    let same = bin().args(["diff", base, base]).output().unwrap();
     assert_eq!(same.status.code(), Some(0));
     assert_eq!(String::from_utf8(same.stdout).unwrap(), "No changes.\n");
 }

@@ -8,13 +8,11 @@ use readiness::report::{Outcome, Source};
 use rexpect::session::spawn_command;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use support::{copy_example, find, json_check, Repo};
-
-const TODAY: &str = "2026-11-22";
+use support::{bin, copy_example, find, json_check, Repo, TODAY};
 
 fn readiness() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_readiness"));
-    cmd.env("READINESS_TODAY", TODAY).env("NO_COLOR", "1");
+    let mut cmd = bin();
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 

@@ -3,19 +3,15 @@
 
 mod support;
 use std::path::Path;
-use std::process::{Command, Output};
-use support::total_checks;
+use std::process::Output;
+use support::{bin, total_checks};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn readiness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_readiness"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
+    bin().args(args).current_dir(root()).output().unwrap()
 }
 
 fn stdout(out: &Output) -> String {

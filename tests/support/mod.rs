@@ -5,6 +5,18 @@
 use readiness::report::{Outcome, Report};
 use readiness::scan::ScanOptions;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The date every test runs on: waivers, answer ages and dates in output
+/// depend on "today", so no test reads the wall clock.
+pub const TODAY: &str = "2026-11-22";
+
+/// The `readiness` binary with "today" pinned to [`TODAY`].
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_readiness"));
+    cmd.env("READINESS_TODAY", TODAY);
+    cmd
+}
 
 pub struct Repo {
     pub dir: tempfile::TempDir,
