@@ -3,17 +3,18 @@
 //!
 //! - A rule is three-valued: met, unmet, or unknown (some file it needed
 //!   could not be read or parsed and nothing else settled it).
-//! - An area's level is the highest L such that every applicable check with
-//!   level ≤ L is met; unknown checks block like unmet ones but are shown as
-//!   unknown. The overall level is the minimum over applicable areas.
+//! - An area's level and the overall level follow `ladder.md`, as
+//!   [`crate::ladder`] implements it: an area's rungs name the checks that
+//!   define each level; the overall level is a ladder of capabilities.
+//!   Unknown checks block like unmet ones but are shown as unknown.
 //! - The 0–100 score is the weighted share of met checks among applicable
 //!   checks whose outcome is known.
 
 use crate::answers::{is_stale, Answer, AnswerValue, Answers, Date};
 use crate::config::Config;
 use crate::report::{
-    level_name, AreaResult, CheckResult, NextStep, Outcome, Overall, Report, RubricInfo,
-    ScanSummary, Tool, EVIDENCE_PER_CHECK, SCHEMA_VERSION,
+    level_name, AreaResult, CheckResult, Outcome, Overall, Report, RubricInfo, ScanSummary, Tool,
+    EVIDENCE_PER_CHECK, SCHEMA_VERSION,
 };
 use crate::report::{
     AnswerInfo, AnswersSummary, Contradiction, Gate, Source, WaiverState, WaiverStatus,
@@ -446,6 +447,7 @@ fn evaluate_area(
             level: check.level,
             weight: check.weight,
             needs: check.needs.as_str(),
+            defines: rubric.defines(&check.id),
             outcome,
             credit,
             source,
@@ -471,15 +473,7 @@ fn evaluate_area(
     } else {
         rubric.not_applicable.clone()
     };
-    let level = (1..=3u8)
-        .take_while(|&l| {
-            applicable
-                .iter()
-                .filter(|c| c.level <= l)
-                .all(|c| c.outcome == Outcome::Met)
-        })
-        .last()
-        .unwrap_or(0);
+    let (level, blocking) = crate::ladder::area_level_of(rubric, &checks);
     let known: Vec<&&CheckResult> = applicable
         .iter()
         .filter(|c| c.outcome != Outcome::Unknown)
@@ -487,15 +481,6 @@ fn evaluate_area(
     let earned: u32 = known.iter().map(|c| c.weight * halves(c.credit)).sum();
     let possible: u32 = known.iter().map(|c| c.weight * 2).sum();
     let score = percent(earned, possible);
-    let blocking = if level < 3 {
-        applicable
-            .iter()
-            .filter(|c| c.level <= level + 1 && c.outcome != Outcome::Met)
-            .map(|c| c.id.clone())
-            .collect()
-    } else {
-        Vec::new()
-    };
     AreaResult {
         id: rubric.area.clone(),
         title: rubric.title.clone(),
@@ -512,6 +497,12 @@ fn evaluate_area(
             .iter()
             .filter(|c| c.outcome == Outcome::Unknown)
             .count(),
+        capability: (is_applicable && level > 0)
+            .then(|| crate::ladder::area_capability(rubric, level))
+            .flatten(),
+        next_capability: (is_applicable && level < 3)
+            .then(|| crate::ladder::area_capability(rubric, level + 1))
+            .flatten(),
         blocking: if is_applicable { blocking } else { Vec::new() },
         checks,
     }
@@ -654,7 +645,8 @@ pub fn build_report(
         .map(|r| evaluate_area(r, index, input, policy, &mut contradictions))
         .collect();
     let applicable: Vec<&AreaResult> = areas.iter().filter(|a| a.applicable).collect();
-    let level = applicable.iter().filter_map(|a| a.level).min().unwrap_or(0);
+    let ladder = crate::ladder::overall(&areas);
+    let level = ladder.level;
     let (met, known) = applicable
         .iter()
         .flat_map(|a| a.checks.iter())
@@ -672,43 +664,8 @@ pub fn build_report(
     let next_level = (level < 3).then_some(level + 1);
     let answers = input.map(|i| answers_summary(catalog, &areas, i, contradictions));
     let gate = policy.and_then(|p| gate(p, level, &areas));
-    let mut next_steps = Vec::new();
-    if let Some(next) = next_level {
-        for (rubric, area) in catalog.rubrics.iter().zip(&areas) {
-            if !area.applicable {
-                continue;
-            }
-            for result in &area.checks {
-                let blocks = result.level <= next
-                    && matches!(result.outcome, Outcome::Unmet | Outcome::Unknown);
-                if !blocks {
-                    continue;
-                }
-                if let Some(check) = rubric.checks.iter().find(|c| c.id == result.id) {
-                    next_steps.push((
-                        check.weight,
-                        NextStep {
-                            check: check.id.clone(),
-                            area: rubric.area.clone(),
-                            level: check.level,
-                            title: check.title.clone(),
-                            outcome: result.outcome,
-                            answered: result.answer.as_ref().map(|a| a.value),
-                            reason: result.reason.clone(),
-                            why: check.why.clone(),
-                            fix: check.fix.clone(),
-                        },
-                    ));
-                }
-            }
-        }
-    }
-    // Lowest rung first, then the heaviest, then by id: deterministic.
-    next_steps.sort_by(|(wa, a), (wb, b)| {
-        a.level
-            .cmp(&b.level)
-            .then(wb.cmp(wa))
-            .then_with(|| a.check.cmp(&b.check))
+    let next_steps = next_level.map_or_else(Vec::new, |next| {
+        crate::next_steps::plan(catalog, &areas, next)
     });
     Report {
         schema_version: SCHEMA_VERSION,
@@ -731,9 +688,12 @@ pub fn build_report(
             name: level_name(level).to_owned(),
             score: percent(met, known),
             next_level,
+            reason: ladder.reason,
+            next: ladder.next,
+            ladder: ladder.rungs,
         },
         areas,
-        next_steps: next_steps.into_iter().map(|(_, s)| s).collect(),
+        next_steps,
         gate,
         baseline: None,
         answers,
@@ -808,9 +768,10 @@ checks:
         assert_eq!(r.areas[0].level, Some(1));
         assert_eq!(r.areas[0].score, Some(75));
         assert_eq!(r.areas[0].blocking, vec!["A2"]);
-        assert_eq!(r.overall.level, 1);
-        assert_eq!(r.next_steps.len(), 1);
-        assert_eq!(r.next_steps[0].check, "A2");
+        // A custom area does not move the overall ladder (ladder.md), and
+        // at level 1 it is already past what overall level 1 asks of areas.
+        assert_eq!(r.overall.level, 0);
+        assert!(r.next_steps.is_empty());
     }
 
     #[test]
@@ -830,7 +791,7 @@ checks:
         assert_eq!(r.areas[0].level, Some(1));
         assert_eq!(r.areas[0].score, Some(100));
         assert_eq!(r.areas[0].checks_unknown, 1);
-        assert_eq!(r.next_steps[0].outcome, Outcome::Unknown);
+        assert_eq!(r.areas[0].blocking, vec!["A2"]);
     }
 
     #[test]
@@ -872,8 +833,11 @@ checks:
             .checks
             .iter()
             .all(|c| c.outcome == Outcome::NotApplicable));
-        assert_eq!(r.overall.level, 3);
-        assert_eq!(r.overall.next_level, None);
+        assert!(other.blocking.is_empty());
+        assert_eq!(
+            r.areas.iter().find(|a| a.id == "demo").unwrap().level,
+            Some(3)
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod fsutil;
+pub mod ladder;
+pub mod next_steps;
 pub mod node;
 pub mod questionnaire;
 pub mod render;

@@ -150,6 +150,48 @@ pub struct Overall {
     pub score: u8,
     /// The next rung, absent at level 3.
     pub next_level: Option<u8>,
+    /// One line: why the project is at this level (the defining capability
+    /// and where its evidence is).
+    pub reason: String,
+    /// One line: what stands between this level and the next (absent at 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Each rung of the overall ladder: its defining capability and
+    /// supporting criteria, and whether they hold.
+    pub ladder: Vec<LadderRung>,
+}
+
+/// One rung of the overall ladder as `ladder.md` defines it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LadderRung {
+    pub level: u8,
+    pub name: String,
+    /// The defining capability, in words.
+    pub capability: String,
+    /// The area whose level shows the capability, and the level it needs.
+    pub area: String,
+    pub area_level: u8,
+    pub capability_met: bool,
+    pub supporting: Vec<Support>,
+    /// The capability holds and at most one supporting criterion is missing.
+    pub met: bool,
+}
+
+/// A supporting criterion of a rung.
+#[derive(Debug, Clone, Serialize)]
+pub struct Support {
+    pub criterion: String,
+    /// What shows it: an area level or a check.
+    pub shown_by: String,
+    pub status: SupportStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportStatus {
+    Met,
+    Partial,
+    Missing,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +208,15 @@ pub struct AreaResult {
     pub checks_met: usize,
     pub checks_applicable: usize,
     pub checks_unknown: usize,
-    /// Checks standing between this area and its next level.
+    /// The capability the area's current level stands for (absent at 0,
+    /// when not applicable, or for rubrics without rungs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capability: Option<String>,
+    /// The capability of the next level (absent at 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_capability: Option<String>,
+    /// Checks standing between this area and its next level: the unmet
+    /// checks that define the next rung.
     pub blocking: Vec<String>,
     pub checks: Vec<CheckResult>,
 }
@@ -200,6 +250,9 @@ pub struct CheckResult {
     pub weight: u32,
     /// What an answer must say to count toward the level: manual or automated.
     pub needs: &'static str,
+    /// True when a rung of the area names the check (it defines a level);
+    /// false for supporting checks, which count in the score only.
+    pub defines: bool,
     pub outcome: Outcome,
     /// Share of the weight earned: 1 detected or automated, 0.5 manual, else 0.
     pub credit: f64,
@@ -230,6 +283,9 @@ pub struct NextStep {
     pub check: String,
     pub area: String,
     pub level: u8,
+    /// Why it is a next step: it is part of what the next overall level
+    /// needs, it defines the next level of its area, or it supports it.
+    pub role: StepRole,
     pub title: String,
     pub outcome: Outcome,
     /// The answer on file, when one was given but does not meet the level.
@@ -241,6 +297,17 @@ pub struct NextStep {
     pub reason: Option<String>,
     pub why: String,
     pub fix: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepRole {
+    /// Needed for the next overall level.
+    Overall,
+    /// Defines the next level of its area.
+    Area,
+    /// Good practice at that rung; counts in the score.
+    Supporting,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -256,8 +256,11 @@ fn custom_rubric_adds_an_area_and_can_replace_a_builtin_one() {
         .as_str()
         .unwrap()
         .ends_with("monitoring.yaml"));
-    // The security area fails its only level-1 check: overall drops to 0.
-    assert_eq!(value["overall"]["level"], 0);
+    // The security area fails its only level-1 check. A custom area is gated
+    // per area (`area_min_level`); it does not move the overall ladder.
+    let security = value["areas"].as_array().unwrap().last().unwrap();
+    assert_eq!(security["level"], 0);
+    assert_eq!(value["overall"]["level"], 1);
 }
 
 #[test]

@@ -25,6 +25,11 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         "## readiness: Level {} of 3, {} (score {}/100)\n",
         o.level, o.name, o.score
     );
+    let _ = writeln!(out, "{}.", cell(&o.reason));
+    if let Some(next) = &o.next {
+        let _ = writeln!(out, "\n{}.", cell(next));
+    }
+    out.push('\n');
     if let Some(gate) = &report.gate {
         let verdict = if gate.passed { "passed" } else { "**failed**" };
         let _ = writeln!(out, "Release gate {verdict}.");
@@ -70,9 +75,14 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                     Outcome::Unknown => " *(could not be evaluated)*",
                     _ => "",
                 };
+                let role = match step.role {
+                    crate::report::StepRole::Overall => "",
+                    crate::report::StepRole::Area => ", area",
+                    crate::report::StepRole::Supporting => ", supporting",
+                };
                 let _ = writeln!(
                     out,
-                    "- [ ] **{}** ({}, L{}) {}{state}. {}",
+                    "- [ ] **{}** ({}, L{}{role}) {}{state}. {}",
                     step.check,
                     step.area,
                     step.level,

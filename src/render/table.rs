@@ -4,7 +4,7 @@
 //! terminal and no `NO_COLOR`).
 
 use crate::answers::AnswerValue;
-use crate::report::{level_name, AreaResult, Outcome, Report, Source};
+use crate::report::{level_name, AreaResult, Outcome, Report, Source, StepRole};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::fmt::Write;
 
@@ -136,6 +136,10 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     );
     out.push_str(&style.bold(&headline));
     out.push('\n');
+    wrap_into(&mut out, &overall.reason, "  Why: ", "       ");
+    if let Some(next) = &overall.next {
+        wrap_into(&mut out, next, "  Next: ", "        ");
+    }
     if let Some(gate) = &report.gate {
         let mut thresholds = Vec::new();
         if let Some(min) = gate.min_level {
@@ -198,10 +202,15 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                     },
                 };
                 let first = format!("{:>3}. ", i + 1);
+                let role = match step.role {
+                    StepRole::Overall => "",
+                    StepRole::Area => " (area)",
+                    StepRole::Supporting => " (supporting)",
+                };
                 wrap_into(
                     &mut out,
                     &format!(
-                        "{} [{}, L{}] {}{marker}",
+                        "{} [{}, L{}]{role} {}{marker}",
                         step.check, step.area, step.level, step.title
                     ),
                     &first,

@@ -134,6 +134,7 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
         c.why.trim(),
         c.fix.trim()
     );
+    let _ = writeln!(out, "\n{}", role(rubric, &c.id));
     if let Some(q) = &c.question {
         let _ = write!(out, "\nQuestion when the scan cannot tell: {q}\n");
     }
@@ -160,6 +161,48 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
     out.push_str("\nEvidence:\n");
     rule(catalog, &c.evidence, 0, &mut out);
     Some(out)
+}
+
+/// Whether the check defines a rung of its area (and which) or supports it.
+fn role(rubric: &crate::rubric::Rubric, id: &str) -> String {
+    if rubric.rungs.is_empty() {
+        return "Defines the area's level: this rubric has no `rungs`, so every check at or below a level must be met.".to_owned();
+    }
+    let levels: Vec<String> = rubric
+        .rungs
+        .iter()
+        .filter(|r| {
+            let mut ids = Vec::new();
+            r.met_when.checks(&mut ids);
+            ids.contains(&id)
+        })
+        .map(|r| r.level.to_string())
+        .collect();
+    if levels.is_empty() {
+        "Supports the area: it counts in the score and the next steps, not in the level.".to_owned()
+    } else {
+        format!(
+            "Defines the area's rung {} (see the area's rungs).",
+            levels.join(", ")
+        )
+    }
+}
+
+/// The area's rungs as a list: level, capability, the checks that show it.
+fn rungs(rubric: &crate::rubric::Rubric, out: &mut String) {
+    if rubric.rungs.is_empty() {
+        return;
+    }
+    out.push_str("\nLevels of the area (each needs the ones below it):\n\n");
+    for r in &rubric.rungs {
+        let _ = writeln!(
+            out,
+            "- **{}**: {}. Met when {}.",
+            r.level,
+            r.capability,
+            code(&r.met_when.describe())
+        );
+    }
 }
 
 /// "Applies when" with its rule, then the reason shown when it does not.
@@ -204,15 +247,17 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
                 &mut out,
             );
         }
+        rungs(r, &mut out);
         let mut checks: Vec<_> = r.checks.iter().collect();
         checks.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.id.cmp(&b.id)));
         for c in checks {
             let _ = write!(
                 out,
-                "\n### {} — {}\n\nLevel {}, weight {}; a questionnaire answer counts toward the level when it says `{}`; the scan {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
+                "\n### {} — {}\n\nLevel {}, weight {}; {} A questionnaire answer counts when it says `{}`; the scan {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
                 c.id,
                 c.title,
                 c.level,
+                role(r, &c.id),
                 c.weight,
                 c.needs.as_str(),
                 acceptance(&c.accept),

@@ -34,6 +34,7 @@ const RUBRIC_KEYS: &[&str] = &[
     "applies_when",
     "not_applicable",
     "checks",
+    "rungs",
 ];
 const CHECK_KEYS: &[&str] = &[
     "id",
@@ -408,6 +409,18 @@ impl Loader {
                 ),
             },
         }
+        let mut rungs = Vec::new();
+        if let Some(node) = fields.get("rungs") {
+            let ids: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
+            match super::rungs::parse(node, &ids) {
+                Ok(parsed) => rungs = parsed,
+                Err(problems) => {
+                    for (pos, message) in problems {
+                        self.error(file, pos, message);
+                    }
+                }
+            }
+        }
         if self.diagnostics.len() > before {
             return None;
         }
@@ -423,6 +436,7 @@ impl Loader {
                 applies_when,
                 not_applicable,
                 checks,
+                rungs,
             },
             area_pos,
         ))
@@ -1068,6 +1082,32 @@ checks:
             "{text}"
         );
         assert_eq!(err.0.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn rungs_name_the_checks_that_define_each_level() {
+        let with_rungs = GOOD.replace(
+            "checks:\n",
+            "rungs:\n  1: { capability: a Dockerfile, met_when: DEMO-01 }\n  2: { capability: more, met_when: { all: [DEMO-01] } }\n  3: { capability: most, met_when: { any: [DEMO-01] } }\nchecks:\n",
+        );
+        let catalog = load_catalog(&[src("a.yaml", &with_rungs)], &[]).unwrap();
+        let rubric = &catalog.rubrics[0];
+        assert_eq!(rubric.rungs.len(), 3);
+        assert!(rubric.defines("DEMO-01"));
+        assert!(!rubric.defines("OTHER"));
+        // A rung naming a check the rubric does not have, at its position.
+        let bad = with_rungs.replace("met_when: DEMO-01 }", "met_when: DEMO-99 }");
+        let err = load_catalog(&[src("a.yaml", &bad)], &[]).unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "a.yaml:6:44: `met_when` names `DEMO-99`, which is not a check of this rubric"
+            ),
+            "{err}"
+        );
+        // A rubric without rungs keeps the old rule: every check defines it.
+        let plain = load_catalog(&[src("a.yaml", GOOD)], &[]).unwrap();
+        assert!(plain.rubrics[0].rungs.is_empty());
+        assert!(plain.rubrics[0].defines("DEMO-01"));
     }
 
     #[test]

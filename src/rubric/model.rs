@@ -168,6 +168,25 @@ pub struct Rubric {
     /// Shown when the area is not applicable.
     pub not_applicable: String,
     pub checks: Vec<Check>,
+    /// Which checks define each level of the area (see [`super::rungs`]).
+    /// Empty in rubrics written before rungs existed: then every check at
+    /// or below a level defines it.
+    pub rungs: Vec<super::rungs::Rung>,
+}
+
+impl Rubric {
+    /// True when a rung names the check: it defines a level of the area
+    /// rather than supporting it.
+    pub fn defines(&self, check: &str) -> bool {
+        if self.rungs.is_empty() {
+            return true;
+        }
+        self.rungs.iter().any(|r| {
+            let mut ids = Vec::new();
+            r.met_when.checks(&mut ids);
+            ids.contains(&check)
+        })
+    }
 }
 
 #[derive(Debug, Clone)]

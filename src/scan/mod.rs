@@ -619,7 +619,7 @@ fn visit(
     if entry.depth() == 1 && path.to_ascii_lowercase().starts_with("readme") {
         result.readme = Some(path.clone());
     }
-    plan.globs.matches_into(&path, matched);
+    plan.globs.matches_into(rendered_name(&path), matched);
     if matched.is_empty() {
         return Some(result);
     }
@@ -680,6 +680,19 @@ fn visit(
         }
     }
     Some(result)
+}
+
+/// The path a template renders to, for glob matching: `deploy.py.tmpl`,
+/// `ci.yml.j2` and `Dockerfile.jinja` are read as the files a generated
+/// project would contain (`ladder.md`: a template is judged by what it
+/// generates). Evidence keeps the real path.
+pub fn rendered_name(path: &str) -> &str {
+    const SUFFIXES: &[&str] = &[".tmpl", ".tpl", ".j2", ".jinja", ".jinja2"];
+    SUFFIXES
+        .iter()
+        .find_map(|s| path.strip_suffix(s))
+        .filter(|inner| !inner.ends_with('/') && !inner.rsplit('/').next().unwrap_or("").is_empty())
+        .unwrap_or(path)
 }
 
 /// Reads a file as text: `Ok(None)` when skipped (binary or too large);
@@ -749,7 +762,7 @@ fn match_content(
     }
     let lines = content::code_lines(
         text,
-        content::syntax_for(path),
+        content::syntax_for(rendered_name(path)),
         plan.options.max_line_length,
     );
     for id in candidates {
@@ -821,7 +834,9 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
             continue;
         }
         let matcher = &key_plan.matcher;
-        let format = key_plan.format.unwrap_or_else(|| Format::from_path(path));
+        let format = key_plan
+            .format
+            .unwrap_or_else(|| Format::from_path(rendered_name(path)));
         let docs = parsed.entry(format).or_insert_with(|| {
             let parse = |t: &str| match format {
                 Format::Yaml => node::parse_yaml_documents(t, false),
@@ -864,6 +879,18 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_are_matched_as_the_files_they_render() {
+        assert_eq!(rendered_name("deploy/deploy.py.tmpl"), "deploy/deploy.py");
+        assert_eq!(
+            rendered_name(".github/workflows/cd.yml.j2"),
+            ".github/workflows/cd.yml"
+        );
+        assert_eq!(rendered_name("Dockerfile.jinja2"), "Dockerfile");
+        assert_eq!(rendered_name("train.py"), "train.py");
+        assert_eq!(rendered_name("dir/.tmpl"), "dir/.tmpl");
+    }
 
     #[test]
     fn snippets_are_single_line_and_bounded() {

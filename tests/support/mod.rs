@@ -143,3 +143,13 @@ pub fn total_checks() -> usize {
     let catalog = readiness::load_catalog(&[]).unwrap();
     catalog.rubrics.iter().map(|r| r.checks.len()).sum()
 }
+
+/// An area's level in a JSON report (None when not applicable).
+#[allow(dead_code)]
+pub fn area_level_json(report: &serde_json::Value, area: &str) -> Option<u64> {
+    report["areas"]
+        .as_array()?
+        .iter()
+        .find(|a| a["id"] == area)?["level"]
+        .as_u64()
+}
