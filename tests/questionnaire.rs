@@ -223,9 +223,9 @@ fn answers_settle_what_the_scan_cannot_see() {
         .unwrap()
         .contains("`MON-05` dates from 2025-01-10"));
     assert_eq!(report["answers"]["used"], 4);
-    // Half credit for the manual answer raises the score; the level follows
-    // the rungs: EVL-03 answered `automated` is the gate that defines evals
-    // level 2, while EVL-04's manual answer left it unmet (pinned above).
+    // Half credit for the manual answer raises the score but not the level:
+    // evals level 2 needs the CI eval (EVL-03, answered `automated`) to
+    // enforce thresholds (EVL-04), and a manual answer does not meet EVL-04.
     let evals = report["areas"]
         .as_array()
         .unwrap()
@@ -239,7 +239,7 @@ fn answers_settle_what_the_scan_cannot_see() {
         .find(|a| a["id"] == "evals")
         .unwrap();
     assert!(evals["score"].as_u64() > evals_before["score"].as_u64());
-    assert_eq!(evals["level"], 2, "the answered gate defines level 2");
+    assert_eq!(evals["level"], 1, "EVL-04 answered manual blocks level 2");
     assert_eq!(evals_before["level"], 1);
 
     // --evidence-only: the strict gate ignores every answer.

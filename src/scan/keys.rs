@@ -199,6 +199,8 @@ fn command_swallows_failure(command: &str) -> bool {
         "; exit 0",
         "|| :",
         "set +e",
+        // Linters told never to fail: flake8, pylint and ruff `--exit-zero`.
+        "--exit-zero",
     ]
     .iter()
     .any(|p| squeezed.contains(p))
@@ -259,18 +261,37 @@ fn gates(selected: &Selected, text: &str) -> bool {
     !selected.ancestors.iter().any(|a| tolerates_failure(a))
 }
 
-/// A GitHub Actions workflow that only runs by hand is not a gate.
-fn workflow_can_gate(doc: &Node) -> bool {
-    let Some(on) = doc.get("on") else {
-        return true;
-    };
-    let triggers: Vec<String> = match &on.value {
+/// GitHub Actions events that run a workflow on a change to the code (or
+/// on its way to production): only such a workflow can gate. Workflows
+/// started by hand, on a schedule, or by issues and comments cannot.
+const CHANGE_EVENTS: &[&str] = &[
+    "push",
+    "pull_request",
+    "pull_request_target",
+    "merge_group",
+    "workflow_call",
+    "workflow_run",
+    "release",
+    "deployment",
+];
+
+/// The events that trigger a GitHub Actions workflow (`on:`, which a YAML
+/// 1.1 reader may also have turned into the key `true`).
+fn workflow_triggers(doc: &Node) -> Option<Vec<String>> {
+    let on = doc.get("on").or_else(|| doc.get("true"))?;
+    Some(match &on.value {
         Value::String(s) => vec![s.clone()],
         Value::Seq(items) => items.iter().filter_map(Node::scalar_text).collect(),
         Value::Map(entries) => entries.iter().map(|e| e.key.clone()).collect(),
-        _ => return true,
-    };
-    !triggers.iter().all(|t| t == "workflow_dispatch")
+        _ => Vec::new(),
+    })
+}
+
+/// A workflow gates only when a change to the code can trigger it (a file
+/// without `on:` is not a workflow and is judged by its own keys).
+fn workflow_can_gate(doc: &Node) -> bool {
+    workflow_triggers(doc)
+        .is_none_or(|triggers| triggers.iter().any(|t| CHANGE_EVENTS.contains(&t.as_str())))
 }
 
 #[cfg(test)]
@@ -333,6 +354,30 @@ mod tests {
     fn manual_only_workflows_are_not_gates() {
         let wf = "on: workflow_dispatch\njobs:\n  e:\n    steps:\n      - run: python eval.py\n";
         assert!(lines(&matcher("jobs.*.steps.*.run", Some("eval"), true), wf).is_empty());
+    }
+
+    #[test]
+    fn workflows_that_no_change_triggers_are_not_gates() {
+        let m = matcher("jobs.*.steps.*.run", Some("pytest"), true);
+        for on in [
+            "issues",
+            "[issues, issue_comment]",
+            "{schedule: [{cron: '0 0 * * *'}]}",
+        ] {
+            let wf = format!("on: {on}\njobs:\n  t:\n    steps:\n      - run: pytest\n");
+            assert!(lines(&m, &wf).is_empty(), "{on}");
+        }
+        for on in [
+            "push",
+            "[pull_request]",
+            "{merge_group: {}, workflow_dispatch: {}}",
+            "release",
+        ] {
+            let wf = format!("on: {on}\njobs:\n  t:\n    steps:\n      - run: pytest\n");
+            assert_eq!(lines(&m, &wf), [5], "{on}");
+        }
+        let lint = "on: push\njobs:\n  l:\n    steps:\n      - run: flake8 . --exit-zero\n";
+        assert!(lines(&matcher("jobs.*.steps.*.run", Some("flake8"), true), lint).is_empty());
     }
 
     #[test]
