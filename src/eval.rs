@@ -700,6 +700,7 @@ pub fn build_report(
         scan: ScanSummary {
             stats: index.stats.clone(),
             problems: index.problems.clone(),
+            notes: index.notes.clone(),
             readme: index.readme.clone(),
         },
     }

@@ -251,6 +251,11 @@ fn saphyr_options(duplicates_are_errors: bool) -> serde_saphyr::Options {
     options.with_snippet = false;
     // YAML 1.2 core booleans only: `on:` (GitHub Actions) and `y`/`n` stay strings.
     options.strict_booleans = true;
+    // Accept what PyYAML and the Kubernetes/GitHub loaders accept: `!!binary`
+    // scalars (recorded test cassettes) are read as their text, and
+    // under-indented flow entries and quoted continuation lines are allowed.
+    options.ignore_binary_tag_for_string = true;
+    options.strict_indentation = false;
     options
 }
 
@@ -294,6 +299,25 @@ pub fn parse_yaml(text: &str) -> Result<Node, ParseError> {
             message: "expected a single YAML document, found several".to_owned(),
         }),
     }
+}
+
+/// Parses JSON Lines (one JSON value per non-empty line) when a `.json`
+/// file holds several values; `None` unless every line is JSON.
+pub fn parse_json_lines(text: &str) -> Option<Vec<Node>> {
+    let mut docs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(line).ok()?;
+        let mut node = from_json(&value);
+        node.pos = Pos {
+            line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            column: 1,
+        };
+        docs.push(node);
+    }
+    (docs.len() > 1).then_some(docs)
 }
 
 /// Parses JSON, keeping exact positions when the YAML parser accepts it.

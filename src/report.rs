@@ -316,6 +316,10 @@ pub struct ScanSummary {
     pub stats: ScanStats,
     /// Paths or directories the walk could not enter, sorted.
     pub problems: Vec<String>,
+    /// Files that could not be parsed but decide no check (tests, examples,
+    /// docs, templates), sorted; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The repository's top-level README, where reports point findings that
     /// have no file of their own.
     pub readme: Option<String>,

@@ -383,3 +383,70 @@ fn evidence_carries_its_location_class_and_strength() {
         ]
     );
 }
+
+#[test]
+fn files_that_cannot_be_parsed_outside_production_are_notes_not_unknowns() {
+    let repo = Repo::new(&[
+        // A recorded test cassette, a template and a broken docs sample.
+        (
+            "tests/cassettes/chat.yaml",
+            "interactions:\n- steps:\n  - task: [unclosed\n",
+        ),
+        (
+            "template/.github/workflows/ci.yml.tmpl",
+            "on: push\njobs:\n  {{- if .x }}\n  t: {steps: [{run: pytest}]}\n  {{- end }}\n",
+        ),
+        (
+            "docs/k8s/broken.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nspec: [\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: pytest\n",
+        ),
+    ]);
+    let report = repo.score();
+    let unknown: Vec<&str> = report
+        .checks()
+        .filter(|c| c.outcome == Outcome::Unknown)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(outcome(&report, "EVL-01"), Outcome::Met);
+    let notes = &report.scan.notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("tests/cassettes/chat.yaml:")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("docs/k8s/broken.yaml:")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn yaml_that_real_loaders_accept_is_read() {
+    // `!!binary` scalars (recorded HTTP cassettes) and JSON Lines in a .json
+    // file parse; a production workflow beside them is still judged.
+    let repo = Repo::new(&[
+        (
+            "deploy/cassette.yaml",
+            "kind: Deployment\napiVersion: apps/v1\nbody: !!binary |\n  aGVsbG8=\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n          image: r/m@sha256:0000000000000000000000000000000000000000000000000000000000000000\n",
+        ),
+        (
+            "infra/events.json",
+            "{\"Resources\": {\"A\": {\"Type\": \"x\"}}}\n{\"Resources\": {\"B\": {\"Type\": \"y\"}}}\n",
+        ),
+    ]);
+    let report = repo.score();
+    let unknown: Vec<&str> = report
+        .checks()
+        .filter(|c| c.outcome == Outcome::Unknown)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(outcome(&report, "RBK-01"), Outcome::Met);
+    assert!(report.scan.notes.is_empty(), "{:?}", report.scan.notes);
+}

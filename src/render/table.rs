@@ -364,5 +364,13 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     for problem in &report.scan.problems {
         wrap_into(&mut out, &format!("warning: {problem}"), "", "  ");
     }
+    for note in &report.scan.notes {
+        wrap_into(
+            &mut out,
+            &format!("note: skipped, decides no check (test, example or template): {note}"),
+            "",
+            "  ",
+        );
+    }
     out
 }

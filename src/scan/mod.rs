@@ -152,6 +152,9 @@ pub struct EvidenceIndex {
     pub stats: ScanStats,
     /// Walk-level problems (unreadable directories, loops), sorted.
     pub problems: Vec<String>,
+    /// Files that could not be parsed but decide nothing: tests, examples,
+    /// docs and templates (see [`decides`]), sorted.
+    pub notes: Vec<String>,
     /// The top-level README file, if any (`README.md` preferred).
     pub readme: Option<String>,
 }
@@ -412,6 +415,8 @@ struct FileResult {
     unknown: Vec<(ProbeId, String)>,
     declared: Vec<(manifest::Declared, String)>,
     manifest_errors: Vec<String>,
+    /// A parse failure in a file that decides nothing.
+    note: Option<String>,
     /// A walk error (unreadable directory, loop) not tied to a probe.
     problem: Option<String>,
     /// A top-level README.
@@ -482,6 +487,7 @@ pub fn scan(
                     || !result.unknown.is_empty()
                     || !result.declared.is_empty()
                     || !result.manifest_errors.is_empty()
+                    || result.note.is_some()
                     || result.problem.is_some()
                     || result.readme.is_some()
                 {
@@ -513,6 +519,7 @@ pub fn scan(
             index.unknown[id].push(reason);
         }
         index.problems.extend(result.problem);
+        index.notes.extend(result.note);
         if let Some(readme) = result.readme {
             readmes.push(readme);
         }
@@ -532,6 +539,8 @@ pub fn scan(
     }
     index.problems.sort();
     index.problems.dedup();
+    index.notes.sort();
+    index.notes.dedup();
     // README.md first, then any other README.* in name order.
     readmes.sort_by_key(|r| (r != "README.md", r.clone()));
     index.readme = readmes.into_iter().next();
@@ -674,12 +683,22 @@ fn visit(
             Ok(list) => result
                 .declared
                 .extend(list.into_iter().map(|d| (d, path.clone()))),
-            Err(err) => result
+            Err(err) if decides(&path) => result
                 .manifest_errors
                 .push(format!("{path}: cannot parse manifest: {err}")),
+            Err(err) => result.note = Some(format!("{path}: cannot parse manifest: {err}")),
         }
     }
     Some(result)
+}
+
+/// Whether a file that cannot be parsed leaves the checks it feeds unknown.
+/// Only production code and config decide a check; a test fixture, an
+/// example, docs or a template (whose placeholders are not YAML, JSON or
+/// TOML until rendered) that cannot be parsed is a scan note instead.
+pub fn decides(path: &str) -> bool {
+    let template = rendered_name(path) != path || path.contains("{{") || path.contains("{%");
+    !template && crate::rubric::model::Class::of(path) == crate::rubric::model::Class::Prod
 }
 
 /// The path a template renders to, for glob matching: `deploy.py.tmpl`,
@@ -840,7 +859,9 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
         let docs = parsed.entry(format).or_insert_with(|| {
             let parse = |t: &str| match format {
                 Format::Yaml => node::parse_yaml_documents(t, false),
-                Format::Json => node::parse_json(t).map(|n| vec![n]),
+                Format::Json => node::parse_json(t)
+                    .map(|n| vec![n])
+                    .or_else(|err| node::parse_json_lines(t).ok_or(err)),
                 Format::Toml => node::parse_toml(t).map(|n| vec![n]),
             };
             parse(text)
@@ -871,7 +892,10 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
                     ));
                 }
             }
-            Err(reason) => result.unknown.push((id, format!("cannot parse {reason}"))),
+            Err(reason) if decides(path) => {
+                result.unknown.push((id, format!("cannot parse {reason}")))
+            }
+            Err(reason) => result.note = Some(format!("cannot parse {reason}")),
         }
     }
 }
@@ -879,6 +903,17 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_production_files_that_cannot_be_parsed_decide_a_check() {
+        assert!(decides(".github/workflows/ci.yml"));
+        assert!(decides("deploy/k8s/model.yaml"));
+        assert!(!decides("tests/cassettes/openai.yaml"));
+        assert!(!decides("test/cfn_templates/pipeline.yaml"));
+        assert!(!decides("docs/proposals/broken.yaml"));
+        assert!(!decides("template/.github/workflows/ci.yml.tmpl"));
+        assert!(!decides("{{cookiecutter.name}}/pyproject.toml"));
+    }
 
     #[test]
     fn templates_are_matched_as_the_files_they_render() {
