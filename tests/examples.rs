@@ -28,7 +28,7 @@ fn level_1_scripted_training_with_registry() {
     assert_levels(
         "level-1-training",
         1,
-        [Some(2), Some(1), Some(1), Some(1), Some(0), None],
+        [Some(3), Some(1), Some(1), Some(1), Some(0), None],
     );
 }
 
@@ -37,7 +37,7 @@ fn level_2_automated_deployment() {
     assert_levels(
         "level-2-deployment",
         2,
-        [Some(2), Some(2), Some(2), Some(3), Some(3), None],
+        [Some(3), Some(2), Some(2), Some(3), Some(3), None],
     );
 }
 
@@ -95,7 +95,7 @@ fn sample_kserve_served_model() {
     assert_levels(
         "kserve-fraud-detection",
         2,
-        [Some(2), Some(2), Some(1), Some(2), Some(2), None],
+        [Some(3), Some(2), Some(1), Some(2), Some(2), None],
     );
 }
 
