@@ -46,7 +46,7 @@ fn level_3_fully_automated() {
     assert_levels(
         "level-3-full",
         3,
-        [Some(3), Some(3), Some(3), Some(3), Some(3), None],
+        [Some(3), Some(3), Some(3), Some(3), Some(3), Some(2)],
     );
 }
 
@@ -104,7 +104,7 @@ fn sample_feast_feature_store_project() {
     assert_levels(
         "feast-driver-ranking",
         2,
-        [Some(1), Some(2), Some(0), Some(1), Some(1), None],
+        [Some(1), Some(2), Some(0), Some(1), Some(1), Some(2)],
     );
 }
 
