@@ -21,7 +21,8 @@ For each repository it runs `readiness score --evidence-only --format json`
   cites, as evidence of a met check in that area, at least one file the
   labels cite for that area;
 - trap hits: a `false_positive` trap's file cited as evidence of a met check
-  in the trap's area (any area when the trap names none).
+  in the trap's area (any area when the trap names none); how many of them
+  are cited by a check that defines a level (the rest only support an area).
 
 Needs Python 3 with PyYAML (`pip install pyyaml`).
 """
@@ -65,16 +66,23 @@ def run_readiness(binary, path):
     return json.loads(out.stdout)
 
 
-def cited(report, area):
+def cited(report, area, defining_only=False):
     """Files cited as evidence of met checks in `area` (any area if None)."""
-    paths = set()
+    return set(citing(report, area, defining_only))
+
+
+def citing(report, area, defining_only=False):
+    """path -> ids of the met checks in `area` that cite it."""
+    out = {}
     for a in report["areas"]:
         if area is not None and a["id"] != report_area(area):
             continue
         for c in a["checks"]:
-            if c["outcome"] == "met":
-                paths.update(e["path"] for e in c.get("evidence", []))
-    return paths
+            if c["outcome"] != "met" or (defining_only and not c.get("defines", True)):
+                continue
+            for e in c.get("evidence", []):
+                out.setdefault(e["path"], []).append(c["id"])
+    return out
 
 
 def measure(entry, report):
@@ -120,8 +128,11 @@ def measure(entry, report):
     for trap in entry.get("traps") or []:
         if trap.get("kind") != "false_positive":
             continue
-        if trap["path"] in cited(report, trap.get("area")):
-            row["trap_hits"].append(trap)
+        by = citing(report, trap.get("area"))
+        if trap["path"] in by:
+            checks = sorted(set(by[trap["path"]]))
+            defining = sorted(set(citing(report, trap.get("area"), True).get(trap["path"], [])))
+            row["trap_hits"].append({**trap, "checks": checks, "defining": defining})
     return row
 
 
@@ -176,6 +187,7 @@ def main():
         "evidence_agreement": sum(r["agree"] for r in rows),
         "evidence_total": sum(r["agree_total"] for r in rows),
         "trap_hits": sum(len(r["trap_hits"]) for r in rows),
+        "trap_hits_defining": sum(1 for r in rows for t in r["trap_hits"] if t["defining"]),
     }
     if args.json:
         print(json.dumps(tot, indent=2))
@@ -194,7 +206,8 @@ def main():
             for area in r["agree_missed"]:
                 print(f"    evidence not cited for {area}")
             for t in r["trap_hits"]:
-                print(f"    trap hit [{t.get('area')}] {t['path']}:{t.get('line')}: {t['note'][:100]}")
+                kind = "defining " + ",".join(t["defining"]) if t["defining"] else "supporting"
+                print(f"    trap hit [{t.get('area')}] {t['path']}:{t.get('line')} cited by {', '.join(t['checks'])} ({kind}): {t['note'][:90]}")
     pct = lambda a, b: f"{100 * a / b:.0f} %" if b else "-"
     print()
     print(f"overall exact            {tot['overall_exact']} / {n}")
@@ -203,7 +216,7 @@ def main():
     print(f"area mean abs. error     {tot['area_mae']}")
     print(f"data layer n/a right     {tot['na_right']} / {tot['na_total']}")
     print(f"evidence agreement       {tot['evidence_agreement']} / {tot['evidence_total']} ({pct(tot['evidence_agreement'], tot['evidence_total'])})")
-    print(f"false_positive trap hits {tot['trap_hits']}")
+    print(f"false_positive trap hits {tot['trap_hits']} ({tot['trap_hits_defining']} by a check that defines a level)")
 
 
 if __name__ == "__main__":
