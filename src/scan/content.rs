@@ -159,6 +159,10 @@ struct State {
     in_block: bool,
     /// Inside a Python bare string (docstring) opened with this delimiter.
     docstring: Option<&'static str>,
+    /// Inside a Python triple-quoted string that is part of an expression
+    /// (`sql = """...`): its lines are kept (embedded SQL is evidence), and
+    /// its closing delimiter must not be taken for a docstring's opening.
+    string: Option<&'static str>,
     /// Notebook: the current cell is a code cell.
     code_cell: bool,
     /// Notebook: inside the `source` array of the current cell.
@@ -176,6 +180,12 @@ fn strip_hash(line: &str, python: bool, state: &mut State) -> Option<String> {
             }
             return None;
         }
+        if let Some(delim) = state.string {
+            if line.matches(delim).count() % 2 == 1 {
+                state.string = None;
+            }
+            return Some(line.to_owned());
+        }
         let body = trimmed.trim_start_matches(['r', 'R', 'u', 'U', 'b', 'B']);
         for delim in ["\"\"\"", "'''"] {
             if let Some(rest) = body.strip_prefix(delim) {
@@ -185,6 +195,16 @@ fn strip_hash(line: &str, python: bool, state: &mut State) -> Option<String> {
                 return None;
             }
         }
+        // A triple-quoted string opened inside an expression stays open
+        // when the line holds an odd number of its delimiters.
+        let code = strip_hash(line, false, state)?;
+        for delim in ["\"\"\"", "'''"] {
+            if code.matches(delim).count() % 2 == 1 {
+                state.string = Some(delim);
+                break;
+            }
+        }
+        return Some(code);
     }
     let bytes = line.as_bytes();
     let mut quote: Option<u8> = None;
@@ -325,6 +345,24 @@ mod tests {
                 "import os",
                 "x = \"#notacomment\"",
                 "sql = \"\"\"CREATE EXTENSION vector\"\"\""
+            ]
+        );
+    }
+
+    #[test]
+    fn a_multi_line_string_in_an_expression_does_not_flip_docstring_state() {
+        // The closing `"""` of `sql = """...` starts its line: it must not
+        // open a docstring that hides the code after it.
+        let text = "\"\"\"\"Module docstring starting with a quote.\n\"\"\"\nsql = \"\"\"\n  CREATE TABLE t (e vector(3))\n  \"\"\"\nop = MLEngineVersionOperator(operation=\"set_default\")\ndef f():\n    \"\"\"Doc.\n    mlflow.register_model(x)\n    \"\"\"\n    return 1\n";
+        assert_eq!(
+            code(text, "dag.py"),
+            vec![
+                "sql = \"\"\"",
+                "CREATE TABLE t (e vector(3))",
+                "\"\"\"",
+                "op = MLEngineVersionOperator(operation=\"set_default\")",
+                "def f():",
+                "return 1"
             ]
         );
     }
