@@ -164,15 +164,16 @@ fn support(areas: &[AreaResult], criterion: &Criterion) -> Support {
 }
 
 /// Where the defining area's evidence is, for the one-line reason.
-fn first_evidence(areas: &[AreaResult], area: &str) -> Option<String> {
+fn first_evidence(areas: &[AreaResult], area: &str, needed: u8) -> Option<String> {
     let area = areas.iter().find(|a| a.id == area)?;
     let mut met: Vec<&CheckResult> = area
         .checks
         .iter()
         .filter(|c| c.defines && c.outcome == Outcome::Met)
         .collect();
-    // The highest-placed defining check is the one that shows the rung.
-    met.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.id.cmp(&b.id)));
+    // The check placed closest to the needed rung (at or below it) shows it
+    // best: a registry for level 1 rather than the lineage of level 3.
+    met.sort_by_key(|c| (c.level > needed, std::cmp::Reverse(c.level), c.id.clone()));
     met.into_iter().find_map(|c| {
         c.evidence
             .first()
@@ -234,7 +235,7 @@ pub fn overall(areas: &[AreaResult]) -> Overall {
         )
     } else {
         let rung = &LADDER[usize::from(level) - 1];
-        let at = first_evidence(areas, rung.area)
+        let at = first_evidence(areas, rung.area, rung.area_level)
             .map(|e| format!(" ({e})"))
             .unwrap_or_default();
         format!(
