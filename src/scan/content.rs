@@ -6,6 +6,7 @@
 //! file holds a non-ASCII byte, which costs 15-124x on real trees.
 
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use std::borrow::Cow;
 
 /// Limits that keep the regex engine's memory bounded for hostile patterns.
 const SIZE_LIMIT: usize = 4 << 20;
@@ -124,7 +125,8 @@ pub fn is_prose(path: &str) -> bool {
 /// Splits `text` into `(line number, code)` pairs, with comments replaced by
 /// nothing and lines that are entirely comment, docstring or notebook prose
 /// left out. Lines longer than `max_line` bytes (minified code) are skipped.
-pub fn code_lines(text: &str, syntax: Syntax, max_line: usize) -> Vec<(u32, String)> {
+/// Lines are borrowed from `text` unless stripping had to build a new one.
+pub fn code_lines(text: &str, syntax: Syntax, max_line: usize) -> Vec<(u32, Cow<'_, str>)> {
     let mut out = Vec::new();
     let mut state = State::default();
     for (i, raw) in text.lines().enumerate() {
@@ -133,7 +135,7 @@ pub fn code_lines(text: &str, syntax: Syntax, max_line: usize) -> Vec<(u32, Stri
         }
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let code = match syntax {
-            Syntax::Plain => Some(raw.to_owned()),
+            Syntax::Plain => Some(Cow::Borrowed(raw)),
             Syntax::Hash { python } => strip_hash(raw, python, &mut state),
             Syntax::CLike => strip_c(raw, &mut state, false, false),
             Syntax::Hcl => strip_c(raw, &mut state, true, false),
@@ -142,7 +144,10 @@ pub fn code_lines(text: &str, syntax: Syntax, max_line: usize) -> Vec<(u32, Stri
                 // Each notebook source line is stripped on its own: a docstring
                 // spanning JSON lines is rare, and keeping the line is the
                 // conservative outcome.
-                .and_then(|src| strip_hash(&src, true, &mut State::default())),
+                .and_then(|src| {
+                    strip_hash(&src, true, &mut State::default())
+                        .map(|code| Cow::Owned(code.into_owned()))
+                }),
         };
         if let Some(code) = code {
             if !code.trim().is_empty() {
@@ -171,7 +176,7 @@ struct State {
 
 /// Removes a `#` comment (outside quotes, at line start or after whitespace).
 /// For Python, lines inside a bare triple-quoted string are dropped.
-fn strip_hash(line: &str, python: bool, state: &mut State) -> Option<String> {
+fn strip_hash<'a>(line: &'a str, python: bool, state: &mut State) -> Option<Cow<'a, str>> {
     if python {
         let trimmed = line.trim_start();
         if let Some(delim) = state.docstring {
@@ -181,10 +186,10 @@ fn strip_hash(line: &str, python: bool, state: &mut State) -> Option<String> {
             return None;
         }
         if let Some(delim) = state.string {
-            if line.matches(delim).count() % 2 == 1 {
+            if triples(line, delim.as_bytes()[0]) % 2 == 1 {
                 state.string = None;
             }
-            return Some(line.to_owned());
+            return Some(Cow::Borrowed(line));
         }
         let body = trimmed.trim_start_matches(['r', 'R', 'u', 'U', 'b', 'B']);
         for delim in ["\"\"\"", "'''"] {
@@ -198,11 +203,10 @@ fn strip_hash(line: &str, python: bool, state: &mut State) -> Option<String> {
         // A triple-quoted string opened inside an expression stays open
         // when the line holds an odd number of its delimiters.
         let code = strip_hash(line, false, state)?;
-        for delim in ["\"\"\"", "'''"] {
-            if code.matches(delim).count() % 2 == 1 {
-                state.string = Some(delim);
-                break;
-            }
+        if triples(&code, b'"') % 2 == 1 {
+            state.string = Some("\"\"\"");
+        } else if triples(&code, b'\'') % 2 == 1 {
+            state.string = Some("'''");
         }
         return Some(code);
     }
@@ -223,18 +227,42 @@ fn strip_hash(line: &str, python: bool, state: &mut State) -> Option<String> {
                 if b == b'"' || b == b'\'' {
                     quote = Some(b);
                 } else if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
-                    return Some(line[..i].to_owned());
+                    return Some(Cow::Borrowed(&line[..i]));
                 }
             }
         }
         i += 1;
     }
-    Some(line.to_owned())
+    Some(Cow::Borrowed(line))
+}
+
+/// How many runs of three `quote` bytes the line holds (`"""` or `'''`).
+fn triples(line: &str, quote: u8) -> usize {
+    let bytes = line.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i + 2 < bytes.len() {
+        if bytes[i] == quote && bytes[i + 1] == quote && bytes[i + 2] == quote {
+            n += 1;
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    n
 }
 
 /// Removes `//` (and `#` for HCL, `--` for SQL) line comments and `/* */`
 /// block comments, tracking blocks across lines.
-fn strip_c(line: &str, state: &mut State, hash: bool, sql: bool) -> Option<String> {
+fn strip_c<'a>(line: &'a str, state: &mut State, hash: bool, sql: bool) -> Option<Cow<'a, str>> {
+    // Most lines have no comment: borrow them whole.
+    let may_comment = state.in_block
+        || line.contains("//")
+        || line.contains("/*")
+        || (sql && line.contains("--"))
+        || (hash && line.contains('#'));
+    if !may_comment {
+        return Some(Cow::Borrowed(line));
+    }
     let bytes = line.as_bytes();
     let mut out = String::with_capacity(line.len());
     let mut quote: Option<u8> = None;
@@ -275,7 +303,7 @@ fn strip_c(line: &str, state: &mut State, hash: bool, sql: bool) -> Option<Strin
                     || (hash && b == b'#')
                 {
                     out.push_str(&line[start..i]);
-                    return Some(out);
+                    return Some(Cow::Owned(out));
                 }
             }
         }
@@ -284,7 +312,7 @@ fn strip_c(line: &str, state: &mut State, hash: bool, sql: bool) -> Option<Strin
     if !state.in_block && start <= line.len() {
         out.push_str(&line[start.min(line.len())..]);
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// Tracks nbformat JSON (one source line per JSON line, as Jupyter writes it)
