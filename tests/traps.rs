@@ -406,11 +406,7 @@ fn files_that_cannot_be_parsed_outside_production_are_notes_not_unknowns() {
         ),
     ]);
     let report = repo.score();
-    let unknown: Vec<&str> = report
-        .checks()
-        .filter(|c| c.outcome == Outcome::Unknown)
-        .map(|c| c.id.as_str())
-        .collect();
+    let unknown = support::unknown_checks(&report);
     assert!(unknown.is_empty(), "{unknown:?}");
     assert_eq!(outcome(&report, "EVL-01"), Outcome::Met);
     let notes = &report.scan.notes;
@@ -441,11 +437,7 @@ fn yaml_that_real_loaders_accept_is_read() {
         ),
     ]);
     let report = repo.score();
-    let unknown: Vec<&str> = report
-        .checks()
-        .filter(|c| c.outcome == Outcome::Unknown)
-        .map(|c| c.id.as_str())
-        .collect();
+    let unknown = support::unknown_checks(&report);
     assert!(unknown.is_empty(), "{unknown:?}");
     assert_eq!(outcome(&report, "RBK-01"), Outcome::Met);
     assert!(report.scan.notes.is_empty(), "{:?}", report.scan.notes);

@@ -153,3 +153,13 @@ pub fn area_level_json(report: &serde_json::Value, area: &str) -> Option<u64> {
         .find(|a| a["id"] == area)?["level"]
         .as_u64()
 }
+
+/// The ids of the checks that could not be evaluated.
+#[allow(dead_code)]
+pub fn unknown_checks(report: &Report) -> Vec<&str> {
+    report
+        .checks()
+        .filter(|c| c.outcome == Outcome::Unknown)
+        .map(|c| c.id.as_str())
+        .collect()
+}
