@@ -145,7 +145,6 @@ pub fn total_checks() -> usize {
 }
 
 /// An area's level in a JSON report (None when not applicable).
-#[allow(dead_code)]
 pub fn area_level_json(report: &serde_json::Value, area: &str) -> Option<u64> {
     report["areas"]
         .as_array()?
@@ -155,7 +154,6 @@ pub fn area_level_json(report: &serde_json::Value, area: &str) -> Option<u64> {
 }
 
 /// The ids of the checks that could not be evaluated.
-#[allow(dead_code)]
 pub fn unknown_checks(report: &Report) -> Vec<&str> {
     report
         .checks()
