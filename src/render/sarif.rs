@@ -55,8 +55,23 @@ fn rule_name(title: &str) -> String {
         .collect()
 }
 
+/// A check that defines a rung keeps its ladder severity; a supporting
+/// check never blocks a level, so it is a note.
+fn check_severity(c: &CheckResult) -> &'static str {
+    if c.defines {
+        severity(c.level)
+    } else {
+        "note"
+    }
+}
+
 fn message(area: &str, c: &CheckResult) -> String {
-    let mut text = format!("{} ({area}, blocks level {}).", c.title, c.level);
+    let role = if c.defines {
+        format!("blocks {area} level {}", c.level)
+    } else {
+        format!("supports {area}; it does not block a level")
+    };
+    let mut text = format!("{} ({role}).", c.title);
     if let Some(reason) = &c.reason {
         text.push_str(&format!(" {reason}."));
     }
@@ -83,10 +98,11 @@ pub fn render(report: &Report) -> String {
                     "markdown": format!("**Why.** {}\n\n**Fix.** {}", c.why, c.fix),
                 },
                 "helpUri": HELP_URI,
-                "defaultConfiguration": { "level": severity(c.level) },
+                "defaultConfiguration": { "level": check_severity(c) },
                 "properties": {
                     "area": area,
                     "ladderLevel": c.level,
+                    "definesLevel": c.defines,
                     "weight": c.weight,
                     "tags": ["readiness", "mlops", area],
                 },
@@ -102,7 +118,7 @@ pub fn render(report: &Report) -> String {
             json!({
                 "ruleId": c.id,
                 "ruleIndex": index,
-                "level": severity(c.level),
+                "level": check_severity(c),
                 "message": { "text": message(area, c) },
                 "locations": [{
                     "physicalLocation": {
