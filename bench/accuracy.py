@@ -159,6 +159,12 @@ def main():
     if not binary:
         subprocess.run(["cargo", "build", "--release", "--quiet"], check=True, cwd=ROOT)
         binary = os.path.join(ROOT, "target", "release", "readiness")
+    # The labels are a copy of the development corpus; say so when the two
+    # have drifted apart (the shared copy exists only in the workplace).
+    shared = os.path.join(ROOT, "..", "shared", "corpus", "dev.yaml")
+    if os.path.exists(shared) and args.labels == LABELS:
+        if open(shared, "rb").read() != open(LABELS, "rb").read():
+            print("warning: bench/corpus/dev.yaml differs from ../shared/corpus/dev.yaml; copy it over", file=sys.stderr)
     labels = yaml.safe_load(open(args.labels, encoding="utf-8"))
     entries = [e for e in labels["entries"] if not args.repo or e["repo"] in args.repo]
 
