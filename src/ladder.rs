@@ -56,8 +56,8 @@ enum Signal {
 const LADDER: [Rung; 3] = [
     Rung {
         level: 1,
-        capability: "scripted, version-controlled training with tracked or registered artifacts \
-                     (for an LLM app: versioned prompts, index or deploy assets, pinned model ids)",
+        capability: "scripted, version-controlled training with tracked or registered artifacts, \
+                     or for an LLM app versioned prompts, index or deploy assets and pinned model ids",
         area: "versioning",
         area_level: 1,
         supporting: &[],
@@ -190,14 +190,6 @@ fn source_word(check: &CheckResult) -> &'static str {
     }
 }
 
-fn upper_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// Scores the overall ladder from the area results.
 pub fn overall(areas: &[AreaResult]) -> Overall {
     let mut rungs = Vec::new();
@@ -230,19 +222,18 @@ pub fn overall(areas: &[AreaResult]) -> Overall {
     }
     let reason = if level == 0 {
         format!(
-            "{} is not implemented yet (versioning is at level 0)",
-            upper_first(LADDER[0].capability)
+            "not yet implemented: {} (versioning is at level 0)",
+            LADDER[0].capability
         )
     } else {
         let rung = &LADDER[usize::from(level) - 1];
+        let got = area_level(areas, rung.area).unwrap_or(rung.area_level);
         let at = first_evidence(areas, rung.area, rung.area_level)
-            .map(|e| format!(" ({e})"))
+            .map(|e| format!("; {e}"))
             .unwrap_or_default();
         format!(
-            "{} is implemented: {} is at level {} or above{at}",
-            upper_first(rung.capability),
-            rung.area,
-            rung.area_level
+            "implemented: {} ({} at level {got}{at})",
+            rung.capability, rung.area
         )
     };
     let next = rungs.get(usize::from(level)).map(|next| {
@@ -419,11 +410,12 @@ mod tests {
         ]));
         assert_eq!(r.level, 2);
         assert!(
-            r.reason.starts_with("An automated deployment path"),
+            r.reason
+                .starts_with("implemented: an automated deployment path"),
             "{}",
             r.reason
         );
-        assert!(r.reason.contains("evals is at level 2"), "{}", r.reason);
+        assert!(r.reason.contains("(evals at level 2"), "{}", r.reason);
         let next = r.next.unwrap();
         assert!(next.contains("monitoring must reach level 3"), "{next}");
     }
