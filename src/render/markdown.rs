@@ -25,9 +25,9 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         "## readiness: Level {} of 3, {} (score {}/100)\n",
         o.level, o.name, o.score
     );
-    let _ = writeln!(out, "{}.", cell(&o.reason));
+    let _ = writeln!(out, "**Why:** {}.", cell(&o.reason));
     if let Some(next) = &o.next {
-        let _ = writeln!(out, "\n{}.", cell(next));
+        let _ = writeln!(out, "\n**Next:** {}.", cell(next));
     }
     out.push('\n');
     if let Some(gate) = &report.gate {
