@@ -330,7 +330,7 @@ pub fn area_level_of(rubric: &Rubric, checks: &[CheckResult]) -> (u8, Vec<String
             .filter(open)
             .map(|c| c.id.clone())
             .collect();
-        return (if level < 3 { level } else { 3 }, blocking);
+        return (level, blocking);
     }
     let mut level = 0;
     for rung in &rubric.rungs {
