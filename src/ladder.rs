@@ -341,18 +341,12 @@ pub fn area_level_of(rubric: &Rubric, checks: &[CheckResult]) -> (u8, Vec<String
         }
     }
     let blocking = match rubric.rungs.iter().find(|r| r.level == level + 1) {
-        Some(next) => {
-            let mut ids = Vec::new();
-            next.met_when.checks(&mut ids);
-            let mut out: Vec<String> = checks
-                .iter()
-                .filter(|c| ids.contains(&c.id.as_str()))
-                .filter(open)
-                .map(|c| c.id.clone())
-                .collect();
-            out.dedup();
-            out
-        }
+        Some(next) => checks
+            .iter()
+            .filter(|c| next.met_when.names(&c.id))
+            .filter(open)
+            .map(|c| c.id.clone())
+            .collect(),
         None => Vec::new(),
     };
     (level, blocking)

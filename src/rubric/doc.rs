@@ -171,11 +171,7 @@ fn role(rubric: &crate::rubric::Rubric, id: &str) -> String {
     let levels: Vec<String> = rubric
         .rungs
         .iter()
-        .filter(|r| {
-            let mut ids = Vec::new();
-            r.met_when.checks(&mut ids);
-            ids.contains(&id)
-        })
+        .filter(|r| r.met_when.names(id))
         .map(|r| r.level.to_string())
         .collect();
     if levels.is_empty() {

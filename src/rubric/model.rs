@@ -181,11 +181,7 @@ impl Rubric {
         if self.rungs.is_empty() {
             return true;
         }
-        self.rungs.iter().any(|r| {
-            let mut ids = Vec::new();
-            r.met_when.checks(&mut ids);
-            ids.contains(&check)
-        })
+        self.rungs.iter().any(|r| r.met_when.names(check))
     }
 }
 

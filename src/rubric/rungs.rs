@@ -43,11 +43,11 @@ pub enum Truth {
 }
 
 impl Formula {
-    /// Every check id the formula names, in order of appearance.
-    pub fn checks<'a>(&'a self, out: &mut Vec<&'a str>) {
+    /// True when the formula names the check.
+    pub fn names(&self, id: &str) -> bool {
         match self {
-            Formula::Check(id) => out.push(id),
-            Formula::Any(parts) | Formula::All(parts) => parts.iter().for_each(|p| p.checks(out)),
+            Formula::Check(own) => own == id,
+            Formula::Any(parts) | Formula::All(parts) => parts.iter().any(|p| p.names(id)),
         }
     }
 
@@ -264,9 +264,8 @@ mod tests {
         .unwrap();
         assert_eq!(r.iter().map(|r| r.level).collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(r[1].met_when.describe(), "A and (B or C)");
-        let mut ids = Vec::new();
-        r[1].met_when.checks(&mut ids);
-        assert_eq!(ids, ["A", "B", "C"]);
+        assert!(["A", "B", "C"].iter().all(|id| r[1].met_when.names(id)));
+        assert!(r[1].met_when.names("C") && !r[0].met_when.names("C"));
     }
 
     #[test]
