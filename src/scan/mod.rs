@@ -710,7 +710,8 @@ pub fn rendered_name(path: &str) -> &str {
     SUFFIXES
         .iter()
         .find_map(|s| path.strip_suffix(s))
-        .filter(|inner| !inner.ends_with('/') && !inner.rsplit('/').next().unwrap_or("").is_empty())
+        // `dir/.tmpl` names no file to render to.
+        .filter(|inner| !inner.is_empty() && !inner.ends_with('/'))
         .unwrap_or(path)
 }
 
