@@ -1,5 +1,5 @@
 //! Prints, one per line, every regex the built-in rules run over file
-//! content (content patterns and key value tests), so `rg -f` can search the
+//! content (content patterns, key value tests, and the names Python rules call), so `rg -f` can search the
 //! same patterns over the same tree.
 //!
 //! Usage: `cargo run --release --example patterns > patterns.txt`
@@ -25,6 +25,16 @@ fn main() {
             }
             Probe::Key(key) => {
                 patterns.extend(key.value.clone());
+            }
+            // What a text search needs to find the same calls: the called
+            // names, and the guard regex.
+            Probe::Python(py) => {
+                for call in py.calls.iter().chain(&py.also_calls) {
+                    for name in readiness::scan::python_rule::literals(call) {
+                        patterns.insert(regex::escape(&name));
+                    }
+                }
+                patterns.extend(py.guarded.clone());
             }
             Probe::File { .. } | Probe::Dependency { .. } => {}
         }

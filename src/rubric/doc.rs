@@ -60,6 +60,23 @@ fn probe_text(catalog: &Catalog, id: usize) -> String {
             let eco = ecosystem.map(|e| format!(" ({e})")).unwrap_or_default();
             format!("a declared dependency{eco}: {}", list(names))
         }
+        Probe::Python(py) => {
+            let mut s = format!(
+                "a Python call in {} to {}",
+                list(&py.globs),
+                list(&py.calls)
+            );
+            if !py.keywords.is_empty() {
+                let _ = write!(s, " passing {}", list(&py.keywords));
+            }
+            if let Some(g) = &py.guarded {
+                let _ = write!(s, ", run only under a condition matching {}", code(g));
+            }
+            if !py.also_calls.is_empty() {
+                let _ = write!(s, ", in a file that also calls {}", list(&py.also_calls));
+            }
+            s
+        }
         Probe::Key(k) => {
             let mut s = format!("in {}, key {}", list(&k.globs), code(&k.path));
             match &k.value {

@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+mod python;
+
 /// The source text of one rubric file.
 #[derive(Debug, Clone)]
 pub struct RubricSource {
@@ -52,7 +54,16 @@ const CHECK_KEYS: &[&str] = &[
     "min_strength",
     "references",
 ];
-const RULE_KEYS: &[&str] = &["any", "all", "not", "file", "content", "dependency", "key"];
+const RULE_KEYS: &[&str] = &[
+    "any",
+    "all",
+    "not",
+    "file",
+    "content",
+    "dependency",
+    "key",
+    "python",
+];
 const FILE_KEYS: &[&str] = &["globs", "strength"];
 const CONTENT_KEYS: &[&str] = &["files", "pattern", "exclude", "also", "prose", "strength"];
 const DEPENDENCY_KEYS: &[&str] = &["name", "ecosystem", "strength"];
@@ -690,6 +701,7 @@ impl Loader {
             "content" => self.content(file, body),
             "dependency" => self.dependency(file, body),
             "key" => self.key(file, body),
+            "python" => self.python(file, body),
             other => {
                 self.error(
                     file,
@@ -1007,6 +1019,7 @@ mod tests {
         assert_eq!(full.probes, fast.probes);
         for pattern in full.probes.iter().filter_map(|p| match p {
             Probe::Content { pattern, .. } => Some(pattern),
+            Probe::Python(py) => py.guarded.as_ref(),
             _ => None,
         }) {
             assert!(

@@ -276,6 +276,25 @@ pub enum Probe {
     },
     /// A lookup in structured files (YAML, JSON, TOML).
     Key(KeyProbe),
+    /// A call in Python source, read from its syntax tree.
+    Python(PythonProbe),
+}
+
+/// A Python call matched by qualified name (imports and aliases resolved),
+/// keyword arguments and the conditions that guard it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PythonProbe {
+    pub globs: Vec<String>,
+    /// Qualified-name patterns: dotted parts, `*` one part, `**` any number,
+    /// `{a,b}` alternatives (`mlflow.register_model`, `**.register_model`).
+    pub calls: Vec<String>,
+    /// Keyword arguments the call must pass (all of them).
+    pub keywords: Vec<String>,
+    /// The call must run under a condition whose text matches this regex
+    /// (an enclosing `if`, or an earlier `if …: raise` / `assert` in its block).
+    pub guarded: Option<String>,
+    /// The same file must also make a call matching one of these.
+    pub also_calls: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -9,6 +9,8 @@ pub mod content;
 pub mod glob;
 pub mod keys;
 pub mod manifest;
+pub mod python;
+pub mod python_rule;
 
 use crate::node::{self, Node};
 use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
@@ -166,6 +168,7 @@ enum Target {
     File(ProbeId),
     Content(ProbeId),
     Key(ProbeId),
+    Python(ProbeId),
     Manifest(manifest::Kind),
 }
 
@@ -271,6 +274,7 @@ struct Plan {
     patterns: Vec<String>,
     content: HashMap<ProbeId, ContentMatcher>,
     keys: HashMap<ProbeId, KeyPlan>,
+    python: HashMap<ProbeId, python_rule::PythonMatcher>,
     wants_manifests: bool,
     options: ScanOptions,
     prefilters: SharedPrefilters,
@@ -285,6 +289,7 @@ impl Plan {
         let mut patterns = vec![String::new(); catalog.probes.len()];
         let mut content = HashMap::new();
         let mut keys = HashMap::new();
+        let mut python = HashMap::new();
         let mut wants_manifests = false;
         let compile = |p: &str| content::compile_regex(p).map_err(|e| format!("{p}: {e}"));
         for (id, probe) in catalog.probes.iter().enumerate() {
@@ -340,6 +345,10 @@ impl Plan {
                     );
                     (&key.globs, Target::Key)
                 }
+                Probe::Python(probe) => {
+                    python.insert(id, python_rule::PythonMatcher::new(probe)?);
+                    (&probe.globs, Target::Python)
+                }
                 Probe::Dependency { .. } => {
                     wants_manifests = true;
                     continue;
@@ -366,6 +375,7 @@ impl Plan {
             patterns,
             content,
             keys,
+            python,
             wants_manifests,
             options: options.clone(),
             prefilters: Mutex::new(HashMap::new()),
@@ -634,6 +644,7 @@ fn visit(
     }
     let mut content_ids = Vec::new();
     let mut key_ids = Vec::new();
+    let mut python_ids = Vec::new();
     let mut manifest_kind = None;
     let prose = content::is_prose(&path);
     for target in matched.iter().flat_map(|&g| plan.targets[g].iter()) {
@@ -648,6 +659,11 @@ fn visit(
                 }
             }
             Target::Key(id) => key_ids.push(id),
+            Target::Python(id) => {
+                if !prose {
+                    python_ids.push(id);
+                }
+            }
             Target::Manifest(kind) => manifest_kind = Some(kind),
         }
     }
@@ -655,7 +671,13 @@ fn visit(
     content_ids.dedup();
     key_ids.sort_unstable();
     key_ids.dedup();
-    if content_ids.is_empty() && key_ids.is_empty() && manifest_kind.is_none() {
+    python_ids.sort_unstable();
+    python_ids.dedup();
+    if content_ids.is_empty()
+        && key_ids.is_empty()
+        && python_ids.is_empty()
+        && manifest_kind.is_none()
+    {
         return Some(result);
     }
     let text = match read_text(entry.path(), plan.options.max_file_size, &mut result.stats) {
@@ -663,7 +685,7 @@ fn visit(
         Ok(None) => return Some(result),
         Err(err) => {
             let reason = format!("{path}: cannot read: {err}");
-            for &id in content_ids.iter().chain(&key_ids) {
+            for &id in content_ids.iter().chain(&key_ids).chain(&python_ids) {
                 result.unknown.push((id, reason.clone()));
             }
             if manifest_kind.is_some() {
@@ -677,6 +699,9 @@ fn visit(
     }
     if !key_ids.is_empty() {
         match_keys(plan, &path, &text, &key_ids, &mut result);
+    }
+    if !python_ids.is_empty() {
+        match_python(plan, &path, &text, &python_ids, &mut result);
     }
     if let Some(kind) = manifest_kind {
         match manifest::read(kind, &text) {
@@ -813,6 +838,53 @@ fn match_content(
                     break;
                 }
             }
+        }
+    }
+}
+
+/// Python probes: the file is parsed once, and only when its text holds a
+/// name one of the probes calls.
+fn match_python(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut FileResult) {
+    let wanted: Vec<ProbeId> = ids
+        .iter()
+        .copied()
+        .filter(|id| plan.python[id].may_match(text))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    if text.len() > python::MAX_PARSE_BYTES {
+        let reason = format!(
+            "{path}: larger than {} MiB, not parsed as Python",
+            python::MAX_PARSE_BYTES >> 20
+        );
+        if decides(path) {
+            result
+                .unknown
+                .extend(wanted.iter().map(|&id| (id, reason.clone())));
+        } else {
+            result.note = Some(reason);
+        }
+        return;
+    }
+    let Some(facts) = python::facts(text) else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for id in wanted {
+        for call in plan.python[&id]
+            .matching(&facts)
+            .into_iter()
+            .take(HITS_PER_FILE)
+        {
+            let line = lines
+                .get(call.line.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or("");
+            result.hits.push((
+                id,
+                Evidence::new(path, call.line, snippet(line), plan.strengths[id]),
+            ));
         }
     }
 }

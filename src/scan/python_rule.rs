@@ -1,0 +1,205 @@
+//! Matching `python` rules against the calls `scan::python` reads from a
+//! file: qualified-name patterns, required keywords, guarding conditions and
+//! calls the same file must also make.
+
+use super::python::{Call, Facts};
+use crate::rubric::model::PythonProbe;
+use globset::{GlobSet, GlobSetBuilder};
+use regex::bytes::Regex;
+
+/// Compiles one qualified-name pattern (`sagemaker.**.ConditionStep`) to a
+/// glob over the name with `/` for `.`, and checks that its last part is
+/// spelled out.
+pub fn compile_name(pattern: &str) -> Result<globset::Glob, String> {
+    if pattern.is_empty() || pattern.split('.').any(str::is_empty) {
+        return Err("write dotted names without empty parts".into());
+    }
+    if pattern.contains('/') {
+        return Err("parts are separated by `.`, not `/`".into());
+    }
+    if literals(pattern).iter().any(|l| l.len() < 2) {
+        return Err(
+            "the last part must spell out at least two characters of each name (`register_model`, `*Deploy*`, `{a,b}`), so that files without it are not parsed"
+                .into(),
+        );
+    }
+    super::glob::compile(&pattern.replace('.', "/")).map_err(|e| e.to_string())
+}
+
+fn last_part(pattern: &str) -> &str {
+    // `{a,b}` may hold no dots, so the last `.` ends the previous part.
+    pattern.rsplit('.').next().unwrap_or(pattern)
+}
+
+/// Text a file must contain for a pattern to match any of its calls: per
+/// alternative of the last part, its longest run without wildcards.
+pub fn literals(pattern: &str) -> Vec<String> {
+    let last = last_part(pattern);
+    let alternatives: Vec<&str> = match last.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        Some(inner) => inner.split(',').map(str::trim).collect(),
+        None => vec![last],
+    };
+    alternatives
+        .into_iter()
+        .map(|alt| {
+            alt.split(['*', '?', '[', ']'])
+                .max_by_key(|run| run.len())
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect()
+}
+
+fn set(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        builder.add(compile_name(p)?);
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// A `python` probe, compiled.
+pub struct PythonMatcher {
+    calls: GlobSet,
+    also: Option<GlobSet>,
+    keywords: Vec<String>,
+    guarded: Option<Regex>,
+    literals: Vec<String>,
+}
+
+impl PythonMatcher {
+    pub fn new(probe: &PythonProbe) -> Result<PythonMatcher, String> {
+        let mut literals: Vec<String> = probe.calls.iter().flat_map(|p| literals(p)).collect();
+        literals.sort();
+        literals.dedup();
+        Ok(PythonMatcher {
+            calls: set(&probe.calls)?,
+            also: if probe.also_calls.is_empty() {
+                None
+            } else {
+                Some(set(&probe.also_calls)?)
+            },
+            keywords: probe.keywords.clone(),
+            guarded: probe
+                .guarded
+                .as_deref()
+                .map(super::content::compile_regex)
+                .transpose()?,
+            literals,
+        })
+    }
+
+    /// Whether the file's text could hold a matching call: the last part of
+    /// a called name always appears literally (an alias renames only the
+    /// first part, and the original name stays in the import).
+    pub fn may_match(&self, text: &str) -> bool {
+        self.literals.iter().any(|l| text.contains(l.as_str()))
+    }
+
+    /// The calls of `facts` that meet the rule, in line order.
+    pub fn matching<'f>(&self, facts: &'f Facts) -> Vec<&'f Call> {
+        if let Some(also) = &self.also {
+            if !facts.calls.iter().any(|c| names_match(also, c)) {
+                return Vec::new();
+            }
+        }
+        facts
+            .calls
+            .iter()
+            .filter(|c| names_match(&self.calls, c))
+            .filter(|c| self.keywords.iter().all(|k| c.keywords.contains(k)))
+            .filter(|c| match &self.guarded {
+                Some(re) => c.guards.iter().any(|g| re.is_match(g.condition.as_bytes())),
+                None => true,
+            })
+            .collect()
+    }
+}
+
+/// A call matches by its resolved name or by its name as written.
+fn names_match(set: &GlobSet, call: &Call) -> bool {
+    set.is_match(path_form(&call.name))
+        || call
+            .written
+            .as_ref()
+            .is_some_and(|w| set.is_match(path_form(w)))
+}
+
+fn path_form(name: &str) -> String {
+    name.replace('.', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(calls: &[&str]) -> PythonProbe {
+        PythonProbe {
+            globs: vec!["**/*.py".into()],
+            calls: calls.iter().map(|s| (*s).to_owned()).collect(),
+            keywords: Vec::new(),
+            guarded: None,
+            also_calls: Vec::new(),
+        }
+    }
+
+    fn names(matcher: &PythonMatcher, text: &str) -> Vec<String> {
+        let facts = super::super::python::facts(text).unwrap();
+        matcher
+            .matching(&facts)
+            .into_iter()
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn patterns_match_whole_parts() {
+        let m = PythonMatcher::new(&probe(&["**.register_model", "azureml.**.Model.register"]))
+            .unwrap();
+        let text = "from azureml.core import Model as M\nM.register(ws, 'p', 'n')\nclient.register_model(x)\nregister_model(x)\nclient.register_models(x)\nmy.Model.register(x)\n";
+        assert_eq!(
+            names(&m, text),
+            vec![
+                "azureml.core.Model.register",
+                "client.register_model",
+                "register_model"
+            ]
+        );
+    }
+
+    #[test]
+    fn keywords_guards_and_companion_calls_narrow_the_match() {
+        let mut p = probe(&["**.evaluate"]);
+        p.keywords = vec!["validation_thresholds".into()];
+        p.also_calls = vec!["**.{register_model,set_registered_model_alias}".into()];
+        let m = PythonMatcher::new(&p).unwrap();
+        let gate = "mlflow.evaluate(m, d,\n  validation_thresholds=t)\nclient.set_registered_model_alias('m', 'champion', v)\n";
+        assert_eq!(names(&m, gate), vec!["mlflow.evaluate"]);
+        let report_only = "mlflow.evaluate(m, d, validation_thresholds=t)\n";
+        assert!(names(&m, report_only).is_empty());
+
+        let mut p = probe(&["**.register_model"]);
+        p.guarded = Some(r"(?i)\b(auc|f1)\b.*[<>]".into());
+        let m = PythonMatcher::new(&p).unwrap();
+        assert!(!names(&m, "if f1 >= 0.9:\n    mlflow.register_model(u, 'm')\n").is_empty());
+        assert!(names(&m, "if model_name:\n    mlflow.register_model(u, 'm')\n").is_empty());
+    }
+
+    #[test]
+    fn the_last_part_must_be_spelled_out() {
+        assert!(compile_name("mlflow.*").is_err());
+        assert!(compile_name("**.r*").is_err());
+        assert!(compile_name("**.{*deploy*,Deploy}").is_ok());
+        assert_eq!(literals("**.{*deploy*,*Deploy}"), vec!["deploy", "Deploy"]);
+        assert!(compile_name("a..b").is_err());
+        assert!(compile_name("**.{register_model,create_model_version}").is_ok());
+        assert_eq!(literals("x.{a, b}"), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn files_without_the_called_name_are_not_parsed() {
+        let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
+        assert!(m.may_match("from sagemaker.workflow.condition_step import ConditionStep as C"));
+        assert!(!m.may_match("import sagemaker\n"));
+    }
+}
