@@ -456,7 +456,7 @@ fn evaluate_area(
             reason,
             why: check.why.clone(),
             fix: check.fix.clone(),
-            evidence: evidence.into_iter().take(EVIDENCE_PER_CHECK).collect(),
+            evidence: spread_over_files(evidence, EVIDENCE_PER_CHECK),
             evidence_total,
             unconfirmed,
         });
@@ -922,5 +922,49 @@ checks:
         assert_eq!(percent(2, 3), 67);
         assert_eq!(percent(1, 8), 13);
         assert_eq!(percent(0, 0), 0);
+    }
+}
+
+/// At most `n` pieces of evidence, as many files as possible: the first hit
+/// of each file (in path and line order) before a second hit of any; the
+/// result is in path and line order. Ten lines of one file say less than one
+/// line of ten files.
+fn spread_over_files(mut evidence: Vec<Evidence>, n: usize) -> Vec<Evidence> {
+    if evidence.len() <= n {
+        return evidence;
+    }
+    evidence.sort();
+    let mut seen = std::collections::HashSet::new();
+    let (firsts, rest): (Vec<_>, Vec<_>) = evidence
+        .into_iter()
+        .partition(|e| seen.insert(e.path.clone()));
+    let mut chosen: Vec<_> = firsts.into_iter().chain(rest).take(n).collect();
+    chosen.sort();
+    chosen
+}
+
+#[cfg(test)]
+mod spread_tests {
+    use super::*;
+    use crate::rubric::model::Strength;
+
+    #[test]
+    fn shown_evidence_covers_as_many_files_as_it_can() {
+        let hit = |p: &str, l: u32| Evidence::new(p, l, String::new(), Strength::Medium);
+        let mut all: Vec<Evidence> = (1..=5).map(|l| hit("a.py", l)).collect();
+        all.extend([hit("b.py", 3), hit("c.py", 9), hit("b.py", 1)]);
+        let shown: Vec<(String, u32)> = spread_over_files(all, 4)
+            .into_iter()
+            .map(|e| (e.path, e.line))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("a.py".into(), 1),
+                ("a.py".into(), 2),
+                ("b.py".into(), 1),
+                ("c.py".into(), 9)
+            ]
+        );
     }
 }

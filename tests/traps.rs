@@ -390,7 +390,7 @@ fn files_that_cannot_be_parsed_outside_production_are_notes_not_unknowns() {
         // A recorded test cassette, a template and a broken docs sample.
         (
             "tests/cassettes/chat.yaml",
-            "interactions:\n- steps:\n  - task: [unclosed\n",
+            "interactions:\n- steps:\n  - script: [unclosed\n",
         ),
         (
             "template/.github/workflows/ci.yml.tmpl",
@@ -402,7 +402,7 @@ fn files_that_cannot_be_parsed_outside_production_are_notes_not_unknowns() {
         ),
         (
             ".github/workflows/ci.yml",
-            "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: pytest\n",
+            "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: python evaluate.py\n",
         ),
     ]);
     let report = repo.score();

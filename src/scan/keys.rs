@@ -173,7 +173,7 @@ impl KeyMatcher {
             {
                 continue;
             }
-            if self.gates && !gates(&selected, &text) {
+            if self.gates && !(gates(&selected, &text) && stops_something(doc, &selected)) {
                 continue;
             }
             let shown = match (selected.key, text.is_empty()) {
@@ -287,6 +287,77 @@ fn workflow_triggers(doc: &Node) -> Option<Vec<String>> {
     })
 }
 
+/// Events whose failing checks stop a change: a pull request (or merge
+/// queue) check blocks the merge; a reusable workflow's failure fails its
+/// caller.
+const BLOCKING_EVENTS: &[&str] = &[
+    "pull_request",
+    "pull_request_target",
+    "merge_group",
+    "workflow_call",
+];
+
+/// Commands that ship something: a failure before them keeps it out.
+const SHIPS: &str = r"(?i)\b(deploy|release|publish|promote|register|rollout)|\bpush_to_hub\b|\b(docker|podman)\s+push\b|\bkubectl\s+(apply|set\s+image|rollout)|\bhelm\s+(upgrade|install)\b|\bterraform\s+apply\b|\bazd\s+(up|deploy|provision)\b|\baz\s+(ml|containerapp|webapp|functionapp)\b|\bgcloud\s+\S+\s+deploy\b|\b(sam|cdk|serverless|sls)\s+deploy\b|\bmlflow\s+models\b|\bdatabricks\s+bundle\s+(deploy|run)\b";
+
+/// In GitHub Actions, workflows and jobs run side by side: a failing step
+/// stops something only when the workflow is a pull-request check, when
+/// another job `needs` its job, or when a later step of its job ships
+/// (deploys, registers, publishes). An eval on `push` to main that runs
+/// beside the deploy gates nothing. Other CI systems run stages in order,
+/// so any step that can fail stops what follows it.
+fn stops_something(doc: &Node, selected: &Selected) -> bool {
+    let (Some(triggers), Some(Value::Map(jobs))) =
+        (workflow_triggers(doc), doc.get("jobs").map(|j| &j.value))
+    else {
+        return true;
+    };
+    if triggers
+        .iter()
+        .any(|t| BLOCKING_EVENTS.contains(&t.as_str()))
+    {
+        return true;
+    }
+    let Some(job) = jobs
+        .iter()
+        .find(|j| selected.ancestors.iter().any(|a| std::ptr::eq(*a, &j.node)))
+    else {
+        return false;
+    };
+    let needed = jobs.iter().any(|other| {
+        other
+            .node
+            .get("needs")
+            .is_some_and(|needs| match &needs.value {
+                Value::Seq(items) => items.iter().any(|i| i.as_str() == Some(job.key.as_str())),
+                _ => needs.as_str() == Some(job.key.as_str()),
+            })
+    });
+    if needed {
+        return true;
+    }
+    static SHIPS_RE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(SHIPS).expect("SHIPS is a valid regex"));
+    let ships = &*SHIPS_RE;
+    let Some(Value::Seq(steps)) = job.node.get("steps").map(|s| &s.value) else {
+        return false;
+    };
+    let this = steps.iter().position(|step| {
+        std::ptr::eq(step, selected.node)
+            || selected.ancestors.iter().any(|a| std::ptr::eq(*a, step))
+    });
+    let Some(this) = this else {
+        return false;
+    };
+    steps[this + 1..].iter().any(|step| {
+        ["run", "uses", "name"].iter().any(|k| {
+            step.get(k)
+                .and_then(Node::scalar_text)
+                .is_some_and(|t| ships.is_match(&t))
+        })
+    })
+}
+
 /// A workflow gates only when a change to the code can trigger it (a file
 /// without `on:` is not a workflow and is judged by its own keys).
 fn workflow_can_gate(doc: &Node) -> bool {
@@ -351,6 +422,27 @@ mod tests {
     }
 
     #[test]
+    fn on_push_a_step_gates_only_what_waits_for_it() {
+        let m = matcher("jobs.*.steps.*.run", Some("evaluate"), true);
+        // Beside the deploy, in its own workflow: stops nothing.
+        let alone = "on:\n  push:\n    branches: [main]\njobs:\n  evaluate:\n    steps:\n      - run: python -m evaluate\n      - uses: actions/upload-artifact@v4\n";
+        assert!(lines(&m, alone).is_empty());
+        // A deploy job that needs it, or a deploy step after it: a gate.
+        let needed = "on: push\njobs:\n  evaluate:\n    steps:\n      - run: python -m evaluate\n  ship:\n    needs: [evaluate]\n    steps:\n      - run: ./release.sh\n";
+        assert_eq!(lines(&m, needed), [5]);
+        let needed_one = needed.replace("needs: [evaluate]", "needs: evaluate");
+        assert_eq!(lines(&m, &needed_one), [5]);
+        let before_deploy = "on: push\njobs:\n  cd:\n    steps:\n      - run: python -m evaluate\n      - name: Deploy the endpoint\n        run: ./scripts/roll.sh\n";
+        assert_eq!(lines(&m, before_deploy), [5]);
+        // Other CI systems run stages in order: no change there.
+        let gitlab = "evaluate:\n  stage: test\n  script: [python -m evaluate]\n";
+        assert_eq!(
+            lines(&matcher("*.script", Some("evaluate"), true), gitlab),
+            [3]
+        );
+    }
+
+    #[test]
     fn manual_only_workflows_are_not_gates() {
         let wf = "on: workflow_dispatch\njobs:\n  e:\n    steps:\n      - run: python eval.py\n";
         assert!(lines(&matcher("jobs.*.steps.*.run", Some("eval"), true), wf).is_empty());
@@ -367,13 +459,14 @@ mod tests {
             let wf = format!("on: {on}\njobs:\n  t:\n    steps:\n      - run: pytest\n");
             assert!(lines(&m, &wf).is_empty(), "{on}");
         }
-        for on in [
-            "push",
-            "[pull_request]",
-            "{merge_group: {}, workflow_dispatch: {}}",
-            "release",
-        ] {
+        for on in ["[pull_request]", "{merge_group: {}, workflow_dispatch: {}}"] {
             let wf = format!("on: {on}\njobs:\n  t:\n    steps:\n      - run: pytest\n");
+            assert_eq!(lines(&m, &wf), [5], "{on}");
+        }
+        for on in ["push", "release"] {
+            let wf = format!(
+                "on: {on}\njobs:\n  t:\n    steps:\n      - run: pytest\n      - run: azd deploy\n"
+            );
             assert_eq!(lines(&m, &wf), [5], "{on}");
         }
         let lint = "on: push\njobs:\n  l:\n    steps:\n      - run: flake8 . --exit-zero\n";
