@@ -65,13 +65,17 @@ pub struct PythonMatcher {
     keywords: Vec<String>,
     guarded: Option<Regex>,
     literals: Vec<String>,
+    also_literals: Vec<String>,
 }
 
 impl PythonMatcher {
     pub fn new(probe: &PythonProbe) -> Result<PythonMatcher, String> {
-        let mut literals: Vec<String> = probe.calls.iter().flat_map(|p| literals(p)).collect();
-        literals.sort();
-        literals.dedup();
+        let names = |patterns: &[String]| {
+            let mut out: Vec<String> = patterns.iter().flat_map(|p| literals(p)).collect();
+            out.sort();
+            out.dedup();
+            out
+        };
         Ok(PythonMatcher {
             calls: set(&probe.calls)?,
             also: if probe.also_calls.is_empty() {
@@ -85,15 +89,23 @@ impl PythonMatcher {
                 .as_deref()
                 .map(super::content::compile_regex)
                 .transpose()?,
-            literals,
+            literals: names(&probe.calls),
+            also_literals: names(&probe.also_calls),
         })
     }
 
     /// Whether the file's text could hold a matching call: the last part of
     /// a called name always appears literally (an alias renames only the
-    /// first part, and the original name stays in the import).
+    /// first part, and the original name stays in the import); so does a
+    /// companion call's; and a guard's condition is text of the file.
     pub fn may_match(&self, text: &str) -> bool {
-        self.literals.iter().any(|l| text.contains(l.as_str()))
+        let has = |lits: &[String]| lits.iter().any(|l| text.contains(l.as_str()));
+        has(&self.literals)
+            && (self.also_literals.is_empty() || has(&self.also_literals))
+            && self
+                .guarded
+                .as_ref()
+                .is_none_or(|re| re.is_match(text.as_bytes()))
     }
 
     /// The calls of `facts` that meet the rule, in line order.
@@ -201,5 +213,10 @@ mod tests {
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
         assert!(m.may_match("from sagemaker.workflow.condition_step import ConditionStep as C"));
         assert!(!m.may_match("import sagemaker\n"));
+        let mut guarded = probe(&["**.*Error"]);
+        guarded.guarded = Some(r"\bauc\b.*<".into());
+        let m = PythonMatcher::new(&guarded).unwrap();
+        assert!(!m.may_match("raise ValueError('no data')\n"));
+        assert!(m.may_match("if auc < 0.8:\n    raise ValueError('weak')\n"));
     }
 }
