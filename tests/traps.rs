@@ -442,3 +442,31 @@ fn yaml_that_real_loaders_accept_is_read() {
     assert_eq!(outcome(&report, "RBK-01"), Outcome::Met);
     assert!(report.scan.notes.is_empty(), "{:?}", report.scan.notes);
 }
+
+#[test]
+fn a_notebook_a_job_runs_is_pipeline_code_and_the_report_says_so() {
+    let repo = Repo::new(&[
+        (
+            "resources/job.yml",
+            "resources:\n  jobs:\n    j:\n      tasks:\n        - notebook_task:\n            notebook_path: ../notebooks/Promote\n",
+        ),
+        (
+            "notebooks/Promote.py",
+            "if new_auc > prod_auc:\n    client.set_registered_model_alias(n, 'champion', v)\n",
+        ),
+        (
+            "notebooks/Explore.py",
+            "if new_auc > prod_auc:\n    client.set_registered_model_alias(n, 'champion', v)\n",
+        ),
+    ]);
+    let report = repo.score();
+    assert_eq!(evidence(&report, "EVL-17"), vec!["notebooks/Promote.py:2"]);
+    assert!(
+        report
+            .scan
+            .notes
+            .contains(&"notebooks/Promote.py: run by a job defined in resources/job.yml; read as pipeline code".to_owned()),
+        "{:?}",
+        report.scan.notes
+    );
+}

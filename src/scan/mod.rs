@@ -7,6 +7,7 @@
 
 pub mod content;
 pub mod glob;
+pub mod jobs;
 pub mod keys;
 pub mod manifest;
 pub mod python;
@@ -18,7 +19,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use keys::KeyMatcher;
 use regex::bytes::{Regex, RegexSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
@@ -165,6 +166,8 @@ pub struct EvidenceIndex {
 const HITS_PER_FILE: usize = 5;
 
 enum Target {
+    /// A YAML file that may define jobs (see [`jobs`]).
+    Jobs,
     File(ProbeId),
     Content(ProbeId),
     Key(ProbeId),
@@ -358,6 +361,13 @@ impl Plan {
                 add_glob(&mut builder, &mut glob_index, &mut targets, g, target(id))?;
             }
         }
+        add_glob(
+            &mut builder,
+            &mut glob_index,
+            &mut targets,
+            "**/*.{yml,yaml}",
+            Target::Jobs,
+        )?;
         if wants_manifests {
             for (g, kind) in manifest::GLOBS {
                 add_glob(
@@ -431,6 +441,9 @@ struct FileResult {
     problem: Option<String>,
     /// A top-level README.
     readme: Option<String>,
+    /// Files a job definition in this file runs (see [`jobs`]), with the
+    /// job file.
+    job_runs: Vec<(String, String)>,
     stats: ScanStats,
 }
 
@@ -500,6 +513,7 @@ pub fn scan(
                     || result.note.is_some()
                     || result.problem.is_some()
                     || result.readme.is_some()
+                    || !result.job_runs.is_empty()
                 {
                     let _ = worker.tx.send(FileResult {
                         stats: ScanStats::default(),
@@ -520,7 +534,9 @@ pub fn scan(
     let mut declared = Vec::new();
     let mut manifest_errors = Vec::new();
     let mut readmes = Vec::new();
+    let mut job_runs = BTreeSet::new();
     for result in rx {
+        job_runs.extend(result.job_runs);
         index.stats.add(&result.stats);
         for (id, evidence) in result.hits {
             index.hits[id].push(evidence);
@@ -551,10 +567,38 @@ pub fn scan(
     index.problems.dedup();
     index.notes.sort();
     index.notes.dedup();
+    promote_job_runs(&mut index, &job_runs);
     // README.md first, then any other README.* in name order.
     readmes.sort_by_key(|r| (r != "README.md", r.clone()));
     index.readme = readmes.into_iter().next();
     Ok(index)
+}
+
+/// Evidence in a notebook or script that a job runs is pipeline code, not
+/// exploration, wherever the file lives; each such file gets a scan note.
+fn promote_job_runs(index: &mut EvidenceIndex, job_runs: &BTreeSet<(String, String)>) {
+    if job_runs.is_empty() {
+        return;
+    }
+    let run_by: BTreeMap<&str, &str> = job_runs
+        .iter()
+        .map(|(target, job)| (target.as_str(), job.as_str()))
+        .collect();
+    for evidence in index.hits.iter_mut().flatten() {
+        if evidence.class != crate::rubric::model::Class::Example {
+            continue;
+        }
+        let key = jobs::without_extension(rendered_name(&evidence.path));
+        if let Some(job) = run_by.get(key) {
+            evidence.class = crate::rubric::model::Class::Prod;
+            index.notes.push(format!(
+                "{}: run by a job defined in {job}; read as pipeline code",
+                evidence.path
+            ));
+        }
+    }
+    index.notes.sort();
+    index.notes.dedup();
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> String {
@@ -646,6 +690,7 @@ fn visit(
     let mut key_ids = Vec::new();
     let mut python_ids = Vec::new();
     let mut manifest_kind = None;
+    let mut may_define_jobs = false;
     let prose = content::is_prose(&path);
     for target in matched.iter().flat_map(|&g| plan.targets[g].iter()) {
         match *target {
@@ -665,6 +710,7 @@ fn visit(
                 }
             }
             Target::Manifest(kind) => manifest_kind = Some(kind),
+            Target::Jobs => may_define_jobs = true,
         }
     }
     content_ids.sort_unstable();
@@ -677,6 +723,7 @@ fn visit(
         && key_ids.is_empty()
         && python_ids.is_empty()
         && manifest_kind.is_none()
+        && !may_define_jobs
     {
         return Some(result);
     }
@@ -702,6 +749,12 @@ fn visit(
     }
     if !python_ids.is_empty() {
         match_python(plan, &path, &text, &python_ids, &mut result);
+    }
+    if may_define_jobs && jobs::may_define_jobs(&text) {
+        result.job_runs = jobs::references(rendered_name(&path), &text)
+            .into_iter()
+            .map(|target| (target, path.clone()))
+            .collect();
     }
     if let Some(kind) = manifest_kind {
         match manifest::read(kind, &text) {

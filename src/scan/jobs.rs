@@ -1,0 +1,74 @@
+//! Notebooks and scripts that a job definition runs. `ladder.md`: notebooks
+//! count only where they are what the pipeline runs, and the report says
+//! so. A Databricks job task names its notebook or script
+//! (`notebook_task.notebook_path`, `spark_python_task.python_file`, relative
+//! to the job's YAML file); such a file is pipeline code wherever it lives.
+
+use std::sync::LazyLock;
+
+static REFERENCE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?m)^\s*-?\s*"?(?:notebook_path|python_file)"?\s*:\s*["']?([^"'\s#,{}$]+)"#,
+    )
+    .expect("valid regex")
+});
+
+/// Whether a file may define jobs worth reading for references.
+pub fn may_define_jobs(text: &str) -> bool {
+    text.contains("notebook_path") || text.contains("python_file")
+}
+
+/// The repository paths a job file's tasks run, resolved against the job
+/// file's directory. Workspace paths (`/Workspace/...`), URLs and
+/// variables cannot be resolved to a file here and are left out.
+pub fn references(job_file: &str, text: &str) -> Vec<String> {
+    let dir = job_file.rsplit_once('/').map_or("", |(d, _)| d);
+    REFERENCE
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter_map(|m| resolve(dir, m.as_str()))
+        .collect()
+}
+
+fn resolve(dir: &str, reference: &str) -> Option<String> {
+    if reference.starts_with('/') || reference.contains("://") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in reference.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(without_extension(&parts.join("/")).to_owned())
+}
+
+/// Databricks names notebooks with or without their extension.
+pub fn without_extension(path: &str) -> &str {
+    for ext in [".py", ".ipynb", ".sql", ".scala", ".r", ".R"] {
+        if let Some(stem) = path.strip_suffix(ext) {
+            return stem;
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_paths_resolve_against_the_job_file() {
+        let job = "resources:\n  jobs:\n    train:\n      tasks:\n        - task_key: Train\n          notebook_task:\n            notebook_path: ../training/notebooks/Train.py\n        - task_key: Score\n          spark_python_task:\n            python_file: \"../scoring/score.py\"\n        - notebook_task: {notebook_path: /Workspace/Shared/x}\n        - notebook_task:\n            notebook_path: ${var.path}/y\n";
+        assert_eq!(
+            references("proj/resources/train-job.yml", job),
+            vec!["proj/training/notebooks/Train", "proj/scoring/score"]
+        );
+        // A path that climbs out of the repository names nothing here.
+        assert!(references("a.yml", "notebook_path: ../../x.py\n").is_empty());
+    }
+}
