@@ -310,7 +310,7 @@ fn stops_something(doc: &Node, selected: &Selected) -> bool {
     let (Some(triggers), Some(Value::Map(jobs))) =
         (workflow_triggers(doc), doc.get("jobs").map(|j| &j.value))
     else {
-        return true;
+        return !gitlab_job_skips_changes(doc, selected);
     };
     if triggers
         .iter()
@@ -356,6 +356,72 @@ fn stops_something(doc: &Node, selected: &Selected) -> bool {
                 .is_some_and(|t| ships.is_match(&t))
         })
     })
+}
+
+/// Pipeline sources that are not a change to the code: a schedule, the web
+/// UI, the API, a trigger token, chat.
+const NOT_A_CHANGE: &[&str] = &[
+    "schedules",
+    "schedule",
+    "web",
+    "api",
+    "triggers",
+    "trigger",
+    "chat",
+];
+
+/// A GitLab CI job that only runs on a schedule, by hand from the UI or API
+/// (`only: [schedules]`, or `rules` whose every runnable entry asks for
+/// `$CI_PIPELINE_SOURCE == "schedule"` and the like) gates no change.
+fn gitlab_job_skips_changes(doc: &Node, selected: &Selected) -> bool {
+    let Value::Map(entries) = &doc.value else {
+        return false;
+    };
+    let Some(job) = entries.iter().map(|e| &e.node).find(|n| {
+        std::ptr::eq(*n, selected.node) || selected.ancestors.iter().any(|a| std::ptr::eq(*a, *n))
+    }) else {
+        return false;
+    };
+    if job.get("script").is_none() {
+        return false;
+    }
+    let list = |node: &Node| -> Vec<String> {
+        match &node.value {
+            Value::Seq(items) => items.iter().filter_map(Node::scalar_text).collect(),
+            _ => node.scalar_text().into_iter().collect(),
+        }
+    };
+    if let Some(only) = job.get("only") {
+        let sources = match &only.value {
+            Value::Map(_) => only.get("refs").map(list).unwrap_or_default(),
+            _ => list(only),
+        };
+        if !sources.is_empty() && sources.iter().all(|s| NOT_A_CHANGE.contains(&s.as_str())) {
+            return true;
+        }
+    }
+    if let Some(Value::Seq(rules)) = job.get("rules").map(|r| &r.value) {
+        let runnable: Vec<&Node> = rules
+            .iter()
+            .filter(|r| r.get("when").and_then(Node::as_str) != Some("never"))
+            .collect();
+        let source_only = |rule: &&Node| {
+            rule.get("if")
+                .and_then(Node::scalar_text)
+                .is_some_and(|cond| {
+                    cond.contains("CI_PIPELINE_SOURCE")
+                        && !cond.contains("!=")
+                        && !cond.contains("||")
+                        && NOT_A_CHANGE.iter().any(|s| {
+                            cond.contains(&format!("\"{s}\"")) || cond.contains(&format!("'{s}'"))
+                        })
+                })
+        };
+        if !runnable.is_empty() && runnable.iter().all(source_only) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A workflow gates only when a change to the code can trigger it (a file
@@ -440,6 +506,23 @@ mod tests {
             lines(&matcher("*.script", Some("evaluate"), true), gitlab),
             [3]
         );
+    }
+
+    #[test]
+    fn gitlab_jobs_that_run_only_on_a_schedule_or_by_hand_are_not_gates() {
+        let m = matcher("*.script", Some("evaluate"), true);
+        for (job, gates) in [
+            ("only: [schedules]", false),
+            ("only: {refs: [web, api]}", false),
+            ("rules:\n    - if: '$CI_PIPELINE_SOURCE == \"schedule\"'", false),
+            ("rules:\n    - if: $CI_PIPELINE_SOURCE == 'web'\n    - when: never", false),
+            ("rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"", true),
+            ("rules:\n    - if: $CI_PIPELINE_SOURCE == \"schedule\"\n    - if: $CI_COMMIT_BRANCH == \"main\"", true),
+            ("only: [main, merge_requests]", true),
+        ] {
+            let yaml = format!("evaluate:\n  {job}\n  script: [python -m evaluate]\n");
+            assert_eq!(!lines(&m, &yaml).is_empty(), gates, "{job}");
+        }
     }
 
     #[test]
