@@ -221,14 +221,71 @@ struct KeyPlan {
     /// Every literal key of the path and of the `where` conditions must occur
     /// in the raw text (one of the alternatives for `{a,b}` segments); a file
     /// that lacks one cannot match, so it is not parsed for this probe.
-    required: Vec<Vec<String>>,
+    /// Literals are indexes into [`Literals`].
+    required: Vec<Vec<usize>>,
 }
 
 impl KeyPlan {
-    fn may_match(&self, text: &str) -> bool {
+    fn may_match(&self, present: &[bool]) -> bool {
         self.required
             .iter()
-            .all(|alts| alts.iter().any(|lit| text.contains(lit.as_str())))
+            .all(|alts| alts.iter().any(|&lit| present[lit]))
+    }
+}
+
+/// Literal ids a Python probe needs: any of its called names, any of its
+/// companion calls' names, all of its keywords.
+struct PythonNeeds {
+    calls: Vec<usize>,
+    also: Vec<usize>,
+    keywords: Vec<usize>,
+}
+
+/// Literals that probes require in a file's text (key names for key probes,
+/// called names for Python probes), searched for in one pass over the file
+/// instead of one substring search per literal per probe.
+#[derive(Default)]
+struct Literals {
+    literals: Vec<String>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Literals {
+    fn id(&mut self, literal: &str) -> usize {
+        match self.literals.iter().position(|l| l == literal) {
+            Some(i) => i,
+            None => {
+                self.literals.push(literal.to_owned());
+                self.literals.len() - 1
+            }
+        }
+    }
+
+    /// A DFA: a few dozen short literals make a small one, and it is the
+    /// fastest of the crate's automatons to run.
+    fn build(&mut self) {
+        self.automaton = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&self.literals)
+            .ok();
+    }
+
+    /// Which literals occur in `text`.
+    fn present(&self, text: &str) -> Vec<bool> {
+        let mut present = vec![false; self.literals.len()];
+        match &self.automaton {
+            Some(ac) => {
+                for m in ac.find_overlapping_iter(text) {
+                    present[m.pattern().as_usize()] = true;
+                }
+            }
+            None => {
+                for (i, l) in self.literals.iter().enumerate() {
+                    present[i] = text.contains(l.as_str());
+                }
+            }
+        }
+        present
     }
 }
 
@@ -277,7 +334,13 @@ struct Plan {
     patterns: Vec<String>,
     content: HashMap<ProbeId, ContentMatcher>,
     keys: HashMap<ProbeId, KeyPlan>,
+    key_literals: Literals,
     python: HashMap<ProbeId, python_rule::PythonMatcher>,
+    /// Per Python probe, ids in `python_literals`: one of its called names,
+    /// one of its companion calls' names (if any), and every keyword it
+    /// requires (a keyword argument is spelled out in the call).
+    python_needs: HashMap<ProbeId, PythonNeeds>,
+    python_literals: Literals,
     wants_manifests: bool,
     options: ScanOptions,
     prefilters: SharedPrefilters,
@@ -293,6 +356,9 @@ impl Plan {
         let mut content = HashMap::new();
         let mut keys = HashMap::new();
         let mut python = HashMap::new();
+        let mut key_literals = Literals::default();
+        let mut python_literals = Literals::default();
+        let mut python_needs = HashMap::new();
         let mut wants_manifests = false;
         let compile = |p: &str| content::compile_regex(p).map_err(|e| format!("{p}: {e}"));
         for (id, probe) in catalog.probes.iter().enumerate() {
@@ -338,6 +404,10 @@ impl Plan {
                     for (path, _) in &key.where_ {
                         required_literals(path, &mut required);
                     }
+                    let required = required
+                        .iter()
+                        .map(|alts| alts.iter().map(|l| key_literals.id(l)).collect())
+                        .collect();
                     keys.insert(
                         id,
                         KeyPlan {
@@ -349,7 +419,18 @@ impl Plan {
                     (&key.globs, Target::Key)
                 }
                 Probe::Python(probe) => {
-                    python.insert(id, python_rule::PythonMatcher::new(probe)?);
+                    let matcher = python_rule::PythonMatcher::new(probe)?;
+                    let (calls, also) = matcher.literal_names();
+                    let ids = |names: &[String], lits: &mut Literals| {
+                        names.iter().map(|n| lits.id(n)).collect::<Vec<_>>()
+                    };
+                    let needs = PythonNeeds {
+                        calls: ids(calls, &mut python_literals),
+                        also: ids(also, &mut python_literals),
+                        keywords: ids(&probe.keywords, &mut python_literals),
+                    };
+                    python_needs.insert(id, needs);
+                    python.insert(id, matcher);
                     (&probe.globs, Target::Python)
                 }
                 Probe::Dependency { .. } => {
@@ -379,7 +460,12 @@ impl Plan {
                 )?;
             }
         }
+        key_literals.build();
+        python_literals.build();
         Ok(Plan {
+            key_literals,
+            python_literals,
+            python_needs,
             globs: builder.build().map_err(|e| e.to_string())?,
             targets,
             patterns,
@@ -898,10 +984,18 @@ fn match_content(
 /// Python probes: the file is parsed once, and only when its text holds a
 /// name one of the probes calls.
 fn match_python(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut FileResult) {
+    let present = plan.python_literals.present(text);
+    let any = |lits: &[usize]| lits.iter().any(|&l| present[l]);
     let wanted: Vec<ProbeId> = ids
         .iter()
         .copied()
-        .filter(|id| plan.python[id].may_match(text))
+        .filter(|id| {
+            let needs = &plan.python_needs[id];
+            any(&needs.calls)
+                && (needs.also.is_empty() || any(&needs.also))
+                && needs.keywords.iter().all(|&k| present[k])
+                && plan.python[id].guard_may_match(text)
+        })
         .collect();
     if wanted.is_empty() {
         return;
@@ -973,9 +1067,10 @@ fn detemplate(text: &str) -> String {
 
 fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut FileResult) {
     let mut parsed: BTreeMap<Format, Result<Vec<Node>, String>> = BTreeMap::new();
+    let present = plan.key_literals.present(text);
     for &id in ids {
         let key_plan = &plan.keys[&id];
-        if !key_plan.may_match(text) {
+        if !key_plan.may_match(&present) {
             continue;
         }
         let matcher = &key_plan.matcher;

@@ -94,6 +94,19 @@ impl PythonMatcher {
         })
     }
 
+    /// The names the file must hold for a call to match, and for a
+    /// companion call (see [`Self::may_match`]).
+    pub fn literal_names(&self) -> (&[String], &[String]) {
+        (&self.literals, &self.also_literals)
+    }
+
+    /// Whether the guard regex (if any) matches somewhere in the text.
+    pub fn guard_may_match(&self, text: &str) -> bool {
+        self.guarded
+            .as_ref()
+            .is_none_or(|re| re.is_match(text.as_bytes()))
+    }
+
     /// Whether the file's text could hold a matching call: the last part of
     /// a called name always appears literally (an alias renames only the
     /// first part, and the original name stays in the import); so does a
@@ -102,10 +115,7 @@ impl PythonMatcher {
         let has = |lits: &[String]| lits.iter().any(|l| text.contains(l.as_str()));
         has(&self.literals)
             && (self.also_literals.is_empty() || has(&self.also_literals))
-            && self
-                .guarded
-                .as_ref()
-                .is_none_or(|re| re.is_match(text.as_bytes()))
+            && self.guard_may_match(text)
     }
 
     /// The calls of `facts` that meet the rule, in line order.
