@@ -368,9 +368,15 @@ pub fn parse(file: &str, text: &str) -> Result<Answers, Vec<Diagnostic>> {
     }
 }
 
-/// Reads the answers file; a missing file is an empty set of answers.
-pub fn load(path: &Path, shown_as: &str) -> Result<Answers, Vec<Diagnostic>> {
-    match std::fs::read(path) {
+/// Reads the answers file; a missing file is an empty set of answers. The
+/// default file is the repository's: it must be a regular file inside it
+/// (see [`crate::fsutil::read_bounded`]).
+pub fn load(
+    path: &Path,
+    shown_as: &str,
+    chosen: crate::fsutil::Chosen,
+) -> Result<Answers, Vec<Diagnostic>> {
+    match crate::fsutil::read_bounded(path, crate::fsutil::MAX_OWN_FILE, chosen) {
         Ok(bytes) => {
             let text = String::from_utf8(bytes).map_err(|e| {
                 let offset = e.utf8_error().valid_up_to();
@@ -521,15 +527,24 @@ mod tests {
         let mut answers = Answers::default();
         answers.set(answer("EVL-03", AnswerValue::Automated));
         save(&path, &answers).unwrap();
-        assert_eq!(load(&path, "a").unwrap().entries, answers.entries);
+        assert_eq!(
+            load(&path, "a", crate::fsutil::Chosen::ByUser)
+                .unwrap()
+                .entries,
+            answers.entries
+        );
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("answers.yaml")]);
-        assert!(load(&dir.path().join("missing.yaml"), "m")
-            .unwrap()
-            .entries
-            .is_empty());
+        assert!(load(
+            &dir.path().join("missing.yaml"),
+            "m",
+            crate::fsutil::Chosen::ByUser
+        )
+        .unwrap()
+        .entries
+        .is_empty());
     }
 }

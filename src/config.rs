@@ -266,12 +266,21 @@ fn waiver(item: &Node, file: &str, errors: &mut Vec<Diagnostic>) -> Option<Waive
 impl Config {
     /// Reads `path`; a missing file is an error (the caller decides whether
     /// the file is optional).
-    pub fn load(path: &Path, shown: &str) -> Result<Config, Vec<Diagnostic>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+    pub fn load(
+        path: &Path,
+        shown: &str,
+        chosen: crate::fsutil::Chosen,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let cannot = |e: String| vec![Diagnostic::new(shown, Pos::default(), e)];
+        let bytes = crate::fsutil::read_bounded(path, crate::fsutil::MAX_OWN_FILE, chosen)
+            .map_err(|e| cannot(format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
             vec![Diagnostic::new(
                 shown,
-                Pos::default(),
-                format!("cannot read: {e}"),
+                crate::node::LineIndex::new(valid).pos(offset),
+                "not valid UTF-8",
             )]
         })?;
         let base = path.parent().unwrap_or(Path::new("."));

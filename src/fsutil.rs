@@ -1,8 +1,104 @@
-//! Writing files users keep: atomically, so a crash or Ctrl-C leaves the old
-//! file or the new one, never a truncated mix.
+//! Files the tool reads and writes for itself (answers, config, rubrics,
+//! baselines, reports). Writes are atomic, so a crash or Ctrl-C leaves the
+//! old file or the new one, never a truncated mix. Reads are bounded and
+//! take only regular files, so a committed symlink to `/dev/zero` or a FIFO
+//! is an error naming the file, not an out-of-memory kill or a hang; and a
+//! file the repository controls must lie inside it.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+
+/// The most the tool reads of one of its own files (answers, config, rubric).
+pub const MAX_OWN_FILE: u64 = 16 << 20;
+/// The most it reads of a JSON report (`--baseline`, `diff`).
+pub const MAX_REPORT: u64 = 256 << 20;
+
+/// Who chose the path of a file being read.
+#[derive(Debug, Clone, Copy)]
+pub enum Chosen<'a> {
+    /// The repository (a default location or a path in `readiness.toml`):
+    /// it must be a regular file inside `root`, not a symbolic link.
+    ByRepository { root: &'a Path },
+    /// The user, on the command line: links are followed.
+    ByUser,
+}
+
+/// Reads at most `cap` bytes of a regular file. Errors say what is wrong
+/// (not a regular file, a link, outside the repository, too large); a
+/// missing file is `NotFound` as usual.
+pub fn read_bounded(path: &Path, cap: u64, chosen: Chosen) -> std::io::Result<Vec<u8>> {
+    let invalid = |msg: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, msg);
+    if let Chosen::ByRepository { root } = chosen {
+        let meta = std::fs::symlink_metadata(path)?;
+        if meta.file_type().is_symlink() {
+            return Err(invalid(
+                "is a symbolic link; files the repository provides to readiness must be regular files".into(),
+            ));
+        }
+        ensure_inside(root, path)?;
+    }
+    let file = open_no_block(path, matches!(chosen, Chosen::ByRepository { .. }))?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(invalid("is not a regular file".into()));
+    }
+    if meta.len() > cap {
+        return Err(invalid(format!("is larger than {} MiB", cap >> 20)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(invalid(format!("is larger than {} MiB", cap >> 20)));
+    }
+    Ok(bytes)
+}
+
+/// Opens for reading without blocking on a FIFO (and, when asked, without
+/// following a symbolic link in the last component).
+fn open_no_block(path: &Path, no_follow: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut flags = libc::O_NONBLOCK;
+        if no_follow {
+            flags |= libc::O_NOFOLLOW;
+        }
+        options.custom_flags(flags);
+    }
+    #[cfg(not(unix))]
+    let _ = no_follow;
+    options.open(path)
+}
+
+/// Fails unless `path`'s directory, with every link resolved, lies inside
+/// `root`: a `.readiness` directory that links elsewhere, or `../x` in
+/// `readiness.toml`, would read or write outside the repository.
+pub fn ensure_inside(root: &Path, path: &Path) -> std::io::Result<()> {
+    let root = root.canonicalize()?;
+    let mut dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    // The directory may not exist yet (a first `ask`): check its nearest
+    // existing ancestor.
+    while !dir.exists() {
+        match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => dir = parent.to_path_buf(),
+            _ => return Ok(()),
+        }
+    }
+    if dir.canonicalize()?.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "lies outside the repository (through a symbolic link or `..`); name it on the command line to use it",
+        ))
+    }
+}
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it to disk and
 /// renames it over `path`. Creates missing parent directories.
@@ -27,4 +123,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod bounded_tests {
+    use super::*;
+
+    #[test]
+    fn links_special_files_and_oversized_files_are_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("ok.yaml"), "a: 1\n").unwrap();
+        let repo = Chosen::ByRepository { root };
+        assert_eq!(
+            read_bounded(&root.join("ok.yaml"), 100, repo).unwrap(),
+            b"a: 1\n"
+        );
+        let too_big = read_bounded(&root.join("ok.yaml"), 3, repo).unwrap_err();
+        assert!(too_big.to_string().contains("larger than"), "{too_big}");
+
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", root.join("zero.yaml")).unwrap();
+            let link = read_bounded(&root.join("zero.yaml"), MAX_OWN_FILE, repo).unwrap_err();
+            assert!(link.to_string().contains("symbolic link"), "{link}");
+            // Named by the user, the link is followed, but a device is still refused.
+            let device =
+                read_bounded(&root.join("zero.yaml"), MAX_OWN_FILE, Chosen::ByUser).unwrap_err();
+            assert!(
+                device.to_string().contains("not a regular file"),
+                "{device}"
+            );
+            let fifo = root.join("fifo.yaml");
+            assert!(std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success());
+            let err = read_bounded(&fifo, MAX_OWN_FILE, repo).unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+            // A directory that links outside the repository.
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("answers.yaml"), "answers: []\n").unwrap();
+            std::os::unix::fs::symlink(outside.path(), root.join(".readiness")).unwrap();
+            let escape = read_bounded(&root.join(".readiness/answers.yaml"), MAX_OWN_FILE, repo)
+                .unwrap_err();
+            assert!(
+                escape.to_string().contains("outside the repository"),
+                "{escape}"
+            );
+        }
+    }
 }

@@ -74,11 +74,31 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Loads the built-in rubrics plus every rubric in `extra_dirs`.
+/// Loads the built-in rubrics plus every rubric in `extra_dirs` (named by
+/// the user).
 pub fn load_catalog(extra_dirs: &[PathBuf]) -> Result<rubric::Catalog, Error> {
+    load_catalog_from(&[], None, extra_dirs)
+}
+
+/// Loads the built-in rubrics, the rubric directories a repository's
+/// `readiness.toml` names (which must lie inside `root`), then the ones the
+/// user named.
+pub fn load_catalog_from(
+    repo_dirs: &[PathBuf],
+    root: Option<&Path>,
+    user_dirs: &[PathBuf],
+) -> Result<rubric::Catalog, Error> {
     let mut user = Vec::new();
-    for dir in extra_dirs {
-        let sources = rubric::read_rubric_dir(dir)
+    let chosen = |repo: bool| match (repo, root) {
+        (true, Some(root)) => fsutil::Chosen::ByRepository { root },
+        _ => fsutil::Chosen::ByUser,
+    };
+    let dirs = repo_dirs
+        .iter()
+        .map(|d| (d, true))
+        .chain(user_dirs.iter().map(|d| (d, false)));
+    for (dir, repo) in dirs {
+        let sources = rubric::read_rubric_dir(dir, chosen(repo))
             .map_err(|e| Error::Io(format!("{}: cannot read rubrics: {e}", dir.display())))?;
         if sources.is_empty() {
             return Err(Error::Io(format!(

@@ -131,8 +131,7 @@ fn run_rubrics(command: &RubricsCommand) -> Result<ExitCode, readiness::Error> {
             let mut sources = Vec::new();
             for path in files {
                 let name = path.display().to_string();
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| readiness::Error::Io(format!("{name}: cannot read: {e}")))?;
+                let text = read_named(path, readiness::fsutil::MAX_OWN_FILE)?;
                 sources.push(readiness::rubric::RubricSource {
                     origin: name.clone(),
                     name,
@@ -169,10 +168,7 @@ struct DiffArgs {
 }
 
 fn run_diff(args: &DiffArgs) -> Result<ExitCode, readiness::Error> {
-    let read = |p: &PathBuf| {
-        std::fs::read_to_string(p)
-            .map_err(|e| readiness::Error::Io(format!("{}: cannot read: {e}", p.display())))
-    };
+    let read = |p: &PathBuf| read_named(p, readiness::fsutil::MAX_REPORT);
     let comparison = readiness::diff::compare(
         &read(&args.old)?,
         &args.old.display().to_string(),
@@ -362,6 +358,22 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Reads a UTF-8 file the user named on the command line, bounded.
+fn read_named(path: &Path, cap: u64) -> Result<String, readiness::Error> {
+    let name = path.display();
+    let bytes = readiness::fsutil::read_bounded(path, cap, readiness::fsutil::Chosen::ByUser)
+        .map_err(|e| readiness::Error::Io(format!("{name}: cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+        let pos = readiness::node::LineIndex::new(valid).pos(offset);
+        readiness::Error::Io(format!(
+            "{name}:{}:{}: not valid UTF-8",
+            pos.line, pos.column
+        ))
+    })
+}
+
 /// The answers file to use and how to show it: relative to the repository
 /// when inside it, as given otherwise.
 fn answers_location(root: &Path, explicit: Option<&PathBuf>) -> (PathBuf, String) {
@@ -383,25 +395,37 @@ fn load_config(
         Some(path) => (path.clone(), path.display().to_string()),
         None => {
             let path = root.join(readiness::config::FILE_NAME);
-            if !path.is_file() {
+            // Present in any form (a link or a FIFO is refused when read).
+            if std::fs::symlink_metadata(&path).is_err() {
                 return Ok(None);
             }
             (path, readiness::config::FILE_NAME.to_owned())
         }
     };
-    Config::load(&path, &shown)
+    Config::load(&path, &shown, chosen_by(root, explicit.is_some()))
         .map(Some)
         .map_err(readiness::Error::Config)
 }
 
+/// Who chose a file: the user on the command line, or the repository.
+fn chosen_by(root: &Path, explicit: bool) -> readiness::fsutil::Chosen<'_> {
+    if explicit {
+        readiness::fsutil::Chosen::ByUser
+    } else {
+        readiness::fsutil::Chosen::ByRepository { root }
+    }
+}
+
 /// The catalogue: built-ins, the config's rubric directories, then --rubrics.
+/// The directories of the repository's own `readiness.toml` (`root` given)
+/// must lie inside it; those of `--config FILE` are the user's choice.
 fn catalog_for(
     config: Option<&Config>,
     cli_dirs: &[PathBuf],
+    root: Option<&Path>,
 ) -> Result<readiness::rubric::Catalog, readiness::Error> {
-    let mut dirs: Vec<PathBuf> = config.map(|c| c.rubrics.clone()).unwrap_or_default();
-    dirs.extend(cli_dirs.iter().cloned());
-    let catalog = readiness::load_catalog(&dirs)?;
+    let config_dirs: Vec<PathBuf> = config.map(|c| c.rubrics.clone()).unwrap_or_default();
+    let catalog = readiness::load_catalog_from(&config_dirs, root, cli_dirs)?;
     if let Some(config) = config {
         config
             .validate(&catalog)
@@ -413,7 +437,8 @@ fn catalog_for(
 fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness::Error> {
     readiness::check_root(&args.path)?;
     let config = load_config(&args.path, args.config.as_ref())?;
-    let catalog = catalog_for(config.as_ref(), &args.rubrics)?;
+    let repo_root = args.config.is_none().then_some(args.path.as_path());
+    let catalog = catalog_for(config.as_ref(), &args.rubrics, repo_root)?;
     let options = ScanOptions {
         max_file_size: args.max_file_size,
         exclude: config
@@ -428,7 +453,9 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
             "{shown}: answers file not found"
         )));
     }
-    let answers = readiness::answers::load(&file, &shown).map_err(readiness::Error::Answers)?;
+    let chosen = chosen_by(&args.path, args.answer.answers.is_some());
+    let answers =
+        readiness::answers::load(&file, &shown, chosen).map_err(readiness::Error::Answers)?;
     let today = readiness::answers::Date::today().map_err(readiness::Error::Io)?;
     let input = file.is_file().then(|| readiness::eval::AnswerInput {
         answers: &answers,
@@ -450,9 +477,7 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
         Some(&policy),
     )?;
     if let Some(path) = &args.baseline {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            readiness::Error::Io(format!("{}: cannot read baseline: {e}", path.display()))
-        })?;
+        let text = read_named(path, readiness::fsutil::MAX_REPORT)?;
         readiness::apply_baseline(&mut report, &text, &path.display().to_string())?;
     }
     for (format, output) in targets {
@@ -525,14 +550,17 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
     }
     readiness::check_root(&args.path)?;
     let config = load_config(&args.path, args.config.as_ref())?;
-    let catalog = catalog_for(config.as_ref(), &args.rubrics)?;
+    let repo_root = args.config.is_none().then_some(args.path.as_path());
+    let catalog = catalog_for(config.as_ref(), &args.rubrics, repo_root)?;
     for id in &args.checks {
         if catalog.check(id).is_none() {
             return Err(readiness::Error::Io(format!("--check {id}: no such check")));
         }
     }
     let (file, shown) = answers_location(&args.path, args.answer.answers.as_ref());
-    let mut answers = readiness::answers::load(&file, &shown).map_err(readiness::Error::Answers)?;
+    let chosen = chosen_by(&args.path, args.answer.answers.is_some());
+    let mut answers =
+        readiness::answers::load(&file, &shown, chosen).map_err(readiness::Error::Answers)?;
     let today = readiness::answers::Date::today().map_err(readiness::Error::Io)?;
     let scan_options = ScanOptions {
         exclude: config
@@ -555,7 +583,14 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
+    let repo_owned = args.answer.answers.is_none();
+    let root = args.path.clone();
     readiness::questionnaire::run(&items, &mut answers, &options, &mut input, &mut out, |a| {
+        // The repository's answers file is written only inside it: not
+        // through a `.readiness` directory that links elsewhere.
+        if repo_owned {
+            readiness::fsutil::ensure_inside(&root, &file)?;
+        }
         readiness::answers::save(&file, a)
     })
     .map_err(|e| readiness::Error::Io(format!("{shown}: {e}")))?;

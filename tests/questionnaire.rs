@@ -75,7 +75,7 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.send_control('c').unwrap();
     session.exp_eof().unwrap();
 
-    let saved = answers::load(&file, "answers.yaml").unwrap();
+    let saved = answers::load(&file, "answers.yaml", readiness::fsutil::Chosen::ByUser).unwrap();
     let ids: Vec<&str> = saved.entries.iter().map(|a| a.check.as_str()).collect();
     assert_eq!(ids, ["FUTURE-01", "VER-06", second.as_str()]);
     assert_eq!(saved.entries[1].answer, AnswerValue::Manual);
@@ -122,7 +122,7 @@ fn interactive_session_can_be_interrupted_and_resumed() {
         .exp_string("1 answered, 0 skipped, stopped early")
         .unwrap();
     session.exp_eof().unwrap();
-    let saved = answers::load(&file, "answers.yaml").unwrap();
+    let saved = answers::load(&file, "answers.yaml", readiness::fsutil::Chosen::ByUser).unwrap();
     assert_eq!(saved.entries.len(), 4);
     assert_eq!(saved.entries[3].answer, AnswerValue::NotApplicable);
     assert_eq!(

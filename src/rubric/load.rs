@@ -155,8 +155,16 @@ fn area_order(area: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Reads every `*.yaml` / `*.yml` file in a directory (sorted) as rubric sources.
-pub fn read_rubric_dir(dir: &Path) -> std::io::Result<Vec<RubricSource>> {
+/// Reads every `*.yaml` / `*.yml` file in a directory (sorted) as rubric
+/// sources. A directory the repository names (in `readiness.toml`) must lie
+/// inside it, and its rubric files must be regular files there.
+pub fn read_rubric_dir(
+    dir: &Path,
+    chosen: crate::fsutil::Chosen,
+) -> std::io::Result<Vec<RubricSource>> {
+    if let crate::fsutil::Chosen::ByRepository { root } = chosen {
+        crate::fsutil::ensure_inside(root, &dir.join("rubric.yaml"))?;
+    }
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -164,7 +172,7 @@ pub fn read_rubric_dir(dir: &Path) -> std::io::Result<Vec<RubricSource>> {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e == "yaml" || e == "yml");
-        if is_yaml && path.is_file() {
+        if is_yaml {
             paths.push(path);
         }
     }
@@ -172,8 +180,9 @@ pub fn read_rubric_dir(dir: &Path) -> std::io::Result<Vec<RubricSource>> {
     paths
         .into_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path)?;
             let name = path.display().to_string();
+            let bytes = crate::fsutil::read_bounded(&path, crate::fsutil::MAX_OWN_FILE, chosen)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{name}: {e}")))?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,

@@ -1,0 +1,151 @@
+//! A hostile pull request controls every file, link and special file of the
+//! repository. The files readiness reads for itself (answers, config, the
+//! rubric directories a config names) must then give a clear error naming
+//! the file: never an out-of-memory kill, a hang, or a read outside the
+//! repository.
+#![cfg(unix)]
+
+mod support;
+
+use std::os::unix::fs::symlink;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use support::{bin, Repo};
+
+/// Runs `cmd`, killing it (and failing the test) if it has not finished
+/// within 30 seconds: a hang must fail, not stall the suite.
+fn run_bounded(mut cmd: Command) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("readiness did not finish within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn score(repo: &Repo) -> Output {
+    let mut cmd = bin();
+    cmd.arg("score").arg(repo.path()).args(["--format", "json"]);
+    run_bounded(cmd)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn repo() -> Repo {
+    Repo::new(&[("src/train.py", "model.fit(X, y)\n")])
+}
+
+#[test]
+fn an_answers_file_linked_to_an_endless_device_is_refused_not_read() {
+    let repo = repo();
+    std::fs::create_dir_all(repo.path().join(".readiness")).unwrap();
+    symlink("/dev/zero", repo.path().join(".readiness/answers.yaml")).unwrap();
+    let out = score(&repo);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(".readiness/answers.yaml") && err.contains("symbolic link"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_fifo_in_place_of_the_answers_file_or_the_config_does_not_hang() {
+    for name in [".readiness/answers.yaml", "readiness.toml"] {
+        let repo = repo();
+        let path = repo.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        assert!(Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success());
+        let out = score(&repo);
+        assert!(!out.status.success(), "{name}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(name) && err.contains("not a regular file"),
+            "{name}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_config_linked_outside_the_repository_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.toml");
+    std::fs::write(&secret, "aws_secret_access_key = \"AKIA-not-for-you\"\n").unwrap();
+    let repo = repo();
+    symlink(&secret, repo.path().join("readiness.toml")).unwrap();
+    let out = score(&repo);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("readiness.toml") && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert!(!err.contains("AKIA"), "{err}");
+}
+
+#[test]
+fn rubric_directories_a_config_names_stay_inside_the_repository() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("leak.yaml"),
+        "aws_secret_access_key: AKIA-not-for-you\n",
+    )
+    .unwrap();
+    let repo = repo();
+    let relative = format!(
+        "{}/{}",
+        "../".repeat(repo.path().components().count()),
+        outside.path().display()
+    );
+    for dir in [outside.path().display().to_string(), relative] {
+        repo.write(
+            "readiness.toml",
+            format!("rubrics = [{dir:?}]\n").as_bytes(),
+        );
+        let out = score(&repo);
+        assert!(!out.status.success(), "{dir}");
+        let err = stderr(&out);
+        assert!(err.contains("outside the repository"), "{dir}: {err}");
+        assert!(!err.contains("AKIA"), "{err}");
+    }
+    // Named on the command line, the same directory is the user's choice.
+    repo.write("readiness.toml", b"");
+    let mut cmd = bin();
+    cmd.arg("score")
+        .arg(repo.path())
+        .arg("--rubrics")
+        .arg(outside.path());
+    let out = run_bounded(cmd);
+    assert!(!stderr(&out).contains("outside the repository"));
+}
+
+#[test]
+fn an_answers_directory_linked_outside_the_repository_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("answers.yaml"), "answers: []\n").unwrap();
+    let repo = repo();
+    symlink(outside.path(), repo.path().join(".readiness")).unwrap();
+    let out = score(&repo);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("outside the repository"),
+        "{}",
+        stderr(&out)
+    );
+}
