@@ -206,7 +206,13 @@ impl<'de> Deserialize<'de> for RawValue {
                 Ok(RawValue(Value::Seq(items)))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries: Vec<Entry> = Vec::new();
+                // Duplicate keys reach here only when the caller chose "last
+                // wins"; keep one entry per key. An index by key keeps a
+                // mapping of n keys linear (a linear search per key made an
+                // 80k-key workflow take 33 s).
+                let mut index: std::collections::HashMap<String, usize> =
+                    std::collections::HashMap::new();
                 while let Some(key) = map.next_key::<Spanned<Key>>()? {
                     let value = map.next_value::<Spanned<RawValue>>()?;
                     let entry = Entry {
@@ -214,11 +220,12 @@ impl<'de> Deserialize<'de> for RawValue {
                         key_pos: pos_of(&key.referenced),
                         node: Node::new(pos_of(&value.referenced), value.value.0),
                     };
-                    // Duplicate keys reach here only when the caller chose
-                    // "last wins"; keep one entry per key.
-                    match entries.iter_mut().find(|e: &&mut Entry| e.key == entry.key) {
-                        Some(existing) => *existing = entry,
-                        None => entries.push(entry),
+                    match index.get(&entry.key) {
+                        Some(&i) => entries[i] = entry,
+                        None => {
+                            index.insert(entry.key.clone(), entries.len());
+                            entries.push(entry);
+                        }
                     }
                 }
                 Ok(RawValue(Value::Map(entries)))
@@ -470,6 +477,29 @@ mod tests {
         assert!(err.pos.line >= 1, "{err:?}");
         assert!(!err.message.is_empty());
         assert!(!err.message.contains(" at line "), "{err:?}");
+    }
+
+    #[test]
+    fn a_mapping_with_many_keys_keeps_the_last_of_each_in_order() {
+        // 20k keys with every tenth repeated: one pass, last value wins, first
+        // position kept (a linear search per key made this quadratic).
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "k{}: {i}\n",
+                i - i % 10 * usize::from(i % 10 == 9)
+            ));
+        }
+        let docs = parse_yaml_documents(&text, false).unwrap();
+        let Value::Map(entries) = &docs[0].value else {
+            panic!("not a map")
+        };
+        assert_eq!(entries.len(), 18_000);
+        assert_eq!(entries[0].key, "k0");
+        assert_eq!(
+            docs[0].get("k0").and_then(Node::scalar_text).as_deref(),
+            Some("9")
+        );
     }
 
     #[test]
