@@ -296,12 +296,15 @@ fn describe_unconfirmed(found: &[Evidence], accept: &Acceptance) -> String {
     }
 }
 
+/// What the report shows of an answer; its free text is the repository's
+/// and is shown escaped (see [`crate::text`]).
 fn answer_info(answer: &Answer, input: &AnswerInput) -> AnswerInfo {
+    let shown = |t: &String| crate::text::printable(t).into_owned();
     AnswerInfo {
         value: answer.answer,
-        note: answer.note.clone(),
-        reason: answer.reason.clone(),
-        by: answer.by.clone(),
+        note: answer.note.as_ref().map(shown),
+        reason: answer.reason.as_ref().map(shown),
+        by: shown(&answer.by),
         date: answer.date,
         stale: is_stale(answer.date, input.today, input.max_age_days),
     }
@@ -424,8 +427,8 @@ fn evaluate_area(
             }
             waiver = Some(WaiverStatus {
                 check: w.check.clone(),
-                reason: w.reason.clone(),
-                owner: w.owner.clone(),
+                reason: crate::text::printable(&w.reason).into_owned(),
+                owner: crate::text::printable(&w.owner).into_owned(),
                 expires: w.expires,
                 status: state,
             });

@@ -20,6 +20,7 @@ pub mod render;
 pub mod report;
 pub mod rubric;
 pub mod scan;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 

@@ -536,6 +536,7 @@ fn who(root: &Path) -> String {
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .map(|name| readiness::text::printable(&name).into_owned())
         .unwrap_or_else(|| "unknown".to_owned())
 }
 

@@ -238,7 +238,7 @@ pub fn run(
                 &format!(
                     "{} ({}, {}{stale})",
                     existing.answer.describe(),
-                    existing.by,
+                    crate::text::printable(&existing.by),
                     existing.date
                 ),
                 "  Current answer: ",

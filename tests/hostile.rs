@@ -149,3 +149,40 @@ fn an_answers_directory_linked_outside_the_repository_is_not_read() {
         stderr(&out)
     );
 }
+
+#[test]
+fn file_names_and_matched_lines_cannot_forge_lines_or_drive_the_terminal() {
+    let repo = Repo::new(&[
+        ("src/train.py", "model.fit(X, y)\n"),
+        (
+            "src/x\nFAKE: all checks met\n.py",
+            "mlflow.register_model(uri, 'm')  \u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\n",
+        ),
+        (
+            ".readiness/answers.yaml",
+            "version: 1\nanswers:\n  - check: OWN-01\n    answer: manual\n    note: \"fine\\nFAKE: owner on call\\e[2J\"\n    by: \"mallory\\e]0;x\\a\"\n    date: 2026-11-20\n    rubric_version: \"2.0.0\"\n",
+        ),
+    ]);
+    for format in ["table", "markdown", "junit"] {
+        let mut cmd = bin();
+        cmd.arg("score").arg(repo.path()).args(["--format", format]);
+        let out = run_bounded(cmd);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("VER-01"), "{format}: {text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: {text}"
+        );
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("FAKE")),
+            "{format}: {text}"
+        );
+        if format != "junit" {
+            // The evidence is still shown, escaped.
+            assert!(
+                text.contains("x\\u{a}FAKE: all checks met\\u{a}.py"),
+                "{format}: {text}"
+            );
+        }
+    }
+}

@@ -727,13 +727,15 @@ fn relative(root: &Path, path: &Path) -> String {
         }
         out.push_str(&part.as_os_str().to_string_lossy());
     }
-    out
+    // A file name is repository-controlled text: shown escaped everywhere.
+    crate::text::printable(&out).into_owned()
 }
 
 /// A short, single-line quote of the evidence.
 pub fn snippet(line: &str) -> String {
     const MAX: usize = 80;
     let squeezed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let squeezed = crate::text::printable(&squeezed).into_owned();
     if squeezed.chars().count() <= MAX {
         return squeezed;
     }
