@@ -525,19 +525,54 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
 }
 
 /// `git config user.name` in the repository, else `$USER`.
-fn who(root: &Path) -> String {
-    std::process::Command::new("git")
-        .args(["config", "user.name"])
-        .current_dir(root)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
+/// Who is answering: `git config --global user.name`, else `$USER`. The
+/// repository is untrusted: git is found on `PATH` skipping relative
+/// entries (so a committed `./git` never runs), it is not run inside the
+/// repository and reads only the user's global config (a repository's
+/// `[include]` of a FIFO cannot hang it), and it is killed after 5 seconds.
+fn who() -> String {
+    git_user_name()
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
         .map(|name| readiness::text::printable(&name).into_owned())
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn git_user_name() -> Option<String> {
+    let git = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .filter(|dir| dir.is_absolute())
+            .map(|dir| dir.join("git"))
+            .find(|candidate| candidate.is_file())
+    })?;
+    let mut child = std::process::Command::new(git)
+        .args(["config", "--global", "user.name"])
+        .current_dir(std::env::temp_dir())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(10)),
+        }
+    }
+    let mut name = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(child.stdout.take()?, 4096),
+        &mut name,
+    )
+    .ok()?;
+    let name = name.trim().to_owned();
+    (!name.is_empty()).then_some(name)
 }
 
 fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
@@ -577,7 +612,7 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
         only: args.checks.clone(),
         max_age_days: args.answer.max_answer_age,
         today,
-        by: args.by.clone().unwrap_or_else(|| who(&args.path)),
+        by: args.by.clone().unwrap_or_else(who),
         file: shown.clone(),
     };
     let items = readiness::questionnaire::plan(&catalog, &scan, &answers, &options);

@@ -379,3 +379,31 @@ fn library_evaluation_with_answers() {
     assert_eq!(ver02.credit, 0.5);
     assert_eq!(ver02.source, Some(Source::Answered));
 }
+
+#[test]
+fn ask_never_runs_a_git_the_repository_ships() {
+    let repo = copy_example("level-1-training");
+    let marker = repo.path().join("pwned");
+    repo.write(
+        "git",
+        format!("#!/bin/sh\ntouch '{}'\necho Mallory\n", marker.display()).as_bytes(),
+    );
+    let mut perms = std::fs::metadata(repo.path().join("git"))
+        .unwrap()
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(repo.path().join("git"), perms).unwrap();
+    let mut cmd = readiness();
+    // A relative PATH entry first, run from inside the repository.
+    cmd.env(
+        "PATH",
+        format!(".:{}", std::env::var("PATH").unwrap_or_default()),
+    )
+    .current_dir(repo.path())
+    .args(["ask", "."]);
+    let mut session = spawn_command(cmd, Some(20_000)).unwrap();
+    session.exp_string("> ").unwrap();
+    session.send_control('c').unwrap();
+    session.exp_eof().unwrap();
+    assert!(!marker.exists(), "the repository's ./git ran");
+}
