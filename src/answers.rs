@@ -436,6 +436,35 @@ pub fn save(path: &Path, answers: &Answers) -> std::io::Result<()> {
     crate::fsutil::write_atomic(path, render(answers).as_bytes())
 }
 
+/// Saves this session's answers without losing anyone else's: under a lock
+/// beside the file, the file is read again (another `ask`, a `git pull` or a
+/// hand edit may have changed it), the answers in `mine` replace those for
+/// the same checks, everything else on disk is kept, and the result is
+/// written atomically. Returns what is now on disk.
+pub fn save_merged(
+    path: &Path,
+    shown_as: &str,
+    mine: &[Answer],
+    chosen: crate::fsutil::Chosen,
+) -> std::io::Result<Answers> {
+    let lock = crate::fsutil::lock_beside(path)?;
+    let mut current = load(path, shown_as, chosen).map_err(|errors| {
+        let first = errors
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("changed on disk during the session and no longer parses ({first}); fix it and run ask again"),
+        )
+    })?;
+    for answer in mine {
+        current.set(answer.clone());
+    }
+    crate::fsutil::write_atomic_locked(path, render(&current).as_bytes(), &lock)?;
+    Ok(current)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +479,57 @@ mod tests {
             date: Date::parse("2026-11-20").unwrap(),
             rubric_version: "1.0.0".into(),
         }
+    }
+
+    #[test]
+    fn two_sessions_saving_at_once_lose_no_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".readiness/answers.yaml");
+        let sessions: Vec<_> = ["A", "B"]
+            .into_iter()
+            .map(|who| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut mine = Vec::new();
+                    for i in 0..60 {
+                        mine.push(answer(&format!("{who}-{i:02}"), AnswerValue::Manual));
+                        save_merged(&path, "answers.yaml", &mine, crate::fsutil::Chosen::ByUser)
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for s in sessions {
+            s.join().unwrap();
+        }
+        let saved = load(&path, "answers.yaml", crate::fsutil::Chosen::ByUser).unwrap();
+        assert_eq!(saved.entries.len(), 120);
+        // One fixed temporary name, and none left after the last write.
+        let stray: Vec<_> = std::fs::read_dir(dir.path().join(".readiness"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(stray.is_empty(), "{stray:?}");
+    }
+
+    #[test]
+    fn a_hand_edit_during_a_session_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.yaml");
+        let by_user = crate::fsutil::Chosen::ByUser;
+        save_merged(&path, "a", &[answer("MINE-1", AnswerValue::No)], by_user).unwrap();
+        // Someone else adds an answer (a pull, an edit) between two saves.
+        let mut edited = load(&path, "a", by_user).unwrap();
+        edited.set(answer("THEIRS", AnswerValue::Automated));
+        save(&path, &edited).unwrap();
+        let mine = [
+            answer("MINE-1", AnswerValue::No),
+            answer("MINE-2", AnswerValue::Manual),
+        ];
+        let now = save_merged(&path, "a", &mine, by_user).unwrap();
+        let checks: Vec<&str> = now.entries.iter().map(|a| a.check.as_str()).collect();
+        assert_eq!(checks, vec!["MINE-1", "THEIRS", "MINE-2"]);
     }
 
     #[test]

@@ -100,29 +100,76 @@ pub fn ensure_inside(root: &Path, path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, flushes it to disk and
-/// renames it over `path`. Creates missing parent directories.
+/// Writes `bytes` to a temporary file beside `path`, flushes it to disk,
+/// renames it over `path` and flushes the directory, so the rename itself
+/// survives a crash. Creates missing parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    std::fs::create_dir_all(&dir)?;
-    let name = path
-        .file_name()
+    let name = file_name(path);
+    write_atomic_via(path, bytes, &format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name()
         .and_then(|n| n.to_str())
-        .unwrap_or("readiness-output");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        .unwrap_or("readiness-output")
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn write_atomic_via(path: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Result<()> {
+    let dir = parent_dir(path);
+    std::fs::create_dir_all(&dir)?;
+    let tmp = dir.join(tmp_name);
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        // The rename is durable only once the directory is.
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// An exclusive lock on the directory that holds `path`, held until
+/// dropped: two `readiness ask` sessions never interleave their
+/// read-merge-write cycles. Locking the directory (flock on its descriptor)
+/// leaves no lock file behind for anyone to commit.
+pub struct Lock {
+    _dir: std::fs::File,
+}
+
+pub fn lock_beside(path: &Path) -> std::io::Result<Lock> {
+    let dir = parent_dir(path);
+    std::fs::create_dir_all(&dir)?;
+    let handle = std::fs::File::open(&dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: flock on a file descriptor this function owns.
+        if unsafe { libc::flock(handle.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(Lock { _dir: handle })
+}
+
+/// Writes `bytes` over `path` atomically under a [`Lock`] the caller holds:
+/// the temporary file has one fixed name, so a writer killed mid-write
+/// leaves at most one stray file, which the next write replaces.
+pub fn write_atomic_locked(path: &Path, bytes: &[u8], _lock: &Lock) -> std::io::Result<()> {
+    let name = file_name(path);
+    write_atomic_via(path, bytes, &format!(".{name}.tmp"))
 }
 
 #[cfg(test)]

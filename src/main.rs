@@ -621,13 +621,23 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
     let mut out = std::io::stdout().lock();
     let repo_owned = args.answer.answers.is_none();
     let root = args.path.clone();
+    // What this session changed is what it writes: each save merges it into
+    // the file as it is on disk then (see `answers::save_merged`).
+    let loaded = answers.clone();
     readiness::questionnaire::run(&items, &mut answers, &options, &mut input, &mut out, |a| {
         // The repository's answers file is written only inside it: not
         // through a `.readiness` directory that links elsewhere.
         if repo_owned {
             readiness::fsutil::ensure_inside(&root, &file)?;
         }
-        readiness::answers::save(&file, a)
+        let mine: Vec<readiness::answers::Answer> = a
+            .entries
+            .iter()
+            .filter(|e| loaded.get(&e.check) != Some(*e))
+            .cloned()
+            .collect();
+        readiness::answers::save_merged(&file, &shown, &mine, chosen_by(&root, !repo_owned))
+            .map(|_| ())
     })
     .map_err(|e| readiness::Error::Io(format!("{shown}: {e}")))?;
     Ok(ExitCode::SUCCESS)
