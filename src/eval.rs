@@ -477,12 +477,14 @@ fn evaluate_area(
         rubric.not_applicable.clone()
     };
     let (level, blocking) = crate::ladder::area_level_of(rubric, &checks);
-    let known: Vec<&&CheckResult> = applicable
+    // An unknown check earns nothing but still counts: a file that cannot
+    // be read must not raise the score by leaving the denominator.
+    let earned: u32 = applicable
         .iter()
         .filter(|c| c.outcome != Outcome::Unknown)
-        .collect();
-    let earned: u32 = known.iter().map(|c| c.weight * halves(c.credit)).sum();
-    let possible: u32 = known.iter().map(|c| c.weight * 2).sum();
+        .map(|c| c.weight * halves(c.credit))
+        .sum();
+    let possible: u32 = applicable.iter().map(|c| c.weight * 2).sum();
     let score = percent(earned, possible);
     AreaResult {
         id: rubric.area.clone(),
@@ -653,7 +655,8 @@ pub fn build_report(
     let (met, known) = applicable
         .iter()
         .flat_map(|a| a.checks.iter())
-        .filter(|c| !matches!(c.outcome, Outcome::NotApplicable | Outcome::Unknown))
+        // Unknown checks count as not met (see the area score).
+        .filter(|c| c.outcome != Outcome::NotApplicable)
         .fold((0, 0), |(m, k), c| {
             (
                 m + if c.outcome == Outcome::Met {
@@ -786,14 +789,15 @@ checks:
     }
 
     #[test]
-    fn unknown_is_reported_blocks_the_level_and_leaves_the_score() {
+    fn unknown_is_reported_blocks_the_level_and_earns_nothing() {
         let cat = catalog(RUBRIC);
         let r = build_report_no_answers(&cat, &index(&cat, &["a1", "a3"], &["a2"]));
         let a2 = r.areas[0].checks.iter().find(|c| c.id == "A2").unwrap();
         assert_eq!(a2.outcome, Outcome::Unknown);
         assert_eq!(a2.reason.as_deref(), Some("a2: cannot read"));
         assert_eq!(r.areas[0].level, Some(1));
-        assert_eq!(r.areas[0].score, Some(100));
+        // A1 (weight 2) and A3 (1) met, A2 (1) unknown: 3 of 4, not 3 of 3.
+        assert_eq!(r.areas[0].score, Some(75));
         assert_eq!(r.areas[0].checks_unknown, 1);
         assert_eq!(r.areas[0].blocking, vec!["A2"]);
     }

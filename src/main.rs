@@ -628,7 +628,8 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
         // The repository's answers file is written only inside it: not
         // through a `.readiness` directory that links elsewhere.
         if repo_owned {
-            readiness::fsutil::ensure_inside(&root, &file)?;
+            readiness::fsutil::ensure_inside(&root, &file)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{shown}: {e}")))?;
         }
         let mine: Vec<readiness::answers::Answer> = a
             .entries
@@ -638,8 +639,11 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
             .collect();
         readiness::answers::save_merged(&file, &shown, &mine, chosen_by(&root, !repo_owned))
             .map(|_| ())
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{shown}: {e}")))
     })
-    .map_err(|e| readiness::Error::Io(format!("{shown}: {e}")))?;
+    // Errors of the save name the answers file; the others are the
+    // terminal's (a stdin that is not UTF-8, a closed stdout).
+    .map_err(|e| readiness::Error::Io(format!("ask: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }
 

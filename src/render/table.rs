@@ -356,8 +356,22 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         "Scanned {} files, read {}; skipped {} binary, {} too large, {} symlinks",
         s.files_seen, s.files_read, s.skipped_binary, s.skipped_too_large, s.skipped_symlinks
     );
+    if s.skipped_special > 0 {
+        let _ = write!(
+            summary,
+            ", {} special files (FIFOs, sockets, devices)",
+            s.skipped_special
+        );
+    }
     if s.unreadable > 0 {
         let _ = write!(summary, "; {} unreadable", s.unreadable);
+    }
+    if s.read_lossily > 0 {
+        let _ = write!(
+            summary,
+            "; {} not valid UTF-8 (read with replacement characters)",
+            s.read_lossily
+        );
     }
     summary.push('.');
     wrap_into(&mut out, &summary, "", "  ");

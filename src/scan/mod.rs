@@ -688,10 +688,15 @@ fn promote_job_runs(index: &mut EvidenceIndex, job_runs: &BTreeSet<(String, Stri
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> String {
-    // Make paths in the message repository-relative.
+    // Make paths in the message repository-relative, however the root was
+    // written (`repo`, `repo/`, `./repo//`): no absolute path leaks out.
     let text = err.to_string();
-    let prefix = format!("{}/", root.display());
-    text.replace(&prefix, "")
+    let shown = root.display().to_string();
+    let trimmed = shown.trim_end_matches('/');
+    let text = text
+        .replace(&format!("{trimmed}//"), "")
+        .replace(&format!("{trimmed}/"), "");
+    crate::text::printable(&text).into_owned()
 }
 
 fn resolve_dependencies(
@@ -890,15 +895,18 @@ fn read_text(path: &Path, max: u64, stats: &mut ScanStats) -> std::io::Result<Op
         stats.skipped_too_large = 1;
         return Ok(None);
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.take(max + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        stats.skipped_too_large = 1;
+    // The first 8 KiB decide whether the file is binary, before the rest is
+    // read: with a raised --max-file-size a large binary is not read whole.
+    let mut reader = file.take(max + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(len.min(max)).unwrap_or(0));
+    (&mut reader).take(8192).read_to_end(&mut bytes)?;
+    if bytes.contains(&0) {
+        stats.skipped_binary = 1;
         return Ok(None);
     }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        stats.skipped_binary = 1;
+    reader.read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        stats.skipped_too_large = 1;
         return Ok(None);
     }
     stats.files_read = 1;
@@ -1148,6 +1156,19 @@ mod tests {
         assert_eq!(rendered_name("Dockerfile.jinja2"), "Dockerfile");
         assert_eq!(rendered_name("train.py"), "train.py");
         assert_eq!(rendered_name("dir/.tmpl"), "dir/.tmpl");
+    }
+
+    #[test]
+    fn walk_errors_name_paths_relative_to_the_root_however_it_is_written() {
+        let err = ignore::Error::WithPath {
+            path: std::path::PathBuf::from("/tmp/repo//secret/dir"),
+            err: Box::new(ignore::Error::Io(std::io::Error::other("denied"))),
+        };
+        for root in ["/tmp/repo", "/tmp/repo/", "/tmp/repo//"] {
+            let text = walk_error(Path::new(root), &err);
+            assert!(!text.contains("/tmp/repo"), "{root}: {text}");
+            assert!(text.contains("secret/dir"), "{root}: {text}");
+        }
     }
 
     #[test]
