@@ -186,3 +186,52 @@ fn file_names_and_matched_lines_cannot_forge_lines_or_drive_the_terminal() {
         }
     }
 }
+
+/// `git` with a fixed identity and no user or system config.
+fn git(repo: &Repo, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", repo.path())
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn a_gitignore_line_cannot_hide_a_committed_file() {
+    let repo = Repo::new(&[
+        ("app/store.py", "from pinecone import Pinecone\nindex = Pinecone().Index(\"docs\")\nindex.upsert(vectors)\n"),
+        ("requirements.txt", "pinecone\n"),
+    ]);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "init"]);
+    let applicable = |repo: &Repo| {
+        let report = repo.score();
+        let area = report.areas.iter().find(|a| a.id == "data-layer").unwrap();
+        (area.applicable, report.scan.stats.tracked_but_ignored)
+    };
+    assert_eq!(applicable(&repo), (true, 0));
+    // The pull request adds one .gitignore line, and a local exclude and
+    // an ignore file above the root try the same.
+    repo.write(".gitignore", b"app/\n");
+    repo.write(".git/info/exclude", b"requirements.txt\n");
+    assert_eq!(applicable(&repo), (true, 1));
+    // Untracked files still follow the repository's .gitignore.
+    repo.write("app/scratch.py", b"from pinecone import Pinecone\n");
+    let report = repo.score();
+    assert!(report
+        .areas
+        .iter()
+        .flat_map(|a| a.checks.iter())
+        .flat_map(|c| c.evidence.iter())
+        .all(|e| e.path != "app/scratch.py"));
+}

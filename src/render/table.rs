@@ -363,6 +363,13 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
             s.skipped_special
         );
     }
+    if s.tracked_but_ignored > 0 {
+        let _ = write!(
+            summary,
+            "; {} committed files a .gitignore hides were scanned anyway",
+            s.tracked_but_ignored
+        );
+    }
     if s.unreadable > 0 {
         let _ = write!(summary, "; {} unreadable", s.unreadable);
     }

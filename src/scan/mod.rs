@@ -12,6 +12,7 @@ pub mod keys;
 pub mod manifest;
 pub mod python;
 pub mod python_rule;
+pub mod tracked;
 
 use crate::node::{self, Node};
 use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
@@ -19,7 +20,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use keys::KeyMatcher;
 use regex::bytes::{Regex, RegexSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
@@ -109,6 +110,8 @@ pub struct ScanStats {
     pub skipped_symlinks: u64,
     /// FIFOs, sockets and device files, never opened.
     pub skipped_special: u64,
+    /// Files git tracks that a `.gitignore` hides: scanned anyway.
+    pub tracked_but_ignored: u64,
     pub read_lossily: u64,
     pub unreadable: u64,
 }
@@ -133,12 +136,15 @@ struct Worker {
     stats: ScanStats,
     sets: PrefilterCache,
     matched: Vec<usize>,
+    /// Files the walk reached, when the tracked list must be checked.
+    seen: Vec<String>,
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
         let _ = self.tx.send(FileResult {
             stats: std::mem::take(&mut self.stats),
+            seen: std::mem::take(&mut self.seen),
             ..FileResult::default()
         });
     }
@@ -530,6 +536,8 @@ struct FileResult {
     /// Files a job definition in this file runs (see [`jobs`]), with the
     /// job file.
     job_runs: Vec<(String, String)>,
+    /// Files a walker thread reached (sent once, when it finishes).
+    seen: Vec<String>,
     stats: ScanStats,
 }
 
@@ -550,10 +558,21 @@ pub fn scan(
     }
     let excludes = excludes.build().map_err(|e| e.to_string())?;
     let walk_root = root.to_path_buf();
+    // Committed files always count (see [`tracked`]): the walk follows the
+    // repository's own `.gitignore` files only, and tracked files it skips
+    // are visited afterwards.
+    let (tracked, index_problem) = match tracked::tracked_files(root) {
+        Ok(list) => (list, None),
+        Err(e) => (None, Some(e)),
+    };
+    let track = tracked.is_some();
     let mut walker = ignore::WalkBuilder::new(root);
     walker
         .hidden(false)
         .git_global(false)
+        .git_exclude(false)
+        .ignore(false)
+        .parents(false)
         .require_git(false)
         .follow_links(false)
         .threads(options.threads)
@@ -576,10 +595,24 @@ pub fn scan(
             stats: ScanStats::default(),
             sets: HashMap::new(),
             matched: Vec::new(),
+            seen: Vec::new(),
         };
         Box::new(move |entry| {
             let result = match entry {
-                Ok(entry) => visit(&plan, &root, &entry, &mut worker.sets, &mut worker.matched),
+                Ok(entry) => {
+                    let Some(file_type) = entry.file_type() else {
+                        return ignore::WalkState::Continue;
+                    };
+                    if track && !file_type.is_dir() {
+                        worker.seen.push(relative(&root, entry.path()));
+                    }
+                    let entry = Entry {
+                        path: entry.path(),
+                        file_type,
+                        depth: entry.depth(),
+                    };
+                    visit(&plan, &root, &entry, &mut worker.sets, &mut worker.matched)
+                }
                 Err(err) => Some(FileResult {
                     problem: Some(walk_error(&root, &err)),
                     stats: ScanStats {
@@ -621,7 +654,32 @@ pub fn scan(
     let mut manifest_errors = Vec::new();
     let mut readmes = Vec::new();
     let mut job_runs = BTreeSet::new();
-    for result in rx {
+    let mut seen: HashSet<String> = HashSet::new();
+    // The walk's results, then those of tracked files the walk skipped.
+    let results = rx.into_iter().collect::<Vec<_>>();
+    for result in &results {
+        seen.extend(result.seen.iter().cloned());
+    }
+    let hidden = tracked
+        .as_deref()
+        .map(|list| hidden_tracked_files(list, &seen, &options.exclude))
+        .unwrap_or_default();
+    index.stats.tracked_but_ignored = hidden.len() as u64;
+    let mut sets = HashMap::new();
+    let mut matched = Vec::new();
+    let late = hidden.iter().filter_map(|rel| {
+        let path = root.join(rel);
+        let file_type = std::fs::symlink_metadata(&path).ok()?.file_type();
+        let entry = Entry {
+            path: &path,
+            file_type,
+            depth: rel.matches('/').count() + 1,
+        };
+        visit(&plan, root, &entry, &mut sets, &mut matched)
+    });
+    let late: Vec<FileResult> = late.collect();
+    index.problems.extend(index_problem);
+    for result in results.into_iter().chain(late) {
         job_runs.extend(result.job_runs);
         index.stats.add(&result.stats);
         for (id, evidence) in result.hits {
@@ -658,6 +716,44 @@ pub fn scan(
     readmes.sort_by_key(|r| (r != "README.md", r.clone()));
     index.readme = readmes.into_iter().next();
     Ok(index)
+}
+
+/// Tracked files the walk did not reach because a `.gitignore` hid them (or
+/// a directory holding them), except those in always-skipped directories
+/// (vendored code, virtual environments) or excluded by the configuration.
+fn hidden_tracked_files(
+    tracked: &[String],
+    seen: &HashSet<String>,
+    exclude: &[String],
+) -> Vec<String> {
+    let mut excludes = GlobSetBuilder::new();
+    for g in exclude {
+        if let Ok(glob) = glob::compile(g) {
+            excludes.add(glob);
+        }
+    }
+    let excludes = excludes.build().unwrap_or_else(|_| GlobSet::empty());
+    tracked
+        .iter()
+        .filter(|p| !seen.contains(*p))
+        .filter(|p| {
+            let mut dirs: Vec<&str> = p.split('/').collect();
+            dirs.pop();
+            !dirs.iter().any(|d| EXCLUDED_DIRS.contains(d))
+        })
+        .filter(|p| {
+            // An excluded directory excludes everything below it.
+            let mut prefix = String::new();
+            !p.split('/').any(|part| {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                excludes.is_match(&prefix)
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// Evidence in a notebook or script that a job runs is pipeline code, not
@@ -749,14 +845,22 @@ pub fn snippet(line: &str) -> String {
     out
 }
 
+/// A file to visit: its path, type (not following links) and depth below
+/// the root (1 for a file at the top).
+struct Entry<'a> {
+    path: &'a Path,
+    file_type: std::fs::FileType,
+    depth: usize,
+}
+
 fn visit(
     plan: &Plan,
     root: &Path,
-    entry: &ignore::DirEntry,
+    entry: &Entry,
     sets: &mut PrefilterCache,
     matched: &mut Vec<usize>,
 ) -> Option<FileResult> {
-    let file_type = entry.file_type()?;
+    let file_type = entry.file_type;
     if file_type.is_dir() {
         return None;
     }
@@ -771,8 +875,8 @@ fn visit(
         result.stats.skipped_special = 1;
         return Some(result);
     }
-    let path = relative(root, entry.path());
-    if entry.depth() == 1 && path.to_ascii_lowercase().starts_with("readme") {
+    let path = relative(root, entry.path);
+    if entry.depth == 1 && path.to_ascii_lowercase().starts_with("readme") {
         result.readme = Some(path.clone());
     }
     plan.globs.matches_into(rendered_name(&path), matched);
@@ -820,7 +924,7 @@ fn visit(
     {
         return Some(result);
     }
-    let text = match read_text(entry.path(), plan.options.max_file_size, &mut result.stats) {
+    let text = match read_text(entry.path, plan.options.max_file_size, &mut result.stats) {
         Ok(Some(text)) => text,
         Ok(None) => return Some(result),
         Err(err) => {
