@@ -1,0 +1,15 @@
+//! YAML (streams and single documents), JSON, JSON Lines and TOML into the
+//! spanned node tree that key rules walk.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use readiness::node;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = node::parse_yaml_documents(&text, false);
+    let _ = node::parse_yaml_documents(&text, true);
+    let _ = node::parse_yaml(&text);
+    let _ = node::parse_json(&text);
+    let _ = node::parse_json_lines(&text);
+    let _ = node::parse_toml(&text);
+});
