@@ -379,14 +379,9 @@ pub fn load(
     match crate::fsutil::read_bounded(path, crate::fsutil::MAX_OWN_FILE, chosen) {
         Ok(bytes) => {
             let text = String::from_utf8(bytes).map_err(|e| {
-                let offset = e.utf8_error().valid_up_to();
-                let pos = node::LineIndex::new(
-                    std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or(""),
-                )
-                .pos(offset);
                 vec![Diagnostic::new(
                     shown_as,
-                    pos,
+                    node::invalid_utf8_pos(&e),
                     "answers file is not valid UTF-8",
                 )]
             })?;

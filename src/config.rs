@@ -275,11 +275,9 @@ impl Config {
         let bytes = crate::fsutil::read_bounded(path, crate::fsutil::MAX_OWN_FILE, chosen)
             .map_err(|e| cannot(format!("cannot read: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
             vec![Diagnostic::new(
                 shown,
-                crate::node::LineIndex::new(valid).pos(offset),
+                crate::node::invalid_utf8_pos(&e),
                 "not valid UTF-8",
             )]
         })?;

@@ -364,9 +364,7 @@ fn read_named(path: &Path, cap: u64) -> Result<String, readiness::Error> {
     let bytes = readiness::fsutil::read_bounded(path, cap, readiness::fsutil::Chosen::ByUser)
         .map_err(|e| readiness::Error::Io(format!("{name}: cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
-        let pos = readiness::node::LineIndex::new(valid).pos(offset);
+        let pos = readiness::node::invalid_utf8_pos(&e);
         readiness::Error::Io(format!(
             "{name}:{}:{}: not valid UTF-8",
             pos.line, pos.column

@@ -235,6 +235,13 @@ impl<'de> Deserialize<'de> for RawValue {
     }
 }
 
+/// Where the first invalid byte of text that is not UTF-8 sits.
+pub fn invalid_utf8_pos(err: &std::string::FromUtf8Error) -> Pos {
+    let offset = err.utf8_error().valid_up_to();
+    let valid = std::str::from_utf8(&err.as_bytes()[..offset]).unwrap_or("");
+    LineIndex::new(valid).pos(offset)
+}
+
 /// A parse failure with the position the parser reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

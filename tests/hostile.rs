@@ -235,3 +235,16 @@ fn a_gitignore_line_cannot_hide_a_committed_file() {
         .flat_map(|c| c.evidence.iter())
         .all(|e| e.path != "app/scratch.py"));
 }
+
+#[test]
+fn a_config_that_is_not_utf8_is_an_error_with_its_position() {
+    let repo = repo();
+    repo.write("readiness.toml", b"min_level = 1\nexclude = [\"\xff\"]\n");
+    let out = score(&repo);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("readiness.toml:2:13: not valid UTF-8"),
+        "{err}"
+    );
+}
