@@ -4,6 +4,7 @@
 //! (`notebook_task.notebook_path`, `spark_python_task.python_file`, relative
 //! to the job's YAML file); such a file is pipeline code wherever it lives.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 static REFERENCE: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -55,6 +56,33 @@ pub fn without_extension(path: &str) -> &str {
         }
     }
     path
+}
+
+/// Evidence in a notebook or script that a job runs is pipeline code, not
+/// exploration, wherever the file lives; each such file gets a scan note.
+pub fn promote_job_runs(index: &mut super::EvidenceIndex, job_runs: &BTreeSet<(String, String)>) {
+    if job_runs.is_empty() {
+        return;
+    }
+    let run_by: BTreeMap<&str, &str> = job_runs
+        .iter()
+        .map(|(target, job)| (target.as_str(), job.as_str()))
+        .collect();
+    for evidence in index.hits.iter_mut().flatten() {
+        if evidence.class != crate::rubric::model::Class::Example {
+            continue;
+        }
+        let key = without_extension(super::rendered_name(&evidence.path));
+        if let Some(job) = run_by.get(key) {
+            evidence.class = crate::rubric::model::Class::Prod;
+            index.notes.push(format!(
+                "{}: run by a job defined in {job}; read as pipeline code",
+                evidence.path
+            ));
+        }
+    }
+    index.notes.sort();
+    index.notes.dedup();
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod content;
 pub mod glob;
 pub mod jobs;
 pub mod keys;
+mod literals;
 pub mod manifest;
 pub mod python;
 pub mod python_rule;
@@ -18,6 +19,7 @@ use crate::node::{self, Node};
 use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
 use globset::{GlobSet, GlobSetBuilder};
 use keys::KeyMatcher;
+use literals::Literals;
 use regex::bytes::{Regex, RegexSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -245,54 +247,6 @@ struct PythonNeeds {
     calls: Vec<usize>,
     also: Vec<usize>,
     keywords: Vec<usize>,
-}
-
-/// Literals that probes require in a file's text (key names for key probes,
-/// called names for Python probes), searched for in one pass over the file
-/// instead of one substring search per literal per probe.
-#[derive(Default)]
-struct Literals {
-    literals: Vec<String>,
-    automaton: Option<aho_corasick::AhoCorasick>,
-}
-
-impl Literals {
-    fn id(&mut self, literal: &str) -> usize {
-        match self.literals.iter().position(|l| l == literal) {
-            Some(i) => i,
-            None => {
-                self.literals.push(literal.to_owned());
-                self.literals.len() - 1
-            }
-        }
-    }
-
-    /// A DFA: a few dozen short literals make a small one, and it is the
-    /// fastest of the crate's automatons to run.
-    fn build(&mut self) {
-        self.automaton = aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&self.literals)
-            .ok();
-    }
-
-    /// Which literals occur in `text`.
-    fn present(&self, text: &str) -> Vec<bool> {
-        let mut present = vec![false; self.literals.len()];
-        match &self.automaton {
-            Some(ac) => {
-                for m in ac.find_overlapping_iter(text) {
-                    present[m.pattern().as_usize()] = true;
-                }
-            }
-            None => {
-                for (i, l) in self.literals.iter().enumerate() {
-                    present[i] = text.contains(l.as_str());
-                }
-            }
-        }
-        present
-    }
 }
 
 /// The literal key segments of a path: `*` and `**` need nothing, `{a,b}`
@@ -662,7 +616,7 @@ pub fn scan(
     }
     let hidden = tracked
         .as_deref()
-        .map(|list| hidden_tracked_files(list, &seen, &options.exclude))
+        .map(|list| tracked::hidden_tracked_files(list, &seen, &options.exclude))
         .unwrap_or_default();
     index.stats.tracked_but_ignored = hidden.len() as u64;
     let mut sets = HashMap::new();
@@ -711,76 +665,11 @@ pub fn scan(
     index.problems.dedup();
     index.notes.sort();
     index.notes.dedup();
-    promote_job_runs(&mut index, &job_runs);
+    jobs::promote_job_runs(&mut index, &job_runs);
     // README.md first, then any other README.* in name order.
     readmes.sort_by_key(|r| (r != "README.md", r.clone()));
     index.readme = readmes.into_iter().next();
     Ok(index)
-}
-
-/// Tracked files the walk did not reach because a `.gitignore` hid them (or
-/// a directory holding them), except those in always-skipped directories
-/// (vendored code, virtual environments) or excluded by the configuration.
-fn hidden_tracked_files(
-    tracked: &[String],
-    seen: &HashSet<String>,
-    exclude: &[String],
-) -> Vec<String> {
-    let mut excludes = GlobSetBuilder::new();
-    for g in exclude {
-        if let Ok(glob) = glob::compile(g) {
-            excludes.add(glob);
-        }
-    }
-    let excludes = excludes.build().unwrap_or_else(|_| GlobSet::empty());
-    tracked
-        .iter()
-        .filter(|p| !seen.contains(*p))
-        .filter(|p| {
-            let mut dirs: Vec<&str> = p.split('/').collect();
-            dirs.pop();
-            !dirs.iter().any(|d| EXCLUDED_DIRS.contains(d))
-        })
-        .filter(|p| {
-            // An excluded directory excludes everything below it.
-            let mut prefix = String::new();
-            !p.split('/').any(|part| {
-                if !prefix.is_empty() {
-                    prefix.push('/');
-                }
-                prefix.push_str(part);
-                excludes.is_match(&prefix)
-            })
-        })
-        .cloned()
-        .collect()
-}
-
-/// Evidence in a notebook or script that a job runs is pipeline code, not
-/// exploration, wherever the file lives; each such file gets a scan note.
-fn promote_job_runs(index: &mut EvidenceIndex, job_runs: &BTreeSet<(String, String)>) {
-    if job_runs.is_empty() {
-        return;
-    }
-    let run_by: BTreeMap<&str, &str> = job_runs
-        .iter()
-        .map(|(target, job)| (target.as_str(), job.as_str()))
-        .collect();
-    for evidence in index.hits.iter_mut().flatten() {
-        if evidence.class != crate::rubric::model::Class::Example {
-            continue;
-        }
-        let key = jobs::without_extension(rendered_name(&evidence.path));
-        if let Some(job) = run_by.get(key) {
-            evidence.class = crate::rubric::model::Class::Prod;
-            index.notes.push(format!(
-                "{}: run by a job defined in {job}; read as pipeline code",
-                evidence.path
-            ));
-        }
-    }
-    index.notes.sort();
-    index.notes.dedup();
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> String {

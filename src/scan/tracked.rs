@@ -5,6 +5,8 @@
 //! or ignore files above the root), and the tracked files it skipped are
 //! added back from the index.
 
+use globset::{GlobSet, GlobSetBuilder};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// The index is read only up to this size.
@@ -48,6 +50,44 @@ pub fn tracked_files(root: &Path) -> Result<Option<Vec<String>>, String> {
     paths.sort();
     paths.dedup();
     Ok(Some(paths))
+}
+
+/// Tracked files the walk did not reach because a `.gitignore` hid them (or
+/// a directory holding them), except those in always-skipped directories
+/// (vendored code, virtual environments) or excluded by the configuration.
+pub fn hidden_tracked_files(
+    tracked: &[String],
+    seen: &HashSet<String>,
+    exclude: &[String],
+) -> Vec<String> {
+    let mut excludes = GlobSetBuilder::new();
+    for g in exclude {
+        if let Ok(glob) = super::glob::compile(g) {
+            excludes.add(glob);
+        }
+    }
+    let excludes = excludes.build().unwrap_or_else(|_| GlobSet::empty());
+    tracked
+        .iter()
+        .filter(|p| !seen.contains(*p))
+        .filter(|p| {
+            let mut dirs: Vec<&str> = p.split('/').collect();
+            dirs.pop();
+            !dirs.iter().any(|d| super::EXCLUDED_DIRS.contains(d))
+        })
+        .filter(|p| {
+            // An excluded directory excludes everything below it.
+            let mut prefix = String::new();
+            !p.split('/').any(|part| {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                excludes.is_match(&prefix)
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
