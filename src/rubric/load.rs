@@ -750,7 +750,12 @@ impl Loader {
         if self.trusted {
             return Some(pattern);
         }
-        match crate::scan::content::check_regex(&pattern) {
+        // Parse, then build with the scanner's own size limits: a pattern
+        // that parses but is too large would otherwise fail only in `score`,
+        // without a position.
+        match crate::scan::content::check_regex(&pattern)
+            .and_then(|()| crate::scan::content::compile_regex(&pattern).map(|_| ()))
+        {
             Ok(()) => Some(pattern),
             Err(e) => {
                 let first = e
@@ -1104,6 +1109,18 @@ checks:
             "{text}"
         );
         assert_eq!(err.0.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn a_regex_too_large_for_the_scanner_is_rejected_with_its_position() {
+        // Parses, but its automaton exceeds the scanner's size limit.
+        let text = GOOD.replace(r"import\s+docker", "(?:[a-z]{100}){1000}");
+        let Err(err) = load_catalog(&[src("big.yaml", &text)], &[]) else {
+            panic!("an oversized regex was accepted");
+        };
+        let err = err.to_string();
+        assert!(err.contains("big.yaml:15:"), "{err}");
+        assert!(err.contains("does not compile"), "{err}");
     }
 
     #[test]
