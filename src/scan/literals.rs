@@ -5,19 +5,26 @@
 /// instead of one substring search per literal per probe.
 #[derive(Default)]
 pub struct Literals {
-    pub literals: Vec<String>,
+    literals: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
     automaton: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Literals {
+    /// The id of `literal`, added when new.
     pub fn id(&mut self, literal: &str) -> usize {
-        match self.literals.iter().position(|l| l == literal) {
-            Some(i) => i,
-            None => {
-                self.literals.push(literal.to_owned());
-                self.literals.len() - 1
-            }
+        if let Some(&i) = self.index.get(literal) {
+            return i;
         }
+        self.literals.push(literal.to_owned());
+        self.index
+            .insert(literal.to_owned(), self.literals.len() - 1);
+        self.literals.len() - 1
+    }
+
+    /// The id of a literal added before.
+    pub fn lookup(&self, literal: &str) -> Option<usize> {
+        self.index.get(literal).copied()
     }
 
     /// A DFA: a few dozen short literals make a small one, and it is the

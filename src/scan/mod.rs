@@ -241,14 +241,6 @@ impl KeyPlan {
     }
 }
 
-/// Literal ids a Python probe needs: any of its called names, any of its
-/// companion calls' names, all of its keywords.
-struct PythonNeeds {
-    calls: Vec<usize>,
-    also: Vec<usize>,
-    keywords: Vec<usize>,
-}
-
 /// The literal key segments of a path: `*` and `**` need nothing, `{a,b}`
 /// needs one of its alternatives.
 fn required_literals(path: &str, out: &mut Vec<Vec<String>>) {
@@ -296,10 +288,8 @@ struct Plan {
     keys: HashMap<ProbeId, KeyPlan>,
     key_literals: Literals,
     python: HashMap<ProbeId, python_rule::PythonMatcher>,
-    /// Per Python probe, ids in `python_literals`: one of its called names,
-    /// one of its companion calls' names (if any), and every keyword it
-    /// requires (a keyword argument is spelled out in the call).
-    python_needs: HashMap<ProbeId, PythonNeeds>,
+    /// Every literal the Python probes ask about (see
+    /// [`python_rule::PythonMatcher::may_match`]).
     python_literals: Literals,
     wants_manifests: bool,
     options: ScanOptions,
@@ -318,7 +308,6 @@ impl Plan {
         let mut python = HashMap::new();
         let mut key_literals = Literals::default();
         let mut python_literals = Literals::default();
-        let mut python_needs = HashMap::new();
         let mut wants_manifests = false;
         let compile = |p: &str| content::compile_regex(p).map_err(|e| format!("{p}: {e}"));
         for (id, probe) in catalog.probes.iter().enumerate() {
@@ -380,16 +369,9 @@ impl Plan {
                 }
                 Probe::Python(probe) => {
                     let matcher = python_rule::PythonMatcher::new(probe)?;
-                    let (calls, also) = matcher.literal_names();
-                    let ids = |names: &[String], lits: &mut Literals| {
-                        names.iter().map(|n| lits.id(n)).collect::<Vec<_>>()
-                    };
-                    let needs = PythonNeeds {
-                        calls: ids(calls, &mut python_literals),
-                        also: ids(also, &mut python_literals),
-                        keywords: ids(&probe.keywords, &mut python_literals),
-                    };
-                    python_needs.insert(id, needs);
+                    for name in matcher.literal_names() {
+                        python_literals.id(name);
+                    }
                     python.insert(id, matcher);
                     (&probe.globs, Target::Python)
                 }
@@ -425,7 +407,6 @@ impl Plan {
         Ok(Plan {
             key_literals,
             python_literals,
-            python_needs,
             globs: builder.build().map_err(|e| e.to_string())?,
             targets,
             patterns,
@@ -511,6 +492,8 @@ pub fn scan(
         excludes.add(glob::compile(g).map_err(|e| e.to_string())?);
     }
     let excludes = excludes.build().map_err(|e| e.to_string())?;
+    // The same excludes apply to tracked files the walk skipped.
+    let tracked_excludes = excludes.clone();
     let walk_root = root.to_path_buf();
     // Committed files always count (see [`tracked`]): the walk follows the
     // repository's own `.gitignore` files only, and tracked files it skips
@@ -616,7 +599,7 @@ pub fn scan(
     }
     let hidden = tracked
         .as_deref()
-        .map(|list| tracked::hidden_tracked_files(list, &seen, &options.exclude))
+        .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
         .unwrap_or_default();
     index.stats.tracked_but_ignored = hidden.len() as u64;
     let mut sets = HashMap::new();
@@ -988,17 +971,15 @@ fn match_content(
 /// name one of the probes calls.
 fn match_python(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut FileResult) {
     let present = plan.python_literals.present(text);
-    let any = |lits: &[usize]| lits.iter().any(|&l| present[l]);
+    let has = |literal: &str| {
+        plan.python_literals
+            .lookup(literal)
+            .is_some_and(|i| present[i])
+    };
     let wanted: Vec<ProbeId> = ids
         .iter()
         .copied()
-        .filter(|id| {
-            let needs = &plan.python_needs[id];
-            any(&needs.calls)
-                && (needs.also.is_empty() || any(&needs.also))
-                && needs.keywords.iter().all(|&k| present[k])
-                && plan.python[id].guard_may_match(text)
-        })
+        .filter(|id| plan.python[id].may_match(has, text))
         .collect();
     if wanted.is_empty() {
         return;

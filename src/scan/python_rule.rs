@@ -94,28 +94,28 @@ impl PythonMatcher {
         })
     }
 
-    /// The names the file must hold for a call to match, and for a
-    /// companion call (see [`Self::may_match`]).
-    pub fn literal_names(&self) -> (&[String], &[String]) {
-        (&self.literals, &self.also_literals)
+    /// Every literal [`Self::may_match`] asks about, so a caller can find
+    /// them all in one pass over the text.
+    pub fn literal_names(&self) -> impl Iterator<Item = &String> {
+        self.literals
+            .iter()
+            .chain(&self.also_literals)
+            .chain(&self.keywords)
     }
 
-    /// Whether the guard regex (if any) matches somewhere in the text.
-    pub fn guard_may_match(&self, text: &str) -> bool {
-        self.guarded
-            .as_ref()
-            .is_none_or(|re| re.is_match(text.as_bytes()))
-    }
-
-    /// Whether the file's text could hold a matching call: the last part of
-    /// a called name always appears literally (an alias renames only the
-    /// first part, and the original name stays in the import); so does a
-    /// companion call's; and a guard's condition is text of the file.
-    pub fn may_match(&self, text: &str) -> bool {
-        let has = |lits: &[String]| lits.iter().any(|l| text.contains(l.as_str()));
-        has(&self.literals)
-            && (self.also_literals.is_empty() || has(&self.also_literals))
-            && self.guard_may_match(text)
+    /// Whether the file's text could hold a matching call, with `has`
+    /// telling whether a literal occurs in `text`: the last part of a called
+    /// name always appears literally (an alias renames only the first part,
+    /// and the original name stays in the import); so do a companion call's
+    /// and every required keyword; and a guard's condition is text of the file.
+    pub fn may_match(&self, has: impl Fn(&str) -> bool, text: &str) -> bool {
+        self.literals.iter().any(|l| has(l))
+            && (self.also_literals.is_empty() || self.also_literals.iter().any(|l| has(l)))
+            && self.keywords.iter().all(|k| has(k))
+            && self
+                .guarded
+                .as_ref()
+                .is_none_or(|re| re.is_match(text.as_bytes()))
     }
 
     /// The calls of `facts` that meet the rule, in line order.
@@ -220,13 +220,25 @@ mod tests {
 
     #[test]
     fn files_without_the_called_name_are_not_parsed() {
+        let may = |m: &PythonMatcher, text: &str| m.may_match(|l| text.contains(l), text);
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
-        assert!(m.may_match("from sagemaker.workflow.condition_step import ConditionStep as C"));
-        assert!(!m.may_match("import sagemaker\n"));
+        assert!(may(
+            &m,
+            "from sagemaker.workflow.condition_step import ConditionStep as C"
+        ));
+        assert!(!may(&m, "import sagemaker\n"));
         let mut guarded = probe(&["**.*Error"]);
         guarded.guarded = Some(r"\bauc\b.*<".into());
         let m = PythonMatcher::new(&guarded).unwrap();
-        assert!(!m.may_match("raise ValueError('no data')\n"));
-        assert!(m.may_match("if auc < 0.8:\n    raise ValueError('weak')\n"));
+        assert!(!may(&m, "raise ValueError('no data')\n"));
+        assert!(may(&m, "if auc < 0.8:\n    raise ValueError('weak')\n"));
+        let mut keyword = probe(&["**.evaluate"]);
+        keyword.keywords = vec!["validation_thresholds".into()];
+        let m = PythonMatcher::new(&keyword).unwrap();
+        assert!(!may(&m, "mlflow.evaluate(m, data)\n"));
+        assert!(may(
+            &m,
+            "mlflow.evaluate(m, data, validation_thresholds=t)\n"
+        ));
     }
 }

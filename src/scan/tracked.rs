@@ -5,7 +5,7 @@
 //! or ignore files above the root), and the tracked files it skipped are
 //! added back from the index.
 
-use globset::{GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -58,15 +58,8 @@ pub fn tracked_files(root: &Path) -> Result<Option<Vec<String>>, String> {
 pub fn hidden_tracked_files(
     tracked: &[String],
     seen: &HashSet<String>,
-    exclude: &[String],
+    excludes: &GlobSet,
 ) -> Vec<String> {
-    let mut excludes = GlobSetBuilder::new();
-    for g in exclude {
-        if let Ok(glob) = super::glob::compile(g) {
-            excludes.add(glob);
-        }
-    }
-    let excludes = excludes.build().unwrap_or_else(|_| GlobSet::empty());
     tracked
         .iter()
         .filter(|p| !seen.contains(*p))
