@@ -1,6 +1,7 @@
 //! Key lookups in parsed structured documents, and the CI semantics of
 //! "does this step actually gate the build".
 
+use super::shell::{shell_code, SHELL_KEYS};
 use crate::node::{Node, Pos, Value};
 use regex::bytes::Regex;
 
@@ -18,6 +19,10 @@ pub struct KeyMatcher {
 pub struct KeyHit {
     pub pos: Pos,
     pub text: String,
+    /// For a value regex matched inside a multi-line scalar (a `run: |`
+    /// block), the line of the value that holds the match, so the evidence
+    /// can cite that line rather than the key's.
+    pub matched_line: Option<String>,
 }
 
 pub fn split_path(path: &str) -> Vec<String> {
@@ -117,34 +122,98 @@ fn for_children<'a>(node: &'a Node, mut f: impl FnMut(&'a Node, Pos, Option<&'a 
 
 /// Does a value test hold for this node? Returns the matching position and
 /// text: the scalar itself, an element of a sequence, or a key of a map.
-fn value_hit(node: &Node, pos: Pos, regex: Option<&Regex>) -> Option<(Pos, String)> {
+/// The line of a multi-line `text` that holds `regex`'s first match (in the
+/// script as the shell reads it, for a shell value).
+fn matched_line(text: &str, regex: Option<&Regex>, shell: bool) -> Option<String> {
+    if !text.contains('\n') {
+        return None;
+    }
+    let code = if shell {
+        shell_code(text)
+    } else {
+        text.to_owned()
+    };
+    let found = regex?.find(code.as_bytes())?;
+    let index = code.as_bytes()[..found.start()]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    text.split('\n').nth(index).map(str::to_owned)
+}
+
+/// The 1-based line, at or after `from_line`, where the source spells
+/// `wanted` (a line of a literal block scalar) on its own line.
+pub fn source_line_of(source: &str, from_line: u32, wanted: &str) -> Option<u32> {
+    /// A block scalar longer than this is cited at its key.
+    const WINDOW: usize = 4096;
+    let wanted = wanted.trim();
+    if wanted.is_empty() {
+        return None;
+    }
+    source
+        .lines()
+        .enumerate()
+        .skip((from_line as usize).saturating_sub(1))
+        .take(WINDOW)
+        .find(|(_, line)| line.trim() == wanted)
+        .and_then(|(index, _)| u32::try_from(index + 1).ok())
+}
+
+fn value_hit(node: &Node, pos: Pos, regex: Option<&Regex>, shell: bool) -> Option<(Pos, String)> {
     let Some(regex) = regex else {
         return match node.value {
             Value::Null => None,
             _ => Some((pos, node.scalar_text().unwrap_or_default())),
         };
     };
+    let matches = |text: &str| {
+        if shell {
+            regex.is_match(shell_code(text).as_bytes())
+        } else {
+            regex.is_match(text.as_bytes())
+        }
+    };
     match &node.value {
         Value::Seq(items) => items.iter().find_map(|item| {
             item.scalar_text()
-                .filter(|t| regex.is_match(t.as_bytes()))
+                .filter(|t| matches(t))
                 .map(|t| (item.pos, t))
         }),
         Value::Map(entries) => entries
             .iter()
             .find(|e| regex.is_match(e.key.as_bytes()))
             .map(|e| (e.key_pos, e.key.clone())),
-        _ => node
-            .scalar_text()
-            .filter(|t| regex.is_match(t.as_bytes()))
-            .map(|t| (pos, t)),
+        _ => node.scalar_text().filter(|t| matches(t)).map(|t| (pos, t)),
     }
 }
 
+fn is_shell(selected: &Selected) -> bool {
+    selected.key.is_some_and(|key| SHELL_KEYS.contains(&key))
+}
+
 fn condition_holds(base: &Node, path: &[String], regex: Option<&Regex>) -> bool {
-    select(base, path)
-        .iter()
-        .any(|s| value_hit(s.node, s.pos, regex).is_some())
+    condition_hit(base, path, regex).is_some()
+}
+
+/// The first node at `path` under `base` that satisfies `regex`: its
+/// position, its text as quoted, and the line of a multi-line value that
+/// holds the match.
+fn condition_hit(
+    base: &Node,
+    path: &[String],
+    regex: Option<&Regex>,
+) -> Option<(Pos, String, Option<String>)> {
+    select(base, path).iter().find_map(|s| {
+        let shell = is_shell(s);
+        let (pos, text) = value_hit(s.node, s.pos, regex, shell)?;
+        let matched = matched_line(&text, regex, shell);
+        let pos = if pos.line == 0 { s.pos } else { pos };
+        let shown = match s.key {
+            Some(key) => format!("{key}: {text}"),
+            None => text,
+        };
+        Some((pos, shown, matched))
+    })
 }
 
 impl KeyMatcher {
@@ -162,27 +231,53 @@ impl KeyMatcher {
         }
         let mut hits = Vec::new();
         for selected in select(doc, &self.path) {
-            let Some((pos, text)) = value_hit(selected.node, selected.pos, self.value.as_ref())
+            let shell = is_shell(&selected);
+            let Some((pos, text)) =
+                value_hit(selected.node, selected.pos, self.value.as_ref(), shell)
             else {
                 continue;
             };
-            if !self
-                .has
-                .iter()
-                .all(|(path, regex)| condition_holds(selected.node, path, regex.as_ref()))
-            {
+            // Every `has` condition must hold; without a value regex the
+            // first condition with a regex is what the evidence cites (the
+            // step that runs `dvc pull`, not the job that holds it).
+            let mut cited = None;
+            let mut holds = true;
+            for (path, regex) in &self.has {
+                match condition_hit(selected.node, path, regex.as_ref()) {
+                    None => {
+                        holds = false;
+                        break;
+                    }
+                    Some(hit) if cited.is_none() && regex.is_some() => cited = Some(hit),
+                    Some(_) => {}
+                }
+            }
+            if !holds {
                 continue;
             }
             if self.gates && !(gates(&selected, &text) && stops_something(doc, &selected)) {
                 continue;
             }
+            if let (None, Some((pos, shown, matched_line))) = (&self.value, cited) {
+                hits.push(KeyHit {
+                    pos,
+                    text: shown,
+                    matched_line,
+                });
+                continue;
+            }
+            let matched_line = matched_line(&text, self.value.as_ref(), shell);
             let shown = match (selected.key, text.is_empty()) {
                 (Some(key), false) => format!("{key}: {text}"),
                 (Some(key), true) => format!("{key}:"),
                 (None, _) => text,
             };
             let pos = if pos.line == 0 { selected.pos } else { pos };
-            hits.push(KeyHit { pos, text: shown });
+            hits.push(KeyHit {
+                pos,
+                text: shown,
+                matched_line,
+            });
         }
         hits
     }
@@ -190,7 +285,10 @@ impl KeyMatcher {
 
 /// Commands that swallow their own failure.
 fn command_swallows_failure(command: &str) -> bool {
-    let squeezed: String = command.split_whitespace().collect::<Vec<_>>().join(" ");
+    let squeezed: String = shell_code(command)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     [
         "|| true",
         "||true",
@@ -523,6 +621,35 @@ mod tests {
             let yaml = format!("evaluate:\n  {job}\n  script: [python -m evaluate]\n");
             assert_eq!(!lines(&m, &yaml).is_empty(), gates, "{job}");
         }
+    }
+
+    #[test]
+    fn a_match_inside_a_run_block_is_cited_at_its_own_line() {
+        let wf = "on: [pull_request]\njobs:\n  e:\n    steps:\n      - run: |\n          # python evaluate.py --old\n          echo \"evaluate next\"\n          pip install .\n          python evaluate.py --split test\n";
+        let m = matcher("jobs.*.steps.*.run", Some(r"evaluate"), false);
+        let doc = &parse_yaml_documents(wf, false).unwrap()[0];
+        let hits = m.find(doc);
+        assert_eq!(hits.len(), 1);
+        let wanted = hits[0].matched_line.as_deref().unwrap();
+        assert_eq!(wanted, "python evaluate.py --split test");
+        assert_eq!(source_line_of(wf, hits[0].pos.line, wanted), Some(9));
+    }
+
+    #[test]
+    fn commented_out_or_printed_commands_never_match() {
+        let m = matcher("jobs.*.steps.*.run", Some(r"evaluate"), false);
+        for run in [
+            "run: |\n          # python evaluate.py",
+            "run: echo 'python evaluate.py is disabled'",
+            "run: python train.py # evaluate later",
+        ] {
+            let wf = format!("on: [pull_request]\njobs:\n  e:\n    steps:\n      - {run}\n");
+            assert!(lines(&m, &wf).is_empty(), "{run}");
+        }
+        // Only in shell values: a key that is not a script keeps its text.
+        let named = matcher("jobs.*.steps.*.name", Some(r"evaluate"), false);
+        let wf = "on: [pull_request]\njobs:\n  e:\n    steps:\n      - name: echo evaluate\n";
+        assert_eq!(lines(&named, wf), vec![5]);
     }
 
     #[test]

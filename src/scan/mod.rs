@@ -13,6 +13,7 @@ mod literals;
 pub mod manifest;
 pub mod python;
 pub mod python_rule;
+mod shell;
 pub mod tracked;
 
 use crate::node::{self, Node};
@@ -1086,14 +1087,17 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
                     .flat_map(|d| matcher.find(d))
                     .take(HITS_PER_FILE)
                 {
+                    let line = hit.pos.line.max(1);
+                    let (line, quoted) = hit
+                        .matched_line
+                        .as_deref()
+                        .and_then(|wanted| {
+                            keys::source_line_of(text, line, wanted).map(|at| (at, wanted))
+                        })
+                        .unwrap_or((line, &hit.text));
                     result.hits.push((
                         id,
-                        Evidence::new(
-                            path,
-                            hit.pos.line.max(1),
-                            snippet(&hit.text),
-                            plan.strengths[id],
-                        ),
+                        Evidence::new(path, line, snippet(quoted), plan.strengths[id]),
                     ));
                 }
             }
