@@ -8,7 +8,7 @@ use super::model::{
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::node::{self, Entry, Node, Pos, Value};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 mod python;
@@ -956,7 +956,9 @@ impl Loader {
         Some(path)
     }
 
-    /// `path: regex` pairs; a null regex means "exists".
+    /// `path: regex` pairs; a null regex means "exists", a list of regexes
+    /// means each must match some node at the path (not necessarily the
+    /// same one).
     fn conditions(
         &mut self,
         file: &str,
@@ -971,7 +973,7 @@ impl Loader {
             );
             return None;
         };
-        let mut out = BTreeMap::new();
+        let mut out = Vec::new();
         let mut ok = true;
         for entry in entries {
             if entry.key.split('.').any(str::is_empty) {
@@ -983,19 +985,34 @@ impl Loader {
                 ok = false;
                 continue;
             }
-            let regex = match entry.node.value {
-                Value::Null => None,
-                _ => match self.regex(file, &entry.node, what) {
-                    Some(r) => Some(r),
-                    None => {
-                        ok = false;
-                        continue;
-                    }
-                },
+            let regexes: Vec<&Node> = match &entry.node.value {
+                Value::Null => {
+                    out.push((entry.key.clone(), None));
+                    continue;
+                }
+                Value::Seq(items) if items.is_empty() => {
+                    self.error(
+                        file,
+                        entry.node.pos,
+                        format!("{what} `{}` lists no regex", entry.key),
+                    );
+                    ok = false;
+                    continue;
+                }
+                Value::Seq(items) => items.iter().collect(),
+                _ => vec![&entry.node],
             };
-            out.insert(entry.key.clone(), regex);
+            for regex in regexes {
+                match self.regex(file, regex, what) {
+                    Some(r) => out.push((entry.key.clone(), Some(r))),
+                    None => ok = false,
+                }
+            }
         }
-        ok.then(|| out.into_iter().collect())
+        // Sorted by path (stable: a path's regexes keep their order), so
+        // the plan does not depend on how the mapping was written.
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        ok.then_some(out)
     }
 }
 
@@ -1121,6 +1138,38 @@ checks:
         let err = err.to_string();
         assert!(err.contains("big.yaml:15:"), "{err}");
         assert!(err.contains("does not compile"), "{err}");
+    }
+
+    #[test]
+    fn a_has_condition_may_list_several_regexes_for_one_path() {
+        let with_list = GOOD.replace(
+            r#"        - content: { files: "**/*.py", pattern: 'import\s+docker' }"#,
+            r#"        - key: { files: 'ci.yml', path: 'jobs.*', has: { steps.*.run: ['dvc pull', 'evaluate'], runs-on: ~ } }"#,
+        );
+        let catalog = load_catalog(&[src("a.yaml", &with_list)], &[]).unwrap();
+        let key = catalog
+            .probes
+            .iter()
+            .find_map(|p| match p {
+                Probe::Key(key) => Some(key),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(
+            key.has,
+            vec![
+                ("runs-on".to_owned(), None),
+                ("steps.*.run".to_owned(), Some("dvc pull".to_owned())),
+                ("steps.*.run".to_owned(), Some("evaluate".to_owned())),
+            ]
+        );
+        let empty = with_list.replace("['dvc pull', 'evaluate']", "[]");
+        let err = load_catalog(&[src("a.yaml", &empty)], &[]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`key.has` `steps.*.run` lists no regex"),
+            "{err}"
+        );
     }
 
     #[test]
