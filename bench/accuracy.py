@@ -22,7 +22,9 @@ For each repository it runs `readiness score --evidence-only --format json`
   labels cite for that area;
 - trap hits: a `false_positive` trap's file cited as evidence of a met check
   in the trap's area (any area when the trap names none); how many of them
-  are cited by a check that defines a level (the rest only support an area).
+  are cited by a check that defines a level (the rest only support an area),
+  and how many cite the trap's own line (the rest cite another line of the
+  same file).
 
 Needs Python 3 with PyYAML (`pip install pyyaml`).
 """
@@ -85,6 +87,18 @@ def citing(report, area, defining_only=False):
     return out
 
 
+def cited_lines(report, area, path):
+    """The lines of `path` cited as evidence of a met check in `area`."""
+    lines = set()
+    for a in report["areas"]:
+        if area is not None and a["id"] != report_area(area):
+            continue
+        for c in a["checks"]:
+            if c["outcome"] == "met":
+                lines.update(e.get("line") for e in c.get("evidence", []) if e["path"] == path)
+    return lines - {None}
+
+
 def measure(entry, report):
     exp = entry["expected"]
     got_overall = report["overall"]["level"]
@@ -132,7 +146,11 @@ def measure(entry, report):
         if trap["path"] in by:
             checks = sorted(set(by[trap["path"]]))
             defining = sorted(set(citing(report, trap.get("area"), True).get(trap["path"], [])))
-            row["trap_hits"].append({**trap, "checks": checks, "defining": defining})
+            lines = sorted(cited_lines(report, trap.get("area"), trap["path"]))
+            at_line = trap.get("line") is None or trap["line"] in lines
+            row["trap_hits"].append(
+                {**trap, "checks": checks, "defining": defining, "cited_lines": lines, "at_line": at_line}
+            )
     return row
 
 
@@ -153,6 +171,7 @@ def main():
     ap.add_argument("--repo", action="append", help="only this OWNER/NAME (repeatable)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list trap hits and missed evidence")
     ap.add_argument("--json", action="store_true", help="print the totals as JSON")
+    ap.add_argument("--markdown", action="store_true", help="print the per-repository table of docs/accuracy.md")
     args = ap.parse_args()
 
     binary = args.binary
@@ -194,9 +213,22 @@ def main():
         "evidence_total": sum(r["agree_total"] for r in rows),
         "trap_hits": sum(len(r["trap_hits"]) for r in rows),
         "trap_hits_defining": sum(1 for r in rows for t in r["trap_hits"] if t["defining"]),
+        "trap_hits_at_line": sum(1 for r in rows for t in r["trap_hits"] if t["at_line"]),
     }
     if args.json:
         print(json.dumps(tot, indent=2))
+        return
+    if args.markdown:
+        print("| repository | labelled | readiness | areas exact | evidence | trap hits |")
+        print("|---|---|---|---:|---:|---:|")
+        for r in rows:
+            lab, got = fmt_areas(r["areas"])
+            mark = "=" if r["overall_exact"] else ("~" if r["overall_within"] else "x")
+            evidence = f"{r['agree']}/{r['agree_total']}" if r["agree_total"] else "–"
+            print(
+                f"| {r['repo']} | {r['overall'][0]} · {lab} | {r['overall'][1]} · {got} {mark} |"
+                f" {r['area_exact']}/{r['area_total']} | {evidence} | {len(r['trap_hits'])} |"
+            )
         return
 
     print("areas: versioning evals monitoring ownership rollback data-layer (- = not applicable)")
@@ -213,7 +245,8 @@ def main():
                 print(f"    evidence not cited for {area}")
             for t in r["trap_hits"]:
                 kind = "defining " + ",".join(t["defining"]) if t["defining"] else "supporting"
-                print(f"    trap hit [{t.get('area')}] {t['path']}:{t.get('line')} cited by {', '.join(t['checks'])} ({kind}): {t['note'][:90]}")
+                cited = ",".join(map(str, t["cited_lines"]))
+                print(f"    trap hit [{t.get('area')}] {t['path']}:{t.get('line')} cited by {', '.join(t['checks'])} at line {cited} ({kind}): {t['note'][:90]}")
     pct = lambda a, b: f"{100 * a / b:.0f} %" if b else "-"
     print()
     print(f"overall exact            {tot['overall_exact']} / {n}")
@@ -222,7 +255,10 @@ def main():
     print(f"area mean abs. error     {tot['area_mae']}")
     print(f"data layer n/a right     {tot['na_right']} / {tot['na_total']}")
     print(f"evidence agreement       {tot['evidence_agreement']} / {tot['evidence_total']} ({pct(tot['evidence_agreement'], tot['evidence_total'])})")
-    print(f"false_positive trap hits {tot['trap_hits']} ({tot['trap_hits_defining']} by a check that defines a level)")
+    print(
+        f"false_positive trap hits {tot['trap_hits']} ({tot['trap_hits_defining']} by a check that defines a level,"
+        f" {tot['trap_hits_at_line']} at the trap's own line)"
+    )
 
 
 if __name__ == "__main__":
