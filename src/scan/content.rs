@@ -5,7 +5,7 @@
 //! A Unicode word boundary forces the regex engine off its DFA as soon as a
 //! file holds a non-ASCII byte, which costs 15-124x on real trees.
 
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
 use std::borrow::Cow;
 
 /// Limits that keep the regex engine's memory bounded for hostile patterns.
@@ -36,7 +36,7 @@ pub fn check_regex(pattern: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// The "does anything match?" alternation over every pattern targeting a
+/// The "can anything match?" alternation over every pattern targeting a
 /// file: one large automaton, so it gets a larger lazy-DFA cache (a cache
 /// that fills up is cleared and rebuilt, which is slow).
 pub fn compile_alternation(patterns: &[&str]) -> Result<Regex, String> {
@@ -50,18 +50,6 @@ pub fn compile_alternation(patterns: &[&str]) -> Result<Regex, String> {
         .multi_line(true)
         .size_limit(SIZE_LIMIT * 4)
         .dfa_size_limit(DFA_SIZE_LIMIT * 8)
-        .build()
-        .map_err(|e| e.to_string())
-}
-
-/// One set over many patterns, used as a whole-file prefilter: a file none of
-/// whose patterns match anywhere is never split into lines.
-pub fn compile_set(patterns: &[&str]) -> Result<RegexSet, String> {
-    RegexSetBuilder::new(patterns)
-        .unicode(false)
-        .multi_line(true)
-        .size_limit(SIZE_LIMIT * 4)
-        .dfa_size_limit(DFA_SIZE_LIMIT * 4)
         .build()
         .map_err(|e| e.to_string())
 }

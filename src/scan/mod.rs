@@ -5,6 +5,7 @@
 //! only when some content, key or dependency probe targets it, and read once
 //! however many probes do. Contents are never kept: only hits are.
 
+mod by_id;
 pub mod content;
 pub mod glob;
 pub mod jobs;
@@ -13,15 +14,17 @@ mod literals;
 pub mod manifest;
 pub mod python;
 pub mod python_rule;
+mod required;
 mod shell;
 pub mod tracked;
 
 use crate::node::{self, Node};
 use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
+use by_id::ById;
 use globset::{GlobSet, GlobSetBuilder};
 use keys::KeyMatcher;
 use literals::Literals;
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
@@ -137,7 +140,7 @@ impl ScanStats {
 struct Worker {
     tx: mpsc::Sender<FileResult>,
     stats: ScanStats,
-    sets: PrefilterCache,
+    gates: GateCache,
     matched: Vec<usize>,
     /// Files the walk reached, when the tracked list must be checked.
     seen: Vec<String>,
@@ -225,7 +228,10 @@ impl ContentMatcher {
 
 /// A key probe with what it needs before a file is worth parsing.
 struct KeyPlan {
-    matcher: KeyMatcher,
+    probe: crate::rubric::model::KeyProbe,
+    /// Compiled on first use: most key probes never get past their
+    /// literals, and compiling every regex up front delays the walk.
+    matcher: std::sync::OnceLock<Result<KeyMatcher, String>>,
     format: Option<Format>,
     /// Every literal key of the path and of the `where` conditions must occur
     /// in the raw text (one of the alternatives for `{a,b}` segments); a file
@@ -235,10 +241,58 @@ struct KeyPlan {
 }
 
 impl KeyPlan {
+    fn matcher(&self) -> Result<&KeyMatcher, &str> {
+        self.matcher
+            .get_or_init(|| {
+                let compile = |p: &str| content::compile_regex(p).map_err(|e| format!("{p}: {e}"));
+                let conditions = |list: &[(String, Option<String>)]| {
+                    list.iter()
+                        .map(|(p, r)| {
+                            Ok((keys::split_path(p), r.as_deref().map(compile).transpose()?))
+                        })
+                        .collect::<Result<Vec<_>, String>>()
+                };
+                let key = &self.probe;
+                Ok(KeyMatcher {
+                    path: keys::split_path(&key.path),
+                    value: key.value.as_deref().map(compile).transpose()?,
+                    where_: conditions(&key.where_)?,
+                    has: conditions(&key.has)?,
+                    gates: key.gates,
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
     fn may_match(&self, present: &[bool]) -> bool {
         self.required
             .iter()
             .all(|alts| alts.iter().any(|&lit| present[lit]))
+    }
+}
+
+/// Per content probe, the literals one of which its pattern cannot match
+/// without (absent: none usable), and one automaton that finds them all.
+struct RequiredLiterals {
+    by_probe: ById<Vec<usize>>,
+    literals: Literals,
+}
+
+impl RequiredLiterals {
+    fn new(content: &ById<ContentMatcher>, ids: impl Iterator<Item = ProbeId>) -> RequiredLiterals {
+        let mut literals = Literals::folding_case();
+        let mut by_probe = ById::default();
+        for id in ids {
+            let Some(matcher) = content.get(&id) else {
+                continue;
+            };
+            if let Some(required) = required::required_literals(&matcher.pattern) {
+                by_probe.insert(id, required.iter().map(|l| literals.id(l)).collect());
+            }
+        }
+        literals.build();
+        RequiredLiterals { by_probe, literals }
     }
 }
 
@@ -284,17 +338,19 @@ struct Plan {
     /// Per unique glob of the set: every probe (or manifest kind) it selects
     /// files for. The same glob is compiled once however many rules use it.
     targets: Vec<Vec<Target>>,
-    patterns: Vec<String>,
-    content: HashMap<ProbeId, ContentMatcher>,
-    keys: HashMap<ProbeId, KeyPlan>,
+    content: ById<ContentMatcher>,
+    /// The literals content probes require (see [`RequiredLiterals`]), found
+    /// on first use: only files that pass a gate need them.
+    content_literals: std::sync::OnceLock<RequiredLiterals>,
+    keys: ById<KeyPlan>,
     key_literals: Literals,
-    python: HashMap<ProbeId, python_rule::PythonMatcher>,
+    python: ById<python_rule::PythonMatcher>,
     /// Every literal the Python probes ask about (see
     /// [`python_rule::PythonMatcher::may_match`]).
     python_literals: Literals,
     wants_manifests: bool,
     options: ScanOptions,
-    prefilters: SharedPrefilters,
+    shared_gates: SharedGates,
     strengths: Vec<Strength>,
 }
 
@@ -303,14 +359,12 @@ impl Plan {
         let mut builder = GlobSetBuilder::new();
         let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut glob_index: HashMap<String, usize> = HashMap::new();
-        let mut patterns = vec![String::new(); catalog.probes.len()];
-        let mut content = HashMap::new();
-        let mut keys = HashMap::new();
-        let mut python = HashMap::new();
+        let mut content = ById::default();
+        let mut keys = ById::default();
+        let mut python = ById::default();
         let mut key_literals = Literals::default();
         let mut python_literals = Literals::default();
         let mut wants_manifests = false;
-        let compile = |p: &str| content::compile_regex(p).map_err(|e| format!("{p}: {e}"));
         for (id, probe) in catalog.probes.iter().enumerate() {
             let (globs, target): (&[String], fn(ProbeId) -> Target) = match probe {
                 Probe::File { globs } => (globs, Target::File),
@@ -321,7 +375,6 @@ impl Plan {
                     also,
                     prose,
                 } => {
-                    patterns[id] = pattern.clone();
                     content.insert(
                         id,
                         ContentMatcher {
@@ -335,20 +388,6 @@ impl Plan {
                     (globs, Target::Content)
                 }
                 Probe::Key(key) => {
-                    let conditions = |list: &[(String, Option<String>)]| {
-                        list.iter()
-                            .map(|(p, r)| {
-                                Ok((keys::split_path(p), r.as_deref().map(compile).transpose()?))
-                            })
-                            .collect::<Result<Vec<_>, String>>()
-                    };
-                    let matcher = KeyMatcher {
-                        path: keys::split_path(&key.path),
-                        value: key.value.as_deref().map(compile).transpose()?,
-                        where_: conditions(&key.where_)?,
-                        has: conditions(&key.has)?,
-                        gates: key.gates,
-                    };
                     let mut required = Vec::new();
                     required_literals(&key.path, &mut required);
                     for (path, _) in &key.where_ {
@@ -361,7 +400,8 @@ impl Plan {
                     keys.insert(
                         id,
                         KeyPlan {
-                            matcher,
+                            probe: key.clone(),
+                            matcher: std::sync::OnceLock::new(),
                             format: key.format,
                             required,
                         },
@@ -369,10 +409,8 @@ impl Plan {
                     (&key.globs, Target::Key)
                 }
                 Probe::Python(probe) => {
-                    let matcher = python_rule::PythonMatcher::new(probe)?;
-                    for name in matcher.literal_names() {
-                        python_literals.id(name);
-                    }
+                    let mut matcher = python_rule::PythonMatcher::new(probe)?;
+                    matcher.number_literals(|name| python_literals.id(name));
                     python.insert(id, matcher);
                     (&probe.globs, Target::Python)
                 }
@@ -406,55 +444,31 @@ impl Plan {
         key_literals.build();
         python_literals.build();
         Ok(Plan {
+            content_literals: std::sync::OnceLock::new(),
             key_literals,
             python_literals,
             globs: builder.build().map_err(|e| e.to_string())?,
             targets,
-            patterns,
             content,
             keys,
             python,
             wants_manifests,
             options: options.clone(),
-            prefilters: Mutex::new(HashMap::new()),
+            shared_gates: Mutex::new(HashMap::new()),
             strengths: catalog.strengths.clone(),
         })
     }
 }
 
-/// The whole-file prefilter for one combination of content probes: a single
-/// alternation answers "does anything match?" with an early exit (most files
-/// match nothing), and only then the set says which probes matched.
-struct Prefilter {
-    any: Regex,
-    /// Built on first use: most combinations never match a file.
-    set: std::sync::OnceLock<Option<RegexSet>>,
-    patterns: Vec<String>,
-}
-
-impl Prefilter {
-    fn new(patterns: &[&str]) -> Option<Prefilter> {
-        Some(Prefilter {
-            any: content::compile_alternation(patterns).ok()?,
-            set: std::sync::OnceLock::new(),
-            patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
-        })
-    }
-
-    fn set(&self) -> Option<&RegexSet> {
-        self.set
-            .get_or_init(|| {
-                let patterns: Vec<&str> = self.patterns.iter().map(String::as_str).collect();
-                content::compile_set(&patterns).ok()
-            })
-            .as_ref()
-    }
-}
-
-/// Prefilters are compiled once per combination of probes and shared by all
+/// The whole-file gate for one combination of content probes: a single
+/// alternation of their patterns answers "can anything match?" with an early
+/// exit, so most files cost one pass. `None`: too large for the regex limits
+/// (every file goes on to the literal pass).
+type Gate = Arc<Option<Regex>>;
+/// Gates are compiled once per combination of probes and shared by all
 /// threads; each thread keeps its own map of handles to avoid locking per file.
-type SharedPrefilters = Mutex<HashMap<Vec<ProbeId>, Arc<Option<Prefilter>>>>;
-type PrefilterCache = HashMap<Vec<ProbeId>, Arc<Option<Prefilter>>>;
+type SharedGates = Mutex<HashMap<Vec<ProbeId>, Gate>>;
+type GateCache = HashMap<Vec<ProbeId>, Gate>;
 
 /// What one file contributed.
 #[derive(Default)]
@@ -531,7 +545,7 @@ pub fn scan(
         let mut worker = Worker {
             tx,
             stats: ScanStats::default(),
-            sets: HashMap::new(),
+            gates: HashMap::new(),
             matched: Vec::new(),
             seen: Vec::new(),
         };
@@ -549,7 +563,7 @@ pub fn scan(
                         file_type,
                         depth: entry.depth(),
                     };
-                    visit(&plan, &root, &entry, &mut worker.sets, &mut worker.matched)
+                    visit(&plan, &root, &entry, &mut worker.gates, &mut worker.matched)
                 }
                 Err(err) => Some(FileResult {
                     problem: Some(walk_error(&root, &err)),
@@ -603,7 +617,7 @@ pub fn scan(
         .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
         .unwrap_or_default();
     index.stats.tracked_but_ignored = hidden.len() as u64;
-    let mut sets = HashMap::new();
+    let mut gates = HashMap::new();
     let mut matched = Vec::new();
     let late = hidden.iter().filter_map(|rel| {
         let path = root.join(rel);
@@ -613,7 +627,7 @@ pub fn scan(
             file_type,
             depth: rel.matches('/').count() + 1,
         };
-        visit(&plan, root, &entry, &mut sets, &mut matched)
+        visit(&plan, root, &entry, &mut gates, &mut matched)
     });
     let late: Vec<FileResult> = late.collect();
     index.problems.extend(index_problem);
@@ -730,7 +744,7 @@ fn visit(
     plan: &Plan,
     root: &Path,
     entry: &Entry,
-    sets: &mut PrefilterCache,
+    gates: &mut GateCache,
     matched: &mut Vec<usize>,
 ) -> Option<FileResult> {
     let file_type = entry.file_type;
@@ -812,7 +826,7 @@ fn visit(
         }
     };
     if !content_ids.is_empty() {
-        match_content(plan, &path, &text, &content_ids, sets, &mut result);
+        match_content(plan, &path, &text, &content_ids, gates, &mut result);
     }
     if !key_ids.is_empty() {
         match_keys(plan, &path, &text, &key_ids, &mut result);
@@ -901,33 +915,52 @@ fn match_content(
     path: &str,
     text: &str,
     ids: &[ProbeId],
-    sets: &mut PrefilterCache,
+    gates: &mut GateCache,
     result: &mut FileResult,
 ) {
-    if !sets.contains_key(ids) {
+    if !gates.contains_key(ids) {
         let mut shared = plan
-            .prefilters
+            .shared_gates
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let prefilter = Arc::clone(shared.entry(ids.to_vec()).or_insert_with(|| {
-            let patterns: Vec<&str> = ids.iter().map(|&id| plan.patterns[id].as_str()).collect();
-            Arc::new(Prefilter::new(&patterns))
+        let gate = Arc::clone(shared.entry(ids.to_vec()).or_insert_with(|| {
+            let patterns: Vec<&str> = ids
+                .iter()
+                .map(|&id| plan.content[&id].pattern.as_str())
+                .collect();
+            Arc::new(content::compile_alternation(&patterns).ok())
         }));
-        sets.insert(ids.to_vec(), prefilter);
+        gates.insert(ids.to_vec(), gate);
     }
-    let candidates: Vec<ProbeId> = match sets[ids].as_ref() {
-        Some(p) if !p.any.is_match(text.as_bytes()) => return,
-        Some(p) => match p.set() {
-            Some(set) => set
-                .matches(text.as_bytes())
-                .into_iter()
-                .map(|i| ids[i])
-                .collect(),
-            None => ids.to_vec(),
-        },
-        // A set too large for the regex size limits: check each probe.
-        None => ids.to_vec(),
-    };
+    if gates[ids]
+        .as_ref()
+        .as_ref()
+        .is_some_and(|any| !any.is_match(text.as_bytes()))
+    {
+        return;
+    }
+    // Something matches. One pass finds where every probe's required
+    // literals occur: a probe can only match on a line holding one of its
+    // literals, so only those lines are tried (a probe without usable
+    // literals tries every line).
+    let required = plan
+        .content_literals
+        .get_or_init(|| RequiredLiterals::new(&plan.content, 0..plan.strengths.len()));
+    let occurrences = required.literals.lines_of(text);
+    let mut present = vec![false; required.literals.len()];
+    for &(literal, _) in &occurrences {
+        present[literal] = true;
+    }
+    let candidates: Vec<ProbeId> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            required
+                .by_probe
+                .get(id)
+                .is_none_or(|literals| literals.iter().any(|&l| present[l]))
+        })
+        .collect();
     if candidates.is_empty() {
         return;
     }
@@ -944,26 +977,50 @@ fn match_content(
             ));
             continue;
         };
-        if let Some(also) = &matcher.also {
-            if !lines.iter().any(|(_, l)| also.is_match(l.as_bytes())) {
-                continue;
+        let tried: Vec<&(u32, std::borrow::Cow<str>)> = match required.by_probe.get(&id) {
+            Some(literals) => {
+                let mut numbers: Vec<u32> = occurrences
+                    .iter()
+                    .filter(|(literal, _)| literals.contains(literal))
+                    .map(|&(_, line)| line)
+                    .collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                numbers
+                    .into_iter()
+                    .filter_map(|n| {
+                        lines
+                            .binary_search_by_key(&n, |(line_no, _)| *line_no)
+                            .ok()
+                            .map(|at| &lines[at])
+                    })
+                    .collect()
             }
+            None => lines.iter().collect(),
+        };
+        let hits: Vec<&(u32, std::borrow::Cow<str>)> = tried
+            .into_iter()
+            .filter(|(_, line)| {
+                let bytes = line.as_bytes();
+                matcher.pattern.is_match(bytes)
+                    && !matcher.exclude.as_ref().is_some_and(|e| e.is_match(bytes))
+            })
+            .take(HITS_PER_FILE)
+            .collect();
+        // `also` asks for another line of the file: tried only after a hit.
+        if hits.is_empty()
+            || matcher
+                .also
+                .as_ref()
+                .is_some_and(|also| !lines.iter().any(|(_, l)| also.is_match(l.as_bytes())))
+        {
+            continue;
         }
-        let mut found = 0;
-        for (line_no, line) in &lines {
-            let bytes = line.as_bytes();
-            if matcher.pattern.is_match(bytes)
-                && !matcher.exclude.as_ref().is_some_and(|e| e.is_match(bytes))
-            {
-                result.hits.push((
-                    id,
-                    Evidence::new(path, *line_no, snippet(line), plan.strengths[id]),
-                ));
-                found += 1;
-                if found == HITS_PER_FILE {
-                    break;
-                }
-            }
+        for (line_no, line) in hits {
+            result.hits.push((
+                id,
+                Evidence::new(path, *line_no, snippet(line), plan.strengths[id]),
+            ));
         }
     }
 }
@@ -972,15 +1029,10 @@ fn match_content(
 /// name one of the probes calls.
 fn match_python(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut FileResult) {
     let present = plan.python_literals.present(text);
-    let has = |literal: &str| {
-        plan.python_literals
-            .lookup(literal)
-            .is_some_and(|i| present[i])
-    };
     let wanted: Vec<ProbeId> = ids
         .iter()
         .copied()
-        .filter(|id| plan.python[id].may_match(has, text))
+        .filter(|id| plan.python[id].may_match(&present, text))
         .collect();
     if wanted.is_empty() {
         return;
@@ -1058,7 +1110,16 @@ fn match_keys(plan: &Plan, path: &str, text: &str, ids: &[ProbeId], result: &mut
         if !key_plan.may_match(&present) {
             continue;
         }
-        let matcher = &key_plan.matcher;
+        let matcher = match key_plan.matcher() {
+            Ok(matcher) => matcher,
+            Err(err) => {
+                result.unknown.push((
+                    id,
+                    format!("{path}: a regex of this rule cannot be built: {err}"),
+                ));
+                continue;
+            }
+        };
         let format = key_plan
             .format
             .unwrap_or_else(|| Format::from_path(rendered_name(path)));

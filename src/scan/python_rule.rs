@@ -59,6 +59,7 @@ fn set(patterns: &[String]) -> Result<GlobSet, String> {
 }
 
 /// A `python` probe, compiled.
+#[derive(Clone)]
 pub struct PythonMatcher {
     calls: GlobSet,
     also: Option<GlobSet>,
@@ -66,6 +67,9 @@ pub struct PythonMatcher {
     guarded: Option<Regex>,
     literals: Vec<String>,
     also_literals: Vec<String>,
+    /// The same literals as numbered by the caller's literal finder
+    /// ([`Self::number_literals`]): calls, companion calls, keywords.
+    ids: [Vec<usize>; 3],
 }
 
 impl PythonMatcher {
@@ -91,27 +95,32 @@ impl PythonMatcher {
                 .transpose()?,
             literals: names(&probe.calls),
             also_literals: names(&probe.also_calls),
+            ids: Default::default(),
         })
     }
 
-    /// Every literal [`Self::may_match`] asks about, so a caller can find
-    /// them all in one pass over the text.
-    pub fn literal_names(&self) -> impl Iterator<Item = &String> {
-        self.literals
-            .iter()
-            .chain(&self.also_literals)
-            .chain(&self.keywords)
+    /// Numbers every literal [`Self::may_match`] asks about with `id_of`
+    /// (the caller's literal finder), so the per-file test indexes instead
+    /// of hashing strings.
+    pub fn number_literals(&mut self, mut id_of: impl FnMut(&str) -> usize) {
+        self.ids = [
+            self.literals.iter().map(|l| id_of(l)).collect(),
+            self.also_literals.iter().map(|l| id_of(l)).collect(),
+            self.keywords.iter().map(|l| id_of(l)).collect(),
+        ];
     }
 
-    /// Whether the file's text could hold a matching call, with `has`
-    /// telling whether a literal occurs in `text`: the last part of a called
-    /// name always appears literally (an alias renames only the first part,
-    /// and the original name stays in the import); so do a companion call's
-    /// and every required keyword; and a guard's condition is text of the file.
-    pub fn may_match(&self, has: impl Fn(&str) -> bool, text: &str) -> bool {
-        self.literals.iter().any(|l| has(l))
-            && (self.also_literals.is_empty() || self.also_literals.iter().any(|l| has(l)))
-            && self.keywords.iter().all(|k| has(k))
+    /// Whether the file's text could hold a matching call, with `present`
+    /// telling which literals (numbered by [`Self::number_literals`]) occur
+    /// in `text`: the last part of a called name always appears literally
+    /// (an alias renames only the first part, and the original name stays in
+    /// the import); so do a companion call's and every required keyword; and
+    /// a guard's condition is text of the file.
+    pub fn may_match(&self, present: &[bool], text: &str) -> bool {
+        let [calls, also, keywords] = &self.ids;
+        calls.iter().any(|&l| present[l])
+            && (also.is_empty() || also.iter().any(|&l| present[l]))
+            && keywords.iter().all(|&k| present[k])
             && self
                 .guarded
                 .as_ref()
@@ -220,7 +229,16 @@ mod tests {
 
     #[test]
     fn files_without_the_called_name_are_not_parsed() {
-        let may = |m: &PythonMatcher, text: &str| m.may_match(|l| text.contains(l), text);
+        let may = |m: &PythonMatcher, text: &str| {
+            let mut m = m.clone();
+            let mut names = Vec::new();
+            m.number_literals(|l| {
+                names.push(l.to_owned());
+                names.len() - 1
+            });
+            let present: Vec<bool> = names.iter().map(|l| text.contains(l.as_str())).collect();
+            m.may_match(&present, text)
+        };
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
         assert!(may(
             &m,

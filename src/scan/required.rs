@@ -1,0 +1,252 @@
+//! The literals a regex cannot match without: for each content pattern, a
+//! set of strings one of which every match contains. A file whose text holds
+//! none of them cannot match, so the scanner skips the pattern after one
+//! Aho-Corasick pass over the file instead of running the regex.
+//!
+//! Literals are lowercased and searched case-insensitively (ASCII), so the
+//! set over-approximates: it may let a file through, never keep one out.
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Literal sets with a shorter literal than this filter too little to pay
+/// for the pass.
+const MIN_LEN: usize = 3;
+/// Alternations beyond this many literals are left to the regex.
+const MAX_LITERALS: usize = 64;
+
+/// The literals one of which every match of `pattern` contains (lowercase),
+/// or `None` when the pattern requires no usable literal.
+pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut set = required(&hir)?;
+    set.sort();
+    set.dedup();
+    (quality(&set) >= MIN_LEN).then_some(set)
+}
+
+/// Words found in most source files: a set holding one filters nothing, so
+/// another part of the pattern is preferred (`from feast import` requires
+/// `feast`, not `import`).
+const COMMON: &[&str] = &[
+    "import", "from", "def", "class", "return", "self", "assert", "true", "false", "none",
+    "version", "name", "run", "with", "for", "not", "and", "the",
+];
+
+/// The shortest literal of a set: how selective the set is.
+fn quality(set: &[String]) -> usize {
+    set.iter().map(String::len).min().unwrap_or(0)
+}
+
+/// How a set ranks: without common words first, then by its shortest
+/// literal, then by fewer literals.
+fn rank(set: &[String]) -> (bool, usize, std::cmp::Reverse<usize>) {
+    let rare = !set
+        .iter()
+        .any(|l| COMMON.contains(&l.trim_matches(|c: char| !c.is_ascii_alphanumeric())));
+    (rare, quality(set), std::cmp::Reverse(set.len()))
+}
+
+/// The better of two candidate sets (see [`rank`]).
+fn better(a: Option<Vec<String>>, b: Option<Vec<String>>) -> Option<Vec<String>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if rank(&b) > rank(&a) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A single character matched by `hir` up to ASCII case, lowercased:
+/// `a`, `[Aa]` (what `(?i)a` becomes).
+fn one_char(hir: &Hir) -> Option<u8> {
+    match hir.kind() {
+        HirKind::Literal(lit) if lit.0.len() == 1 => Some(lit.0[0].to_ascii_lowercase()),
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut bytes = class
+                .ranges()
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .take(3);
+            let first = bytes.next()?;
+            match (bytes.next(), bytes.next()) {
+                (None, _) => Some(first.to_ascii_lowercase()),
+                (Some(second), None) if first.eq_ignore_ascii_case(&second) => {
+                    Some(first.to_ascii_lowercase())
+                }
+                _ => None,
+            }
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut chars = class
+                .ranges()
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .take(3);
+            let first = chars.next()?;
+            let lower = u8::try_from(first).ok()?.to_ascii_lowercase();
+            match (chars.next(), chars.next()) {
+                (None, _) => Some(lower),
+                (Some(second), None) if first.eq_ignore_ascii_case(&second) => Some(lower),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The exact text `hir` matches, up to ASCII case (a literal or a run of
+/// case-folded characters), lowercased.
+fn exact(hir: &Hir) -> Option<Vec<u8>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
+        HirKind::Capture(cap) => exact(&cap.sub),
+        HirKind::Concat(parts) => {
+            let mut out = Vec::new();
+            for part in parts {
+                out.extend(exact(part)?);
+            }
+            Some(out)
+        }
+        _ => one_char(hir).map(|c| vec![c]),
+    }
+}
+
+fn to_strings(set: Vec<Vec<u8>>) -> Option<Vec<String>> {
+    set.into_iter()
+        .map(|bytes| String::from_utf8(bytes).ok())
+        .collect()
+}
+
+/// Literals one of which every match of `hir` contains.
+fn required(hir: &Hir) -> Option<Vec<String>> {
+    if let Some(text) = exact(hir) {
+        return (!text.is_empty()).then(|| to_strings(vec![text])).flatten();
+    }
+    match hir.kind() {
+        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for branch in branches {
+                all.extend(required(branch)?);
+                if all.len() > MAX_LITERALS {
+                    return None;
+                }
+            }
+            Some(all)
+        }
+        HirKind::Concat(parts) => {
+            // Any one part's requirement holds for the whole; adjacent exact
+            // parts join into one longer literal.
+            let mut best = None;
+            let mut run: Vec<u8> = Vec::new();
+            for part in parts {
+                if let Some(text) = exact(part) {
+                    run.extend(text);
+                    continue;
+                }
+                if !run.is_empty() {
+                    best = better(best, to_strings(vec![std::mem::take(&mut run)]));
+                }
+                best = better(best, required(part));
+            }
+            if !run.is_empty() {
+                best = better(best, to_strings(vec![run]));
+            }
+            best
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(pattern: &str) -> Option<Vec<String>> {
+        required_literals(pattern)
+    }
+
+    fn strings(list: &[&str]) -> Option<Vec<String>> {
+        Some(list.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn a_literal_run_is_required() {
+        assert_eq!(req(r"mlflow\.start_run\("), strings(&["mlflow.start_run("]));
+        assert_eq!(req(r"\bFeatureView\("), strings(&["featureview("]));
+    }
+
+    #[test]
+    fn alternations_require_one_of_their_branches() {
+        assert_eq!(
+            req(r"^\s*(from|import)\s+(evidently|whylogs)\b"),
+            strings(&["evidently", "whylogs"])
+        );
+        assert_eq!(
+            req(r"\b(random\.seed|np\.random\.seed)\("),
+            strings(&["np.random.seed", "random.seed"])
+        );
+    }
+
+    #[test]
+    fn common_words_give_way_to_rarer_parts() {
+        assert_eq!(req(r"^\s*from\s+feast\s+import\b"), strings(&["feast"]));
+        assert_eq!(
+            req(r"^\s*def\s+\w*(evaluat|judge)\w*\("),
+            strings(&["evaluat", "judge"])
+        );
+        // Still used when nothing else is required.
+        assert_eq!(req(r"^\s*assert\s"), strings(&["assert"]));
+    }
+
+    #[test]
+    fn case_insensitive_letters_count_as_literals() {
+        assert_eq!(
+            req(r"(?i)create\s+extension\s+vector"),
+            strings(&["extension"])
+        );
+    }
+
+    #[test]
+    fn optional_parts_and_short_literals_require_nothing() {
+        assert_eq!(req(r"(mlflow)?\.log\("), strings(&[".log("]));
+        assert_eq!(req(r"a|bc"), None);
+        assert_eq!(req(r"(\w+)?"), None);
+        assert_eq!(req(r"x*"), None);
+        assert_eq!(req(r"abc|\d+"), None);
+    }
+
+    #[test]
+    fn required_literals_are_found_in_every_match() {
+        // Soundness on the shapes the built-in rules use: whenever the regex
+        // matches, one of its literals occurs in the text (ignoring case).
+        let cases = [
+            (
+                r"(?i)\bappInsightsEnabled[:=]\s*true",
+                "AppInsightsEnabled: TRUE",
+            ),
+            (
+                r"\b(DefaultModelMonitor|ModelQualityMonitor)\(",
+                "x = ModelQualityMonitor(r)",
+            ),
+            (r"'\bdvc\s+(pull|repro)\b'", "'dvc  repro'"),
+            (r"(?i)using\s+(hnsw|ivfflat)", "USING HNSW (embedding)"),
+            (r"--hash=sha256:", "pkg==1 --hash=sha256:ab"),
+        ];
+        for (pattern, text) in cases {
+            let regex = crate::scan::content::compile_regex(pattern).unwrap();
+            assert!(regex.is_match(text.as_bytes()), "{pattern}");
+            let literals = req(pattern).unwrap();
+            let lower = text.to_ascii_lowercase();
+            assert!(
+                literals.iter().any(|l| lower.contains(l.as_str())),
+                "{pattern}: {literals:?}"
+            );
+        }
+    }
+}
