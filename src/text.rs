@@ -23,7 +23,8 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn needs_escape(c: char) -> bool {
+/// A control character or a bidi override: never shown as it is.
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

@@ -318,12 +318,38 @@ impl Loader {
                 );
                 None
             }
-            Some(node) => self.string_value(file, node, &format!("`{key}` in {what}")),
+            Some(node) => {
+                let what = format!("`{key}` in {what}");
+                let text = self.string_value(file, node, &what)?;
+                if SINGLE_LINE.contains(&key) && text.contains('\n') {
+                    self.error(file, node.pos, format!("{what} must be one line"));
+                    return None;
+                }
+                Some(text)
+            }
         }
     }
 
     fn string_value(&mut self, file: &str, node: &Node, what: &str) -> Option<String> {
         match &node.value {
+            // Rubric text reaches terminals, Markdown and PR comments, and a
+            // repository may ship its own rubrics: no escape sequences, other
+            // control characters or bidi overrides.
+            Value::String(s) if s.chars().any(forbidden_in_text) => {
+                let c = s
+                    .chars()
+                    .find(|&c| forbidden_in_text(c))
+                    .unwrap_or_default();
+                self.error(
+                    file,
+                    node.pos,
+                    format!(
+                        "{what} contains U+{:04X}, a control character or direction override; write plain text",
+                        u32::from(c)
+                    ),
+                );
+                None
+            }
             Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
             Value::Number(n) => Some(n.clone()),
             Value::String(_) => {
@@ -1016,6 +1042,15 @@ impl Loader {
     }
 }
 
+/// Fields shown on one line (table cells, headings, prompts).
+const SINGLE_LINE: &[&str] = &["title", "question", "area", "id", "version"];
+
+/// Characters rubric text may not hold: controls other than line breaks and
+/// tabs, and bidi overrides.
+fn forbidden_in_text(c: char) -> bool {
+    crate::text::needs_escape(c) && c != '\n' && c != '\t'
+}
+
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
@@ -1170,6 +1205,41 @@ checks:
                 .contains("`key.has` `steps.*.run` lists no regex"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn rubric_text_cannot_carry_escape_sequences_or_forge_lines() {
+        let hostile = GOOD
+            .replace(
+                "title: Has a Dockerfile",
+                "title: \"Has a Dockerfile\\e]0;owned\\a\"",
+            )
+            .replace("why: Because.", "why: \"Because\\u202e.\"");
+        let err = load_catalog(&[src("a.yaml", &hostile)], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a.yaml:7:12: `title` in check `DEMO-01` contains U+001B"),
+            "{err}"
+        );
+        assert!(
+            err.contains("a.yaml:10:10: `why` in check `DEMO-01` contains U+202E"),
+            "{err}"
+        );
+        let two_lines = GOOD.replace(
+            "title: Has a Dockerfile",
+            "title: \"Has a Dockerfile\\nFAKE: all checks met\"",
+        );
+        let err = load_catalog(&[src("a.yaml", &two_lines)], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`title` in check `DEMO-01` must be one line"),
+            "{err}"
+        );
+        // Prose may still break lines and hold tabs.
+        let prose = GOOD.replace("why: Because.", "why: \"Because\\n\\tit helps.\"");
+        assert!(load_catalog(&[src("a.yaml", &prose)], &[]).is_ok());
     }
 
     #[test]
