@@ -527,6 +527,19 @@ fn gitlab_job_skips_changes(doc: &Node, selected: &Selected) -> bool {
 fn workflow_can_gate(doc: &Node) -> bool {
     workflow_triggers(doc)
         .is_none_or(|triggers| triggers.iter().any(|t| CHANGE_EVENTS.contains(&t.as_str())))
+        && !azure_pipeline_runs_on_no_change(doc)
+}
+
+/// An Azure Pipelines definition with `trigger: none` and `pr: none` runs
+/// only by hand, on a schedule or after another pipeline: no push or pull
+/// request starts it (without `pr:`, pull requests do), so it gates nothing.
+fn azure_pipeline_runs_on_no_change(doc: &Node) -> bool {
+    let none = |key: &str| {
+        doc.get(key)
+            .and_then(Node::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case("none"))
+    };
+    none("trigger") && none("pr")
 }
 
 #[cfg(test)]
@@ -650,6 +663,22 @@ mod tests {
         let named = matcher("jobs.*.steps.*.name", Some(r"evaluate"), false);
         let wf = "on: [pull_request]\njobs:\n  e:\n    steps:\n      - name: echo evaluate\n";
         assert_eq!(lines(&named, wf), vec![5]);
+    }
+
+    #[test]
+    fn azure_pipelines_that_no_push_or_pull_request_starts_are_not_gates() {
+        let m = matcher("**.steps.*.script", Some("evaluate"), true);
+        let steps = "steps:\n  - script: python -m churn.evaluate\n";
+        for (head, gates) in [
+            ("trigger: none\npr: none\nschedules:\n  - cron: '0 3 * * *'\n", false),
+            ("trigger: none\npr: none\n", false),
+            ("trigger: none\n", true),
+            ("trigger: [main]\npr: none\n", true),
+            ("", true),
+        ] {
+            let yaml = format!("{head}{steps}");
+            assert_eq!(!lines(&m, &yaml).is_empty(), gates, "{head}");
+        }
     }
 
     #[test]
