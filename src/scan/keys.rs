@@ -670,7 +670,10 @@ mod tests {
         let m = matcher("**.steps.*.script", Some("evaluate"), true);
         let steps = "steps:\n  - script: python -m churn.evaluate\n";
         for (head, gates) in [
-            ("trigger: none\npr: none\nschedules:\n  - cron: '0 3 * * *'\n", false),
+            (
+                "trigger: none\npr: none\nschedules:\n  - cron: '0 3 * * *'\n",
+                false,
+            ),
             ("trigger: none\npr: none\n", false),
             ("trigger: none\n", true),
             ("trigger: [main]\npr: none\n", true),

@@ -1,0 +1,293 @@
+//! Per-file matching of content, key and Python probes: each test runs only
+//! when the file's text holds what the probe cannot match without.
+
+use super::plan::{GateCache, Plan, RequiredLiterals};
+use super::*;
+
+pub(super) fn match_content(
+    plan: &Plan,
+    path: &str,
+    text: &str,
+    ids: &[ProbeId],
+    gates: &mut GateCache,
+    result: &mut FileResult,
+) {
+    if !gates.contains_key(ids) {
+        let mut shared = plan
+            .shared_gates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let gate = Arc::clone(shared.entry(ids.to_vec()).or_insert_with(|| {
+            let patterns: Vec<&str> = ids
+                .iter()
+                .map(|&id| plan.content[&id].pattern.as_str())
+                .collect();
+            Arc::new(content::compile_alternation(&patterns).ok())
+        }));
+        gates.insert(ids.to_vec(), gate);
+    }
+    if gates[ids]
+        .as_ref()
+        .as_ref()
+        .is_some_and(|any| !any.is_match(text.as_bytes()))
+    {
+        return;
+    }
+    // Something matches. One pass finds where every probe's required
+    // literals occur: a probe can only match on a line holding one of its
+    // literals, so only those lines are tried (a probe without usable
+    // literals tries every line).
+    let required = plan
+        .content_literals
+        .get_or_init(|| RequiredLiterals::new(&plan.content, 0..plan.strengths.len()));
+    let occurrences = required.literals.lines_of(text);
+    let mut present = vec![false; required.literals.len()];
+    for &(literal, _) in &occurrences {
+        present[literal] = true;
+    }
+    let candidates: Vec<ProbeId> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            required
+                .by_probe
+                .get(id)
+                .is_none_or(|literals| literals.iter().any(|&l| present[l]))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let lines = content::code_lines(
+        text,
+        content::syntax_for(rendered_name(path)),
+        plan.options.max_line_length,
+    );
+    for id in candidates {
+        let Some(matcher) = plan.content[&id].compiled() else {
+            result.unknown.push((
+                id,
+                format!("{path}: a pattern of this rule exceeds the regex size limit"),
+            ));
+            continue;
+        };
+        let tried: Vec<&(u32, std::borrow::Cow<str>)> = match required.by_probe.get(&id) {
+            Some(literals) => {
+                let mut numbers: Vec<u32> = occurrences
+                    .iter()
+                    .filter(|(literal, _)| literals.contains(literal))
+                    .map(|&(_, line)| line)
+                    .collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                numbers
+                    .into_iter()
+                    .filter_map(|n| {
+                        lines
+                            .binary_search_by_key(&n, |(line_no, _)| *line_no)
+                            .ok()
+                            .map(|at| &lines[at])
+                    })
+                    .collect()
+            }
+            None => lines.iter().collect(),
+        };
+        let hits: Vec<&(u32, std::borrow::Cow<str>)> = tried
+            .into_iter()
+            .filter(|(_, line)| {
+                let bytes = line.as_bytes();
+                matcher.pattern.is_match(bytes)
+                    && !matcher.exclude.as_ref().is_some_and(|e| e.is_match(bytes))
+            })
+            .take(HITS_PER_FILE)
+            .collect();
+        // `also` asks for another line of the file: tried only after a hit.
+        if hits.is_empty()
+            || matcher
+                .also
+                .as_ref()
+                .is_some_and(|also| !lines.iter().any(|(_, l)| also.is_match(l.as_bytes())))
+        {
+            continue;
+        }
+        for (line_no, line) in hits {
+            result.hits.push((
+                id,
+                Evidence::new(path, *line_no, snippet(line), plan.strengths[id]),
+            ));
+        }
+    }
+}
+
+/// Python probes: the file is parsed once, and only when its text holds a
+/// name one of the probes calls.
+pub(super) fn match_python(
+    plan: &Plan,
+    path: &str,
+    text: &str,
+    ids: &[ProbeId],
+    result: &mut FileResult,
+) {
+    let present = plan.python_literals.present(text);
+    let wanted: Vec<ProbeId> = ids
+        .iter()
+        .copied()
+        .filter(|id| plan.python[id].may_match(&present, text))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    if text.len() > python::MAX_PARSE_BYTES {
+        let reason = format!(
+            "{path}: larger than {} MiB, not parsed as Python",
+            python::MAX_PARSE_BYTES >> 20
+        );
+        if decides(path) {
+            result
+                .unknown
+                .extend(wanted.iter().map(|&id| (id, reason.clone())));
+        } else {
+            result.note = Some(reason);
+        }
+        return;
+    }
+    let Some(facts) = python::facts(text) else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for id in wanted {
+        for call in plan.python[&id]
+            .matching(&facts)
+            .into_iter()
+            .take(HITS_PER_FILE)
+        {
+            let line = lines
+                .get(call.line.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or("");
+            result.hits.push((
+                id,
+                Evidence::new(path, call.line, snippet(line), plan.strengths[id]),
+            ));
+        }
+    }
+}
+
+/// Helm and other templated YAML: drop directive-only lines and replace
+/// inline `{{ … }}` with a placeholder so the structure parses.
+pub(super) fn detemplate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("{{") && trimmed.ends_with("}}") && !trimmed[2..].contains("{{") {
+            out.push('\n');
+            continue;
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            match rest[start..].find("}}") {
+                Some(end) => {
+                    out.push_str("TEMPLATE");
+                    rest = &rest[start + end + 2..];
+                }
+                None => {
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
+}
+
+pub(super) fn match_keys(
+    plan: &Plan,
+    path: &str,
+    text: &str,
+    ids: &[ProbeId],
+    result: &mut FileResult,
+) {
+    let mut parsed: BTreeMap<Format, Result<Vec<Node>, String>> = BTreeMap::new();
+    let present = plan.key_literals.present(text);
+    for &id in ids {
+        let key_plan = &plan.keys[&id];
+        if !key_plan.may_match(&present) {
+            continue;
+        }
+        let matcher = match key_plan.matcher() {
+            Ok(matcher) => matcher,
+            Err(err) => {
+                result.unknown.push((
+                    id,
+                    format!("{path}: a regex of this rule cannot be built: {err}"),
+                ));
+                continue;
+            }
+        };
+        let format = key_plan
+            .format
+            .unwrap_or_else(|| Format::from_path(rendered_name(path)));
+        let docs = parsed.entry(format).or_insert_with(|| {
+            let parse = |t: &str| match format {
+                Format::Yaml => node::parse_yaml_documents(t, false),
+                Format::Json => node::parse_json(t)
+                    .map(|n| vec![n])
+                    .or_else(|err| node::parse_json_lines(t).ok_or(err)),
+                Format::Toml => node::parse_toml(t).map(|n| vec![n]),
+            };
+            parse(text)
+                .or_else(|err| {
+                    if format == Format::Yaml && text.contains("{{") {
+                        parse(&detemplate(text))
+                    } else {
+                        Err(err)
+                    }
+                })
+                .map_err(|e| format!("{path}:{e}"))
+        });
+        match docs {
+            Ok(docs) => {
+                for hit in docs
+                    .iter()
+                    .flat_map(|d| matcher.find(d))
+                    .take(HITS_PER_FILE)
+                {
+                    let line = hit.pos.line.max(1);
+                    let (line, quoted) = hit
+                        .matched_line
+                        .as_deref()
+                        .and_then(|wanted| {
+                            keys::source_line_of(text, line, wanted).map(|at| (at, wanted))
+                        })
+                        .unwrap_or((line, &hit.text));
+                    result.hits.push((
+                        id,
+                        Evidence::new(path, line, snippet(quoted), plan.strengths[id]),
+                    ));
+                }
+            }
+            Err(reason) if decides(path) => {
+                result.unknown.push((id, format!("cannot parse {reason}")))
+            }
+            Err(reason) => result.note = Some(format!("cannot parse {reason}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helm_templates_parse_after_detemplating() {
+        let text = "{{- if .Values.canary }}\napiVersion: {{ .Values.api }}\nkind: InferenceService\n{{- end }}\n";
+        let docs = node::parse_yaml_documents(&detemplate(text), false).unwrap();
+        assert_eq!(
+            docs[0].get("kind").unwrap().as_str(),
+            Some("InferenceService")
+        );
+        assert_eq!(docs[0].get("kind").unwrap().pos.line, 3);
+    }
+}

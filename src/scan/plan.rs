@@ -1,0 +1,327 @@
+//! The scan plan: everything compiled once before the walk. Each rule's
+//! globs join one glob set; each glob maps to the probes it selects files
+//! for; content, key and Python probes keep what their per-file test needs
+//! (compiled lazily where most files never get that far).
+
+use super::*;
+
+pub(super) enum Target {
+    /// A YAML file that may define jobs (see [`jobs`]).
+    Jobs,
+    File(ProbeId),
+    Content(ProbeId),
+    Key(ProbeId),
+    Python(ProbeId),
+    Manifest(manifest::Kind),
+}
+
+/// A content probe. Its regexes are compiled on first use: most probes
+/// never get past the whole-file prefilter, and compiling a hundred regexes
+/// up front would dominate short runs. Rubric validation has already checked
+/// that they parse, so compilation only fails on size limits.
+pub(super) struct ContentMatcher {
+    pub(super) pattern: String,
+    pub(super) exclude: Option<String>,
+    pub(super) also: Option<String>,
+    pub(super) compiled: std::sync::OnceLock<Option<CompiledContent>>,
+    pub(super) prose: bool,
+}
+
+pub(super) struct CompiledContent {
+    pub(super) pattern: Regex,
+    pub(super) exclude: Option<Regex>,
+    pub(super) also: Option<Regex>,
+}
+
+impl ContentMatcher {
+    pub(super) fn compiled(&self) -> Option<&CompiledContent> {
+        self.compiled
+            .get_or_init(|| {
+                let compile = |p: &str| content::compile_regex(p).ok();
+                Some(CompiledContent {
+                    pattern: compile(&self.pattern)?,
+                    exclude: match &self.exclude {
+                        Some(e) => Some(compile(e)?),
+                        None => None,
+                    },
+                    also: match &self.also {
+                        Some(a) => Some(compile(a)?),
+                        None => None,
+                    },
+                })
+            })
+            .as_ref()
+    }
+}
+
+/// A key probe with what it needs before a file is worth parsing.
+pub(super) struct KeyPlan {
+    pub(super) probe: crate::rubric::model::KeyProbe,
+    /// Compiled on first use: most key probes never get past their
+    /// literals, and compiling every regex up front delays the walk.
+    pub(super) matcher: std::sync::OnceLock<Result<KeyMatcher, String>>,
+    pub(super) format: Option<Format>,
+    /// Every literal key of the path and of the `where` conditions must occur
+    /// in the raw text (one of the alternatives for `{a,b}` segments); a file
+    /// that lacks one cannot match, so it is not parsed for this probe.
+    /// Literals are indexes into [`Literals`].
+    pub(super) required: Vec<Vec<usize>>,
+}
+
+impl KeyPlan {
+    pub(super) fn matcher(&self) -> Result<&KeyMatcher, &str> {
+        self.matcher
+            .get_or_init(|| {
+                let compile = |p: &str| content::compile_regex(p).map_err(|e| format!("{p}: {e}"));
+                let conditions = |list: &[(String, Option<String>)]| {
+                    list.iter()
+                        .map(|(p, r)| {
+                            Ok((keys::split_path(p), r.as_deref().map(compile).transpose()?))
+                        })
+                        .collect::<Result<Vec<_>, String>>()
+                };
+                let key = &self.probe;
+                Ok(KeyMatcher {
+                    path: keys::split_path(&key.path),
+                    value: key.value.as_deref().map(compile).transpose()?,
+                    where_: conditions(&key.where_)?,
+                    has: conditions(&key.has)?,
+                    gates: key.gates,
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    pub(super) fn may_match(&self, present: &[bool]) -> bool {
+        self.required
+            .iter()
+            .all(|alts| alts.iter().any(|&lit| present[lit]))
+    }
+}
+
+/// Per content probe, the literals one of which its pattern cannot match
+/// without (absent: none usable), and one automaton that finds them all.
+pub(super) struct RequiredLiterals {
+    pub(super) by_probe: ById<Vec<usize>>,
+    pub(super) literals: Literals,
+}
+
+impl RequiredLiterals {
+    pub(super) fn new(
+        content: &ById<ContentMatcher>,
+        ids: impl Iterator<Item = ProbeId>,
+    ) -> RequiredLiterals {
+        let mut literals = Literals::folding_case();
+        let mut by_probe = ById::default();
+        for id in ids {
+            let Some(matcher) = content.get(&id) else {
+                continue;
+            };
+            if let Some(required) = required::required_literals(&matcher.pattern) {
+                by_probe.insert(id, required.iter().map(|l| literals.id(l)).collect());
+            }
+        }
+        literals.build();
+        RequiredLiterals { by_probe, literals }
+    }
+}
+
+/// The literal key segments of a path: `*` and `**` need nothing, `{a,b}`
+/// needs one of its alternatives.
+pub(super) fn required_literals(path: &str, out: &mut Vec<Vec<String>>) {
+    for segment in path.split('.') {
+        if segment == "*" || segment == "**" || segment.parse::<usize>().is_ok() {
+            continue;
+        }
+        let alts = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(inner) => inner.split(',').map(|a| a.trim().to_owned()).collect(),
+            None => vec![segment.to_owned()],
+        };
+        out.push(alts);
+    }
+}
+
+/// Adds `glob` to the set once, and records what it selects files for.
+pub(super) fn add_glob(
+    builder: &mut GlobSetBuilder,
+    index: &mut HashMap<String, usize>,
+    targets: &mut Vec<Vec<Target>>,
+    glob: &str,
+    target: Target,
+) -> Result<(), String> {
+    let i = match index.get(glob) {
+        Some(&i) => i,
+        None => {
+            builder.add(glob::compile(glob).map_err(|e| e.to_string())?);
+            targets.push(Vec::new());
+            index.insert(glob.to_owned(), targets.len() - 1);
+            targets.len() - 1
+        }
+    };
+    targets[i].push(target);
+    Ok(())
+}
+
+/// Everything compiled once before the walk.
+pub(super) struct Plan {
+    pub(super) globs: GlobSet,
+    /// Per unique glob of the set: every probe (or manifest kind) it selects
+    /// files for. The same glob is compiled once however many rules use it.
+    pub(super) targets: Vec<Vec<Target>>,
+    pub(super) content: ById<ContentMatcher>,
+    /// The literals content probes require (see [`RequiredLiterals`]), found
+    /// on first use: only files that pass a gate need them.
+    pub(super) content_literals: std::sync::OnceLock<RequiredLiterals>,
+    pub(super) keys: ById<KeyPlan>,
+    pub(super) key_literals: Literals,
+    pub(super) python: ById<python_rule::PythonMatcher>,
+    /// Every literal the Python probes ask about (see
+    /// [`python_rule::PythonMatcher::may_match`]).
+    pub(super) python_literals: Literals,
+    pub(super) wants_manifests: bool,
+    pub(super) options: ScanOptions,
+    pub(super) shared_gates: SharedGates,
+    pub(super) strengths: Vec<Strength>,
+}
+
+impl Plan {
+    pub(super) fn new(catalog: &Catalog, options: &ScanOptions) -> Result<Plan, String> {
+        let mut builder = GlobSetBuilder::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut glob_index: HashMap<String, usize> = HashMap::new();
+        let mut content = ById::default();
+        let mut keys = ById::default();
+        let mut python = ById::default();
+        let mut key_literals = Literals::default();
+        let mut python_literals = Literals::default();
+        let mut wants_manifests = false;
+        for (id, probe) in catalog.probes.iter().enumerate() {
+            let (globs, target): (&[String], fn(ProbeId) -> Target) = match probe {
+                Probe::File { globs } => (globs, Target::File),
+                Probe::Content {
+                    globs,
+                    pattern,
+                    exclude,
+                    also,
+                    prose,
+                } => {
+                    content.insert(
+                        id,
+                        ContentMatcher {
+                            pattern: pattern.clone(),
+                            exclude: exclude.clone(),
+                            also: also.clone(),
+                            compiled: std::sync::OnceLock::new(),
+                            prose: *prose,
+                        },
+                    );
+                    (globs, Target::Content)
+                }
+                Probe::Key(key) => {
+                    let mut required = Vec::new();
+                    required_literals(&key.path, &mut required);
+                    for (path, _) in &key.where_ {
+                        required_literals(path, &mut required);
+                    }
+                    let required = required
+                        .iter()
+                        .map(|alts| alts.iter().map(|l| key_literals.id(l)).collect())
+                        .collect();
+                    keys.insert(
+                        id,
+                        KeyPlan {
+                            probe: key.clone(),
+                            matcher: std::sync::OnceLock::new(),
+                            format: key.format,
+                            required,
+                        },
+                    );
+                    (&key.globs, Target::Key)
+                }
+                Probe::Python(probe) => {
+                    let mut matcher = python_rule::PythonMatcher::new(probe)?;
+                    matcher.number_literals(|name| python_literals.id(name));
+                    python.insert(id, matcher);
+                    (&probe.globs, Target::Python)
+                }
+                Probe::Dependency { .. } => {
+                    wants_manifests = true;
+                    continue;
+                }
+            };
+            for g in globs {
+                add_glob(&mut builder, &mut glob_index, &mut targets, g, target(id))?;
+            }
+        }
+        add_glob(
+            &mut builder,
+            &mut glob_index,
+            &mut targets,
+            "**/*.{yml,yaml}",
+            Target::Jobs,
+        )?;
+        if wants_manifests {
+            for (g, kind) in manifest::GLOBS {
+                add_glob(
+                    &mut builder,
+                    &mut glob_index,
+                    &mut targets,
+                    g,
+                    Target::Manifest(*kind),
+                )?;
+            }
+        }
+        key_literals.build();
+        python_literals.build();
+        Ok(Plan {
+            content_literals: std::sync::OnceLock::new(),
+            key_literals,
+            python_literals,
+            globs: builder.build().map_err(|e| e.to_string())?,
+            targets,
+            content,
+            keys,
+            python,
+            wants_manifests,
+            options: options.clone(),
+            shared_gates: Mutex::new(HashMap::new()),
+            strengths: catalog.strengths.clone(),
+        })
+    }
+}
+
+/// The whole-file gate for one combination of content probes: a single
+/// alternation of their patterns answers "can anything match?" with an early
+/// exit, so most files cost one pass. `None`: too large for the regex limits
+/// (every file goes on to the literal pass).
+pub(super) type Gate = Arc<Option<Regex>>;
+/// Gates are compiled once per combination of probes and shared by all
+/// threads; each thread keeps its own map of handles to avoid locking per file.
+pub(super) type SharedGates = Mutex<HashMap<Vec<ProbeId>, Gate>>;
+pub(super) type GateCache = HashMap<Vec<ProbeId>, Gate>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_prefilter_needs_every_literal_segment() {
+        let mut required = Vec::new();
+        required_literals(
+            "spec.{predictor,transformer}.*.canaryTrafficPercent",
+            &mut required,
+        );
+        required_literals("**.steps.0.run", &mut required);
+        assert_eq!(
+            required,
+            vec![
+                vec!["spec".to_owned()],
+                vec!["predictor".to_owned(), "transformer".to_owned()],
+                vec!["canaryTrafficPercent".to_owned()],
+                vec!["steps".to_owned()],
+                vec!["run".to_owned()],
+            ]
+        );
+    }
+}
