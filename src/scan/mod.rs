@@ -6,6 +6,7 @@
 //! however many probes do. Contents are never kept: only hits are.
 
 mod by_id;
+mod ci;
 pub mod content;
 pub mod glob;
 pub mod jobs;
