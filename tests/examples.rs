@@ -86,7 +86,7 @@ fn sample_sagemaker_projects_template() {
     assert_levels(
         "sagemaker-abalone-mlops",
         2,
-        [Some(1), Some(2), Some(2), Some(0), Some(3), None],
+        [Some(2), Some(2), Some(2), Some(0), Some(3), None],
     );
 }
 
