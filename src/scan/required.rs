@@ -65,34 +65,34 @@ fn better(a: Option<Vec<String>>, b: Option<Vec<String>>) -> Option<Vec<String>>
 fn one_char(hir: &Hir) -> Option<u8> {
     match hir.kind() {
         HirKind::Literal(lit) if lit.0.len() == 1 => Some(lit.0[0].to_ascii_lowercase()),
-        HirKind::Class(Class::Bytes(class)) => {
-            let mut bytes = class
+        HirKind::Class(Class::Bytes(class)) => folded(
+            class
                 .ranges()
                 .iter()
                 .flat_map(|r| r.start()..=r.end())
-                .take(3);
-            let first = bytes.next()?;
-            match (bytes.next(), bytes.next()) {
-                (None, _) => Some(first.to_ascii_lowercase()),
-                (Some(second), None) if first.eq_ignore_ascii_case(&second) => {
-                    Some(first.to_ascii_lowercase())
-                }
-                _ => None,
-            }
-        }
-        HirKind::Class(Class::Unicode(class)) => {
-            let mut chars = class
+                .map(u32::from),
+        ),
+        HirKind::Class(Class::Unicode(class)) => folded(
+            class
                 .ranges()
                 .iter()
                 .flat_map(|r| r.start()..=r.end())
-                .take(3);
-            let first = chars.next()?;
-            let lower = u8::try_from(first).ok()?.to_ascii_lowercase();
-            match (chars.next(), chars.next()) {
-                (None, _) => Some(lower),
-                (Some(second), None) if first.eq_ignore_ascii_case(&second) => Some(lower),
-                _ => None,
-            }
+                .map(u32::from),
+        ),
+        _ => None,
+    }
+}
+
+/// The one ASCII letter (lowercased) a class of `members` stands for: a
+/// single member, or a letter in both cases.
+fn folded(mut members: impl Iterator<Item = u32>) -> Option<u8> {
+    let first = u8::try_from(members.next()?).ok()?;
+    match (members.next(), members.next()) {
+        (None, _) => Some(first.to_ascii_lowercase()),
+        (Some(second), None)
+            if u8::try_from(second).is_ok_and(|s| first.eq_ignore_ascii_case(&s)) =>
+        {
+            Some(first.to_ascii_lowercase())
         }
         _ => None,
     }
