@@ -211,10 +211,17 @@ pub(super) fn match_keys(
 ) {
     let mut parsed: BTreeMap<Format, Result<Vec<Node>, String>> = BTreeMap::new();
     let present = plan.key_literals.present(text);
+    let mut lowered: Option<String> = None;
     for &id in ids {
         let key_plan = &plan.keys[&id];
         if !key_plan.may_match(&present) {
             continue;
+        }
+        if let Some(literals) = &key_plan.value_literals {
+            let lower = lowered.get_or_insert_with(|| text.to_ascii_lowercase());
+            if !literals.iter().any(|l| lower.contains(l.as_str())) {
+                continue;
+            }
         }
         let matcher = match key_plan.matcher() {
             Ok(matcher) => matcher,

@@ -66,6 +66,24 @@ pub(super) struct KeyPlan {
     /// that lacks one cannot match, so it is not parsed for this probe.
     /// Literals are indexes into [`Literals`].
     pub(super) required: Vec<Vec<usize>>,
+    /// Literals (lowercase) one of which the `value` regex cannot match
+    /// without, when each is a single token that a YAML, JSON or TOML value
+    /// spells as it is: a file whose text holds none is not parsed for this
+    /// probe (the digest rule needs `@sha256:`, which most manifests lack).
+    pub(super) value_literals: Option<Vec<String>>,
+}
+
+/// The literals of a key probe's value regex usable against raw text:
+/// single tokens free of characters that quoting or escaping can change,
+/// and not a word a YAML reader may have turned into a boolean or null.
+fn value_literals(value: Option<&str>) -> Option<Vec<String>> {
+    let literals = required::required_literals(value?)?;
+    let raw_safe = |l: &String| {
+        !l.chars()
+            .any(|c| c.is_whitespace() || matches!(c, '\\' | '"' | '\'' | '/'))
+            && !["true", "false", "yes", "no", "on", "off", "null"].contains(&l.as_str())
+    };
+    literals.iter().all(raw_safe).then_some(literals)
 }
 
 impl KeyPlan {
@@ -235,6 +253,7 @@ impl Plan {
                             matcher: std::sync::OnceLock::new(),
                             format: key.format,
                             required,
+                            value_literals: value_literals(key.value.as_deref()),
                         },
                     );
                     (&key.globs, Target::Key)
@@ -304,6 +323,24 @@ pub(super) type GateCache = HashMap<Vec<ProbeId>, Gate>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_regex_prefilters_on_tokens_a_file_spells_as_they_are() {
+        assert_eq!(
+            value_literals(Some("@sha256:[0-9a-f]{64}$")),
+            Some(vec!["@sha256:".to_owned()])
+        );
+        assert_eq!(
+            value_literals(Some("^(Deployment|InferenceService)$")),
+            Some(vec!["deployment".to_owned(), "inferenceservice".to_owned()])
+        );
+        // A boolean a YAML reader may have written as `yes`, text that
+        // folding or escaping can change, and no value at all: no prefilter.
+        assert_eq!(value_literals(Some("^true$")), None);
+        assert_eq!(value_literals(Some("python evaluate")), None);
+        assert_eq!(value_literals(Some("promptfoo/promptfoo-action")), None);
+        assert_eq!(value_literals(None), None);
+    }
 
     #[test]
     fn key_prefilter_needs_every_literal_segment() {
