@@ -149,3 +149,42 @@ fn control_characters_in_content_never_reach_evidence() {
     );
     assert!(!notes(&report).contains('\u{1b}'));
 }
+
+#[test]
+fn a_pattern_with_a_quote_still_matches_a_notebook_line_that_escapes_it() {
+    // Notebook lines are matched after JSON unescaping: the raw file spells
+    // `"approval"` as `\"approval\"`, so a quoted literal cannot be required
+    // of the raw text.
+    let repo = Repo::new(&[(
+        "review.ipynb",
+        concat!(
+            "{\n \"cells\": [\n  {\n   \"cell_type\": \"code\",\n   \"source\": [\n",
+            "    \"gate = {\\\"approval\\\": True}\\n\"\n",
+            "   ]\n  }\n ]\n}\n"
+        ),
+    )]);
+    repo.write(
+        "rubrics/extra.yaml",
+        br#"schema: 1
+area: extra
+title: Extra
+version: "1"
+checks:
+  - id: EXT-01
+    title: A notebook names the approval step
+    level: 1
+    why: Because.
+    fix: Name it.
+    evidence:
+      content: { files: "**/*.ipynb", pattern: '"approval"\s*:' }
+"#,
+    );
+    let out = support::bin()
+        .args(["score", "--format", "json", "--rubrics"])
+        .arg(repo.path().join("rubrics"))
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(support::json_check(&report, "EXT-01")["outcome"], "met");
+}

@@ -12,6 +12,23 @@ pub(super) fn match_content(
     gates: &mut GateCache,
     result: &mut FileResult,
 ) {
+    let syntax = content::syntax_for(rendered_name(path));
+    let max_line = plan.options.max_line_length;
+    // A notebook's code is JSON-escaped in the file (`\"seed\"`): the gate
+    // and the literal pass read its decoded code lines instead, joined, and
+    // line k of that text is decoded line k.
+    let decoded = (syntax == content::Syntax::Notebook).then(|| {
+        let lines = content::code_lines(text, syntax, max_line);
+        // A decoded line may end in (or hold) an escaped newline: one
+        // decoded line must stay one line of the joined text.
+        let joined = lines
+            .iter()
+            .map(|(_, l)| l.replace(['\n', '\r'], " "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        (lines, joined)
+    });
+    let scanned = decoded.as_ref().map_or(text, |(_, joined)| joined.as_str());
     if !gates.contains_key(ids) {
         let mut shared = plan
             .shared_gates
@@ -29,7 +46,7 @@ pub(super) fn match_content(
     if gates[ids]
         .as_ref()
         .as_ref()
-        .is_some_and(|any| !any.is_match(text.as_bytes()))
+        .is_some_and(|any| !any.is_match(scanned.as_bytes()))
     {
         return;
     }
@@ -40,7 +57,7 @@ pub(super) fn match_content(
     let required = plan
         .content_literals
         .get_or_init(|| RequiredLiterals::new(&plan.content, 0..plan.strengths.len()));
-    let occurrences = required.literals.lines_of(text);
+    let mut occurrences = required.literals.lines_of(scanned);
     let mut present = vec![false; required.literals.len()];
     for &(literal, _) in &occurrences {
         present[literal] = true;
@@ -58,11 +75,19 @@ pub(super) fn match_content(
     if candidates.is_empty() {
         return;
     }
-    let lines = content::code_lines(
-        text,
-        content::syntax_for(rendered_name(path)),
-        plan.options.max_line_length,
-    );
+    let lines = match decoded {
+        Some((lines, _)) => {
+            // Decoded line k back to its line in the file.
+            for (_, line) in &mut occurrences {
+                *line = usize::try_from(*line)
+                    .ok()
+                    .and_then(|k| lines.get(k.checked_sub(1)?))
+                    .map_or(0, |(line_no, _)| *line_no);
+            }
+            lines
+        }
+        None => content::code_lines(text, syntax, max_line),
+    };
     for id in candidates {
         let Some(matcher) = plan.content[&id].compiled() else {
             result.unknown.push((

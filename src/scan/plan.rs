@@ -136,7 +136,14 @@ impl RequiredLiterals {
             let Some(matcher) = content.get(&id) else {
                 continue;
             };
-            if let Some(required) = required::required_literals(&matcher.pattern) {
+            // Lines are matched after comment stripping and, in notebooks,
+            // after JSON unescaping: a literal with a quote or a backslash
+            // may be spelled differently in the raw text, so it is no
+            // requirement.
+            let raw_safe = |l: &String| !l.contains(['"', '\\']);
+            if let Some(required) = required::required_literals(&matcher.pattern)
+                .filter(|required| required.iter().all(raw_safe))
+            {
                 by_probe.insert(id, required.iter().map(|l| literals.id(l)).collect());
             }
         }
