@@ -193,28 +193,42 @@ fn is_shell(selected: &Selected) -> bool {
 }
 
 fn condition_holds(base: &Node, path: &[String], regex: Option<&Regex>) -> bool {
-    condition_hit(base, path, regex).is_some()
+    select(base, path)
+        .iter()
+        .any(|s| value_hit(s.node, s.pos, regex, is_shell(s)).is_some())
 }
 
-/// The first node at `path` under `base` that satisfies `regex`: its
-/// position, its text as quoted, and the line of a multi-line value that
-/// holds the match.
-fn condition_hit(
-    base: &Node,
-    path: &[String],
-    regex: Option<&Regex>,
-) -> Option<(Pos, String, Option<String>)> {
+/// The first node at `path` under `base` that satisfies `regex`, as a hit.
+fn condition_hit(base: &Node, path: &[String], regex: Option<&Regex>) -> Option<KeyHit> {
     select(base, path).iter().find_map(|s| {
         let shell = is_shell(s);
         let (pos, text) = value_hit(s.node, s.pos, regex, shell)?;
-        let matched = matched_line(&text, regex, shell);
-        let pos = if pos.line == 0 { s.pos } else { pos };
-        let shown = match s.key {
-            Some(key) => format!("{key}: {text}"),
-            None => text,
-        };
-        Some((pos, shown, matched))
+        Some(key_hit(s, pos, text, regex, shell))
     })
+}
+
+/// The hit for a node whose value satisfied `regex`: its position (the
+/// key's when the value has none), its text quoted as `key: value`, and the
+/// line of a multi-line value that holds the match.
+fn key_hit(
+    selected: &Selected,
+    pos: Pos,
+    text: String,
+    regex: Option<&Regex>,
+    shell: bool,
+) -> KeyHit {
+    let matched_line = matched_line(&text, regex, shell);
+    let shown = match (selected.key, text.is_empty()) {
+        (Some(key), false) => format!("{key}: {text}"),
+        (Some(key), true) => format!("{key}:"),
+        (None, _) => text,
+    };
+    let pos = if pos.line == 0 { selected.pos } else { pos };
+    KeyHit {
+        pos,
+        text: shown,
+        matched_line,
+    }
 }
 
 impl KeyMatcher {
@@ -238,47 +252,29 @@ impl KeyMatcher {
             else {
                 continue;
             };
-            // Every `has` condition must hold; without a value regex the
-            // first condition with a regex is what the evidence cites (the
-            // step that runs `dvc pull`, not the job that holds it).
-            let mut cited = None;
-            let mut holds = true;
-            for (path, regex) in &self.has {
-                match condition_hit(selected.node, path, regex.as_ref()) {
-                    None => {
-                        holds = false;
-                        break;
-                    }
-                    Some(hit) if cited.is_none() && regex.is_some() => cited = Some(hit),
-                    Some(_) => {}
-                }
-            }
-            if !holds {
+            if !self
+                .has
+                .iter()
+                .all(|(path, regex)| condition_holds(selected.node, path, regex.as_ref()))
+            {
                 continue;
             }
             if self.gates && !(gates(&selected, &text) && stops_something(doc, &selected)) {
                 continue;
             }
-            if let (None, Some((pos, shown, matched_line))) = (&self.value, cited) {
-                hits.push(KeyHit {
-                    pos,
-                    text: shown,
-                    matched_line,
-                });
-                continue;
-            }
-            let matched_line = matched_line(&text, self.value.as_ref(), shell);
-            let shown = match (selected.key, text.is_empty()) {
-                (Some(key), false) => format!("{key}: {text}"),
-                (Some(key), true) => format!("{key}:"),
-                (None, _) => text,
-            };
-            let pos = if pos.line == 0 { selected.pos } else { pos };
-            hits.push(KeyHit {
-                pos,
-                text: shown,
-                matched_line,
-            });
+            // Without a value regex, the evidence cites the node that
+            // satisfies the first `has` regex (the step that runs `dvc
+            // pull`, not the job that holds it).
+            let cited =
+                match &self.value {
+                    Some(_) => None,
+                    None => self.has.iter().find(|(_, regex)| regex.is_some()).and_then(
+                        |(path, regex)| condition_hit(selected.node, path, regex.as_ref()),
+                    ),
+                };
+            hits.push(
+                cited.unwrap_or_else(|| key_hit(&selected, pos, text, self.value.as_ref(), shell)),
+            );
         }
         hits
     }

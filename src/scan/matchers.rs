@@ -259,6 +259,7 @@ pub(super) fn match_keys(
             }
         };
         let format = key_plan
+            .probe
             .format
             .unwrap_or_else(|| Format::from_path(rendered_name(path)));
         let docs = parsed.entry(format).or_insert_with(|| {

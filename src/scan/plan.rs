@@ -60,7 +60,6 @@ pub(super) struct KeyPlan {
     /// Compiled on first use: most key probes never get past their
     /// literals, and compiling every regex up front delays the walk.
     pub(super) matcher: std::sync::OnceLock<Result<KeyMatcher, String>>,
-    pub(super) format: Option<Format>,
     /// Every literal key of the path and of the `where` conditions must occur
     /// in the raw text (one of the alternatives for `{a,b}` segments); a file
     /// that lacks one cannot match, so it is not parsed for this probe.
@@ -258,7 +257,6 @@ impl Plan {
                         KeyPlan {
                             probe: key.clone(),
                             matcher: std::sync::OnceLock::new(),
-                            format: key.format,
                             required,
                             value_literals: value_literals(key.value.as_deref()),
                         },
