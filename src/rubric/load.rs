@@ -71,6 +71,35 @@ const KEY_KEYS: &[&str] = &[
     "files", "format", "path", "value", "where", "has", "gates", "strength",
 ];
 
+/// Each source's YAML, parsed on two threads: parsing is most of the cost
+/// of loading, and it comes before the scan can start.
+fn parse_all(sources: &[(&RubricSource, bool)]) -> Vec<Result<Node, node::ParseError>> {
+    if sources.len() < 2 {
+        return sources
+            .iter()
+            .map(|(s, _)| node::parse_yaml(&s.text))
+            .collect();
+    }
+    // Alternate sources between the threads so each gets a similar share.
+    let (odd, even): (Vec<_>, Vec<_>) = sources.iter().enumerate().partition(|(i, _)| i % 2 == 1);
+    let parse = |part: Vec<(usize, &(&RubricSource, bool))>| {
+        part.into_iter()
+            .map(|(i, (s, _))| (i, node::parse_yaml(&s.text)))
+            .collect::<Vec<_>>()
+    };
+    let mut all = std::thread::scope(|scope| {
+        let other = scope.spawn(|| parse(odd));
+        let mut mine = parse(even);
+        match other.join() {
+            Ok(theirs) => mine.extend(theirs),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        mine
+    });
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, parsed)| parsed).collect()
+}
+
 /// Builds a catalog from rubric sources. Later sources replace earlier ones
 /// with the same area id (so `--rubrics DIR` can override a built-in area);
 /// two user rubrics for one area, or a check id used twice, are errors.
@@ -81,15 +110,16 @@ pub fn load_catalog(
     let mut loader = Loader::default();
     // (rubric, from the user, shown name, position of `area`, source index)
     let mut rubrics: Vec<(Rubric, bool, String, Pos, usize)> = Vec::new();
-    for (index, (source, is_user)) in builtin
+    let sources: Vec<(&RubricSource, bool)> = builtin
         .iter()
         .map(|s| (s, false))
         .chain(user.iter().map(|s| (s, true)))
-        .enumerate()
-    {
+        .collect();
+    let parsed = parse_all(&sources);
+    for (index, ((source, is_user), parsed)) in sources.into_iter().zip(parsed).enumerate() {
         loader.source_index = index;
         loader.trusted = source.trusted;
-        if let Some((rubric, area_pos)) = loader.rubric(source) {
+        if let Some((rubric, area_pos)) = loader.rubric(source, parsed) {
             match rubrics
                 .iter()
                 .position(|(r, _, _, _, _)| r.area == rubric.area)
@@ -385,9 +415,13 @@ impl Loader {
         }
     }
 
-    fn rubric(&mut self, source: &RubricSource) -> Option<(Rubric, Pos)> {
+    fn rubric(
+        &mut self,
+        source: &RubricSource,
+        parsed: Result<Node, node::ParseError>,
+    ) -> Option<(Rubric, Pos)> {
         let file = source.name.as_str();
-        let root = match node::parse_yaml(&source.text) {
+        let root = match parsed {
             Ok(root) => root,
             Err(e) => {
                 self.error(file, e.pos, format!("invalid YAML: {}", e.message));

@@ -30,21 +30,23 @@ pub(super) fn match_content(
     });
     let scanned = decoded.as_ref().map_or(text, |(_, joined)| joined.as_str());
     if !gates.contains_key(ids) {
-        let mut shared = plan
-            .shared_gates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let gate = Arc::clone(shared.entry(ids.to_vec()).or_insert_with(|| {
-            let patterns: Vec<&str> = ids
-                .iter()
-                .map(|&id| plan.content[&id].pattern.as_str())
-                .collect();
-            Arc::new(content::compile_alternation(&patterns).ok())
-        }));
+        let gate = Arc::clone(
+            plan.shared_gates
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(ids.to_vec())
+                .or_default(),
+        );
         gates.insert(ids.to_vec(), gate);
     }
-    if gates[ids]
-        .as_ref()
+    let gate = gates[ids].get_or_init(|| {
+        let patterns: Vec<&str> = ids
+            .iter()
+            .map(|&id| plan.content[&id].pattern.as_str())
+            .collect();
+        content::compile_alternation(&patterns).ok()
+    });
+    if gate
         .as_ref()
         .is_some_and(|any| !any.is_match(scanned.as_bytes()))
     {

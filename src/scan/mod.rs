@@ -418,17 +418,45 @@ fn resolve_dependencies(
     }
 }
 
+/// `path` relative to `root`, with `/` between parts, shown escaped.
 fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut out = String::new();
-    for (i, part) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
+    let out = match plain_relative(root, path) {
+        Some(rel) => rel.to_owned(),
+        None => {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            let mut out = String::new();
+            for (i, part) in rel.components().enumerate() {
+                if i > 0 {
+                    out.push('/');
+                }
+                out.push_str(&part.as_os_str().to_string_lossy());
+            }
+            out
         }
-        out.push_str(&part.as_os_str().to_string_lossy());
-    }
+    };
     // A file name is repository-controlled text: shown escaped everywhere.
-    crate::text::printable(&out).into_owned()
+    match crate::text::printable(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// The common case of [`relative`] without taking paths apart: the walk
+/// joins names to `root`, so the text after `root/` is the relative path
+/// whenever it is UTF-8 with no empty, `.` or `..` part.
+fn plain_relative<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
+    let (root, path) = (root.to_str()?, path.to_str()?);
+    let rest = path.strip_prefix(root)?;
+    let rest = if root.ends_with('/') {
+        rest
+    } else {
+        rest.strip_prefix('/')?
+    };
+    let plain = !rest.is_empty()
+        && rest
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
+    plain.then_some(rest)
 }
 
 /// A short, single-line quote of the evidence.
@@ -625,6 +653,36 @@ fn read_text(path: &Path, max: u64, stats: &mut ScanStats) -> std::io::Result<Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_are_the_same_with_or_without_the_fast_path() {
+        let cases = [
+            ("repo", "repo/src/train.py", "src/train.py"),
+            ("repo/", "repo/src/train.py", "src/train.py"),
+            ("./repo", "./repo/a.yml", "a.yml"),
+            ("/abs/repo", "/abs/repo/x/y/z.py", "x/y/z.py"),
+            ("repo", "repo/a//b.py", "a/b.py"),
+            ("repo", "repo/a/./b.py", "a/b.py"),
+            ("repo", "repo/a/../b.py", "a/../b.py"),
+            ("repo", "repo2/x.py", "repo2/x.py"),
+        ];
+        for (root, path, want) in cases {
+            assert_eq!(
+                relative(Path::new(root), Path::new(path)),
+                want,
+                "{root} {path}"
+            );
+        }
+        assert_eq!(
+            relative(Path::new("repo"), Path::new("repo/a\nFAKE.py")),
+            "a\\u{a}FAKE.py"
+        );
+        assert_eq!(plain_relative(Path::new("repo"), Path::new("repo")), None);
+        assert_eq!(
+            plain_relative(Path::new("repo"), Path::new("repox/a")),
+            None
+        );
+    }
 
     #[test]
     fn only_production_files_that_cannot_be_parsed_decide_a_check() {

@@ -319,7 +319,9 @@ impl Plan {
 /// alternation of their patterns answers "can anything match?" with an early
 /// exit, so most files cost one pass. `None`: too large for the regex limits
 /// (every file goes on to the literal pass).
-pub(super) type Gate = Arc<Option<Regex>>;
+/// Compiled on first use, outside the lock, so that threads needing
+/// different gates compile them at the same time.
+pub(super) type Gate = Arc<std::sync::OnceLock<Option<Regex>>>;
 /// Gates are compiled once per combination of probes and shared by all
 /// threads; each thread keeps its own map of handles to avoid locking per file.
 pub(super) type SharedGates = Mutex<HashMap<Vec<ProbeId>, Gate>>;
