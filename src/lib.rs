@@ -21,6 +21,7 @@ pub mod report;
 pub mod rubric;
 pub mod scan;
 pub mod text;
+pub mod yaml_fast;
 
 use std::path::{Path, PathBuf};
 
