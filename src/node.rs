@@ -265,6 +265,11 @@ fn saphyr_options(duplicates_are_errors: bool) -> serde_saphyr::Options {
         serde_saphyr::DuplicateKeyPolicy::LastWins
     };
     options.with_snippet = false;
+    // Comments are not data. Buffering them while the parser looks ahead
+    // has its own budget, which valid YAML with many comments can exceed;
+    // without them it cannot, and the fast reading (which skips them too)
+    // and this parse agree.
+    options.emit_comments = false;
     // YAML 1.2 core booleans only: `on:` (GitHub Actions) and `y`/`n` stay strings.
     options.strict_booleans = true;
     // Accept what PyYAML and the Kubernetes/GitHub loaders accept: `!!binary`

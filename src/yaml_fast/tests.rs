@@ -115,3 +115,23 @@ fn every_yaml_file_in_this_repository_agrees() {
     }
     assert!(files > 50 && taken * 2 > files, "{taken} of {files} taken");
 }
+
+/// Found by the `nodes` fuzz target: serde-saphyr buffered comments while
+/// looking ahead for a key, and past its budget for them it rejected valid
+/// YAML that the fast reading (which skips comments) accepted. Neither
+/// reads comments now, so both accept it.
+#[test]
+fn many_comments_where_the_parser_looks_ahead_are_valid_yaml() {
+    let comments = "  # a comment\n".repeat(3000);
+    for text in [
+        format!("-\n{comments}  1:\n    capability: x\n"),
+        format!("a:\n{comments}  b: 1\n"),
+        format!("? \n{comments}: v\n"),
+    ] {
+        let thorough = parse_yaml_thoroughly(&text, false);
+        assert!(thorough.is_ok(), "{thorough:?}");
+        if let Some(fast) = documents(&text) {
+            assert_eq!(Ok(fast), thorough);
+        }
+    }
+}
