@@ -202,7 +202,7 @@ pub(super) struct Plan {
     pub(super) python: ById<python_rule::PythonMatcher>,
     /// Every literal the Python probes ask about (see
     /// [`python_rule::PythonMatcher::may_match`]).
-    pub(super) python_literals: Literals,
+    pub(super) python_literals: Names,
     pub(super) wants_manifests: bool,
     pub(super) options: ScanOptions,
     pub(super) shared_gates: SharedGates,
@@ -218,7 +218,7 @@ impl Plan {
         let mut keys = ById::default();
         let mut python = ById::default();
         let mut key_literals = Literals::default();
-        let mut python_literals = Literals::default();
+        let mut python_literals = Names::default();
         let mut wants_manifests = false;
         for (id, probe) in catalog.probes.iter().enumerate() {
             let (globs, target): (&[String], fn(ProbeId) -> Target) = match probe {
@@ -265,7 +265,7 @@ impl Plan {
                 }
                 Probe::Python(probe) => {
                     let mut matcher = python_rule::PythonMatcher::new(probe)?;
-                    matcher.number_literals(|name| python_literals.id(name));
+                    matcher.number_literals(|name, whole| python_literals.id(name, whole));
                     python.insert(id, matcher);
                     (&probe.globs, Target::Python)
                 }
@@ -297,7 +297,6 @@ impl Plan {
             }
         }
         key_literals.build();
-        python_literals.build();
         Ok(Plan {
             content_literals: std::sync::OnceLock::new(),
             key_literals,

@@ -34,18 +34,28 @@ fn last_part(pattern: &str) -> &str {
 /// Text a file must contain for a pattern to match any of its calls: per
 /// alternative of the last part, its longest run without wildcards.
 pub fn literals(pattern: &str) -> Vec<String> {
+    name_literals(pattern).into_iter().map(|(l, _)| l).collect()
+}
+
+/// [`literals`], each with whether it is the whole last part (its
+/// alternative has no wildcard), so that a call can only spell it as a
+/// whole identifier.
+fn name_literals(pattern: &str) -> Vec<(String, bool)> {
     let last = last_part(pattern);
     let alternatives: Vec<&str> = match last.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
         Some(inner) => inner.split(',').map(str::trim).collect(),
         None => vec![last],
     };
+    const WILDCARDS: [char; 4] = ['*', '?', '[', ']'];
     alternatives
         .into_iter()
         .map(|alt| {
-            alt.split(['*', '?', '[', ']'])
+            let run = alt
+                .split(WILDCARDS)
                 .max_by_key(|run| run.len())
                 .unwrap_or("")
-                .to_owned()
+                .to_owned();
+            (run, !alt.contains(WILDCARDS))
         })
         .collect()
 }
@@ -65,8 +75,8 @@ pub struct PythonMatcher {
     also: Option<GlobSet>,
     keywords: Vec<String>,
     guarded: Option<Regex>,
-    literals: Vec<String>,
-    also_literals: Vec<String>,
+    literals: Vec<(String, bool)>,
+    also_literals: Vec<(String, bool)>,
     /// The same literals as numbered by the caller's literal finder
     /// ([`Self::number_literals`]): calls, companion calls, keywords.
     ids: [Vec<usize>; 3],
@@ -75,7 +85,8 @@ pub struct PythonMatcher {
 impl PythonMatcher {
     pub fn new(probe: &PythonProbe) -> Result<PythonMatcher, String> {
         let names = |patterns: &[String]| {
-            let mut out: Vec<String> = patterns.iter().flat_map(|p| literals(p)).collect();
+            let mut out: Vec<(String, bool)> =
+                patterns.iter().flat_map(|p| name_literals(p)).collect();
             out.sort();
             out.dedup();
             out
@@ -100,22 +111,25 @@ impl PythonMatcher {
     }
 
     /// Numbers every literal [`Self::may_match`] asks about with `id_of`
-    /// (the caller's literal finder), so the per-file test indexes instead
-    /// of hashing strings.
-    pub fn number_literals(&mut self, mut id_of: impl FnMut(&str) -> usize) {
+    /// (the caller's literal finder, told whether the literal is a whole
+    /// identifier), so the per-file test indexes instead of hashing strings.
+    pub fn number_literals(&mut self, mut id_of: impl FnMut(&str, bool) -> usize) {
         self.ids = [
-            self.literals.iter().map(|l| id_of(l)).collect(),
-            self.also_literals.iter().map(|l| id_of(l)).collect(),
-            self.keywords.iter().map(|l| id_of(l)).collect(),
+            self.literals.iter().map(|(l, w)| id_of(l, *w)).collect(),
+            self.also_literals
+                .iter()
+                .map(|(l, w)| id_of(l, *w))
+                .collect(),
+            self.keywords.iter().map(|k| id_of(k, true)).collect(),
         ];
     }
 
     /// Whether the file's text could hold a matching call, with `present`
     /// telling which literals (numbered by [`Self::number_literals`]) occur
-    /// in `text`: the last part of a called name always appears literally
-    /// (an alias renames only the first part, and the original name stays in
-    /// the import); so do a companion call's and every required keyword; and
-    /// a guard's condition is text of the file.
+    /// in `text`: the last part of a called name always appears as an
+    /// identifier (an alias renames only the first part, and the original
+    /// name stays in the import); so do a companion call's and every
+    /// required keyword; and a guard's condition is text of the file.
     pub fn may_match(&self, present: &[bool], text: &str) -> bool {
         let [calls, also, keywords] = &self.ids;
         calls.iter().any(|&l| present[l])
@@ -231,13 +245,9 @@ mod tests {
     fn files_without_the_called_name_are_not_parsed() {
         let may = |m: &PythonMatcher, text: &str| {
             let mut m = m.clone();
-            let mut names = Vec::new();
-            m.number_literals(|l| {
-                names.push(l.to_owned());
-                names.len() - 1
-            });
-            let present: Vec<bool> = names.iter().map(|l| text.contains(l.as_str())).collect();
-            m.may_match(&present, text)
+            let mut names = crate::scan::names::Names::default();
+            m.number_literals(|l, whole| names.id(l, whole));
+            m.may_match(&names.present(text), text)
         };
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
         assert!(may(
@@ -258,5 +268,17 @@ mod tests {
             &m,
             "mlflow.evaluate(m, data, validation_thresholds=t)\n"
         ));
+        // A spelled-out name is a whole identifier: `evaluate` inside
+        // `evaluate_model` or `reevaluate` is another name.
+        assert!(!may(
+            &m,
+            "reevaluate(m, validation_thresholds=t)\nevaluate_model(x)\n"
+        ));
+        // A wildcard pattern's literal is found inside identifiers.
+        assert!(may(&m_partial(), "raise ModelLoadError('x')\n"));
+    }
+
+    fn m_partial() -> PythonMatcher {
+        PythonMatcher::new(&probe(&["**.*Error"])).unwrap()
     }
 }

@@ -1,0 +1,181 @@
+//! Which Python names a file's text holds, found in one pass over its
+//! identifiers: the test that decides whether a file is worth parsing for a
+//! `python` rule.
+//!
+//! A name a rule spells out whole (`register_model`, a keyword argument)
+//! can only be called or passed as a whole identifier, so the text is cut
+//! into identifiers and each is compared with the names of its first byte
+//! and length. A substring test would also pass `run` in `running`, `log`
+//! in `logging` and `fit` in `profit`, and send most files of a real
+//! repository to the parser for nothing. A name a pattern only partly
+//! spells (`*Deploy*`) is searched as a substring.
+
+use memchr::memmem::Finder;
+use std::collections::HashMap;
+
+/// A set of names, each with an id, and the test of which occur in a text.
+#[derive(Default)]
+pub struct Names {
+    ids: HashMap<(String, bool), usize>,
+    /// Whole names by first byte: (name, id).
+    whole: Vec<Vec<(Box<[u8]>, usize)>>,
+    /// Per first byte, a bit per name length (lengths of 63 and more share
+    /// the last bit): most identifiers are rejected with one test.
+    lengths: Vec<u64>,
+    partial: Vec<(Finder<'static>, usize)>,
+}
+
+/// Bytes that continue a Python identifier: ASCII letters, digits and `_`,
+/// and every byte of a non-ASCII character (Python allows Unicode letters,
+/// so `logé` is one identifier, not `log`).
+fn is_identifier_byte(b: u8) -> bool {
+    IDENTIFIER[usize::from(b)]
+}
+
+/// [`is_identifier_byte`] as a table: the scan loop is one load per byte.
+static IDENTIFIER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80;
+        b += 1;
+    }
+    table
+};
+
+fn length_bit(len: usize) -> u64 {
+    1u64 << len.min(63)
+}
+
+impl Names {
+    /// The id of `name`, added when new. `whole` says the name must be a
+    /// whole identifier; otherwise any occurrence counts. A name that is
+    /// not an identifier is always searched as a substring.
+    pub fn id(&mut self, name: &str, whole: bool) -> usize {
+        let whole = whole && !name.is_empty() && name.bytes().all(is_identifier_byte);
+        let next = self.ids.len();
+        let id = *self.ids.entry((name.to_owned(), whole)).or_insert(next);
+        if id != next {
+            return id;
+        }
+        if whole {
+            if self.whole.is_empty() {
+                self.whole = vec![Vec::new(); 256];
+                self.lengths = vec![0; 256];
+            }
+            let first = usize::from(name.as_bytes()[0]);
+            self.whole[first].push((name.as_bytes().into(), id));
+            self.lengths[first] |= length_bit(name.len());
+        } else {
+            self.partial
+                .push((Finder::new(name.as_bytes()).into_owned(), id));
+        }
+        id
+    }
+
+    /// How many names there are.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Which names (by id) occur in `text`.
+    pub fn present(&self, text: &str) -> Vec<bool> {
+        let mut present = vec![false; self.len()];
+        for (finder, id) in &self.partial {
+            present[*id] = finder.find(text.as_bytes()).is_some();
+        }
+        if self.whole.is_empty() {
+            return present;
+        }
+        let mut rest = text.as_bytes();
+        while let Some(start) = rest.iter().position(|&b| is_identifier_byte(b)) {
+            rest = &rest[start..];
+            let end = rest
+                .iter()
+                .position(|&b| !is_identifier_byte(b))
+                .unwrap_or(rest.len());
+            let (word, after) = rest.split_at(end);
+            rest = after;
+            let first = usize::from(word[0]);
+            if self.lengths[first] & length_bit(word.len()) == 0 {
+                continue;
+            }
+            for (name, id) in &self.whole[first] {
+                if **name == *word {
+                    present[*id] = true;
+                }
+            }
+        }
+        present
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_name_counts_only_as_a_whole_identifier() {
+        let mut names = Names::default();
+        let run = names.id("run", true);
+        let log_model = names.id("log_model", true);
+        assert_eq!((run, log_model), (0, 1));
+        assert_eq!(names.present("return running(x) # rerun"), [false, false]);
+        assert_eq!(names.present("self.run()"), [true, false]);
+        assert_eq!(
+            names.present("mlflow.sklearn.log_model(m)\n"),
+            [false, true]
+        );
+        // At the very start and end of the text, and beside punctuation.
+        assert_eq!(names.present("run"), [true, false]);
+        assert_eq!(names.present("(log_model,run)"), [true, true]);
+    }
+
+    #[test]
+    fn non_ascii_letters_continue_an_identifier() {
+        let mut names = Names::default();
+        names.id("log", true);
+        assert_eq!(names.present("logé = 1"), [false]);
+        assert_eq!(names.present("élog = 1"), [false]);
+        assert_eq!(names.present("é log = 1"), [true]);
+    }
+
+    #[test]
+    fn a_partial_name_is_found_inside_identifiers() {
+        let mut names = Names::default();
+        names.id("Deploy", false);
+        assert_eq!(names.present("step = ModelDeployStep()"), [true]);
+        assert_eq!(names.present("deploy()"), [false]);
+    }
+
+    #[test]
+    fn a_name_that_is_not_an_identifier_is_a_substring() {
+        let mut names = Names::default();
+        names.id("a-b", true);
+        assert_eq!(names.present("xa-by"), [true]);
+    }
+
+    #[test]
+    fn each_name_and_kind_gets_one_id() {
+        let mut names = Names::default();
+        let whole = names.id("register", true);
+        assert_eq!(names.id("register", true), whole);
+        let longer = names.id("register_model", true);
+        let partial = names.id("register", false);
+        assert_eq!(names.len(), 3);
+        assert_ne!(partial, whole);
+        assert_ne!(longer, whole);
+        assert_eq!(names.present("register_model()"), [false, true, true]);
+        assert_eq!(names.present("x.register()"), [true, false, true]);
+    }
+
+    #[test]
+    fn very_long_names_share_the_last_length_bit() {
+        let long = "a".repeat(70);
+        let mut names = Names::default();
+        names.id(&long, true);
+        assert_eq!(names.present(&"a".repeat(64)), [false]);
+        assert_eq!(names.present(&format!("x = {long}")), [true]);
+    }
+}
