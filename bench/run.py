@@ -4,6 +4,7 @@ regexes over the same synthetic ML monorepo.
 
     python3 bench/run.py                 # 10k and 100k files, 5 runs each
     python3 bench/run.py --files 10000 --runs 3
+    python3 bench/run.py --tree ../corpus --runs 7   # real trees instead
 
 It builds the release binaries, generates each tree once (deterministic, under
 target/bench/), dumps the content regexes the built-in rules use, then times
@@ -63,10 +64,25 @@ def tree(files):
     return path
 
 
+def count_files(path):
+    """Files under `path` outside `.git` (what both tools may read)."""
+    total = 0
+    for _, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        total += len(files)
+    return total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--tree",
+        nargs="+",
+        default=[],
+        help="time these directories (real checkouts) instead of the synthetic trees",
+    )
     args = parser.parse_args()
 
     sh(["cargo", "build", "--release", "--quiet", "--bins", "--examples"])
@@ -80,8 +96,11 @@ def main():
     rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
     rows = []
-    for files in args.files:
-        path = tree(files)
+    if args.tree:
+        targets = [(os.path.abspath(t), count_files(t)) for t in args.tree]
+    else:
+        targets = [(tree(files), files) for files in args.files]
+    for path, files in targets:
         commands = {
             "readiness": [readiness, "score", path, "--format", "json"],
             # Same walk semantics: hidden files included, .git and gitignored paths skipped.
@@ -100,13 +119,16 @@ def main():
             for name, r in runs.items()
         }
         (rt, rm), (gt, gm) = results["readiness"], results["rg"]
-        rows.append((files, rt, gt, rt / gt, rm, gm))
+        label = os.path.basename(path.rstrip("/")) if args.tree else ""
+        rows.append((files, rt, gt, rt / gt, rm, gm, label))
 
     print(f"\n{count} regexes; {rg_version}; {os.cpu_count()} cores; median of {args.runs} interleaved warm runs\n")
-    print("| files | readiness (s) | rg --no-unicode (s) | ratio | readiness peak RSS (MiB) | rg peak RSS (MiB) |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for files, rt, gt, ratio, rm, gm in rows:
-        print(f"| {files:,} | {rt:.3f} | {gt:.3f} | {ratio:.2f}x | {rm:.1f} | {gm:.1f} |")
+    tree_column = "tree | " if args.tree else ""
+    print(f"| {tree_column}files | readiness (s) | rg --no-unicode (s) | ratio | readiness peak RSS (MiB) | rg peak RSS (MiB) |")
+    print("|" + ("---|" if args.tree else "") + "---:|---:|---:|---:|---:|---:|")
+    for files, rt, gt, ratio, rm, gm, label in rows:
+        name = f"{label} | " if args.tree else ""
+        print(f"| {name}{files:,} | {rt:.3f} | {gt:.3f} | {ratio:.2f}x | {rm:.1f} | {gm:.1f} |")
 
 
 if __name__ == "__main__":
