@@ -89,8 +89,9 @@ struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
     documents: Vec<Node>,
-    /// Anchored trees of the current document, with their node counts.
-    anchored: HashMap<usize, (Node, usize)>,
+    /// Anchored trees of the current document, with their node counts and
+    /// depths.
+    anchored: HashMap<usize, (Node, usize, usize)>,
     events: usize,
     nodes: usize,
     anchors: usize,
@@ -111,6 +112,15 @@ fn size(node: &Node) -> usize {
     1 + match &node.value {
         Value::Seq(items) => items.iter().map(size).sum(),
         Value::Map(entries) => entries.iter().map(|e| 1 + size(&e.node)).sum(),
+        _ => 0,
+    }
+}
+
+/// How many levels of collections a tree holds (0 for a scalar).
+fn depth(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Map(entries) => 1 + entries.iter().map(|e| depth(&e.node)).max().unwrap_or(0),
         _ => 0,
     }
 }
@@ -202,14 +212,15 @@ impl Builder {
                 // An alias stands for a copy of the anchored tree, every
                 // node of it cited at the alias (as serde-saphyr does); copies count against the node budget, so an
                 // alias bomb goes the thorough way (and fails its budget).
+                // Copies nest no deeper than the document itself may.
                 self.aliases += 1;
-                let (tree, nodes) = self.anchored.get(&id)?;
-                let mut copy = tree.clone();
-                relocate(&mut copy, pos_of(span));
-                let nodes = *nodes;
-                if self.aliases > MAX_ALIASES {
+                let (tree, nodes, levels) = self.anchored.get(&id)?;
+                if self.aliases > MAX_ALIASES || self.stack.len() + levels > MAX_DEPTH {
                     return None;
                 }
+                let nodes = *nodes;
+                let mut copy = tree.clone();
+                relocate(&mut copy, pos_of(span));
                 self.count(0, nodes)?;
                 if let Some(Frame {
                     kind: Kind::Map(_, None, _),
@@ -236,7 +247,8 @@ impl Builder {
     /// Keeps a copy of an anchored tree for the aliases that follow.
     fn keep(&mut self, anchor: usize, node: &Node) {
         if anchor != 0 {
-            self.anchored.insert(anchor, (node.clone(), size(node)));
+            self.anchored
+                .insert(anchor, (node.clone(), size(node), depth(node)));
         }
     }
 

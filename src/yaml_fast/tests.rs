@@ -74,6 +74,19 @@ fn anything_it_does_not_repeat_exactly_goes_the_thorough_way() {
 }
 
 #[test]
+fn aliases_never_nest_a_tree_deeper_than_a_document_may_be() {
+    // Each anchor holds the previous one a level down: 30 levels of
+    // aliases over a 30-level tree would be 900 deep.
+    let mut text = format!("a0: &a0 {}x{}\n", "[".repeat(30), "]".repeat(30));
+    for i in 1..30 {
+        text.push_str(&format!("a{i}: &a{i} [*a{}]\n", i - 1));
+    }
+    assert!(!agrees(&text));
+    // A shallow alias is still read fast.
+    assert!(agrees("a: &a [1, [2]]\nb: [[*a]]\n"));
+}
+
+#[test]
 fn deep_large_and_repeated_structures_stay_bounded_and_agree() {
     let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
     assert!(!agrees(&deep));
