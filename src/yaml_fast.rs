@@ -299,23 +299,23 @@ impl Builder {
 }
 
 /// A mapping key's text, when serde-saphyr would read it as that same
-/// string: quoted keys always; plain keys unless they could be read as
-/// null or a boolean, are a merge key (`<<`), or look like a number whose
-/// written form is not the one Rust writes back (`1` and `0.5` are kept:
-/// read as text or as a number, they are the same key).
+/// string: quoted keys always; a plain key when it resolves as a value
+/// would (see [`scalar`]) to a string, or to a number Rust writes back the
+/// way it is written (`1` and `0.5`: read as text or as a number, the same
+/// key). Null and boolean keys, other number spellings and the merge key
+/// (`<<`) are left to the thorough parse.
 fn key_text(text: &str, style: ScalarStyle) -> Option<String> {
-    if style != ScalarStyle::Plain {
-        return Some(text.to_owned());
-    }
-    let plain = match text {
-        "" | "~" | "null" | "Null" | "NULL" | "<<" => false,
-        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => false,
-        _ if text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => {
-            matches!(scalar(text, style), Some(Value::Number(n)) if n == text)
+    if style == ScalarStyle::Plain {
+        let same = match scalar(text, style)? {
+            Value::String(_) => text != "<<",
+            Value::Number(n) => n == text,
+            _ => false,
+        };
+        if !same {
+            return None;
         }
-        _ => true,
-    };
-    plain.then(|| text.to_owned())
+    }
+    Some(text.to_owned())
 }
 
 /// A value scalar resolved as serde-saphyr resolves it for `node`'s options
