@@ -362,10 +362,17 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
 
 /// Whether a plain scalar could be read as a number in some YAML spelling
 /// (sign, digits, `.`, `_`, `:`, exponent, radix prefixes and digits,
-/// `.inf`, `.nan`): any other character, or two dots, make it a string for sure.
+/// `.inf`, `.nan`): any other character, two dots, or no digit at all
+/// outside `.inf` and `.nan` make it a string for sure (command-line flags
+/// such as `-c` and `-ec`, a lone `.`).
 fn could_be_number(text: &str) -> bool {
     let starts = text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+    let unsigned = text.trim_start_matches(['+', '-']);
+    let special = [".inf", ".nan"]
+        .iter()
+        .any(|s| unsigned.eq_ignore_ascii_case(s));
     starts
+        && (special || text.bytes().any(|b| b.is_ascii_digit()))
         && text.matches('.').count() < 2
         && text.bytes().all(|b| {
             b.is_ascii_hexdigit()

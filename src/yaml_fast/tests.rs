@@ -34,6 +34,7 @@ const TAKEN: &[&str] = &[
     "literal: |-\n  line one\n  line two\nfolded: >+\n  a\n  b\n\n",
     "emoji: \"😀\"\n日本: 語\nmixed: naïve café\n",
     "a:\n  b:\n    c:\n      d: [1, 2, {e: f}]\n",
+    "args: [-c, -ec, -exc, --conf, .e, -fa, +a_b, -.-, -x.]\n-c: flag\n.: dot\nlone: .\nplus: +\nminus: -.\n",
     "base: &b {x: 1, y: [2, 3]}\nuse: *b\nagain:\n  - *b\n  - &s text\n  - *s\n---\nreused: &b 1\nhere: *b\n",
 ];
 
@@ -46,6 +47,7 @@ const LEFT: &[&str] = &[
     "a: !!binary aGVsbG8=\n",
     "a: 1\na: 2\n",
     "? [complex, key]\n: value\n",
+    "a: .inf\nb: -.Inf\nc: +.NAN\nd: .NaN\ne: -.inf\n",
     "n: 0x1F\no: 0o17\np: 1e3\nq: .inf\nr: -.nan\ns: 1_000\nt: 0127\nu: +5\nv: 10:30\nw: -0\nx: 99999999999999999999\ny: 2024-01-01\n",
     "01: one\n",
     "1.50: x\n",
