@@ -126,11 +126,13 @@ impl PythonMatcher {
 
     /// Whether the file's text could hold a matching call, with `present`
     /// telling which literals (numbered by [`Self::number_literals`]) occur
-    /// in `text`: the last part of a called name always appears as an
+    /// in the text: the last part of a called name always appears as an
     /// identifier (an alias renames only the first part, and the original
     /// name stays in the import); so do a companion call's and every
     /// required keyword; and a guard's condition is text of the file.
-    pub fn may_match(&self, present: &[bool], text: &str) -> bool {
+    /// `conditions` gives the file's text as [`condition_text`] makes it
+    /// (asked for only when the rule has a guard and its names are there).
+    pub fn may_match<'t>(&self, present: &[bool], conditions: impl FnOnce() -> &'t str) -> bool {
         let [calls, also, keywords] = &self.ids;
         calls.iter().any(|&l| present[l])
             && (also.is_empty() || also.iter().any(|&l| present[l]))
@@ -138,7 +140,7 @@ impl PythonMatcher {
             && self
                 .guarded
                 .as_ref()
-                .is_none_or(|re| re.is_match(text.as_bytes()))
+                .is_none_or(|re| re.is_match(conditions().as_bytes()))
     }
 
     /// The calls of `facts` that meet the rule, in line order.
@@ -159,6 +161,18 @@ impl PythonMatcher {
             })
             .collect()
     }
+}
+
+/// The text a guard's pattern is tried on before a file is parsed: the
+/// file with every `->` (a return annotation, never part of an expression)
+/// blanked, so that `def score(x) -> float:` does not pass for a comparison
+/// of a score. Every condition is still there unchanged, so a guard that
+/// matches a condition matches this text.
+pub fn condition_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memmem::find(text.as_bytes(), b"->").is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace("->", "  "))
 }
 
 /// A call matches by its resolved name or by its name as written.
@@ -247,7 +261,8 @@ mod tests {
             let mut m = m.clone();
             let mut names = crate::scan::names::Names::default();
             m.number_literals(|l, whole| names.id(l, whole));
-            m.may_match(&names.present(text), text)
+            let conditions = condition_text(text);
+            m.may_match(&names.present(text), || &conditions)
         };
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
         assert!(may(
@@ -260,6 +275,16 @@ mod tests {
         let m = PythonMatcher::new(&guarded).unwrap();
         assert!(!may(&m, "raise ValueError('no data')\n"));
         assert!(may(&m, "if auc < 0.8:\n    raise ValueError('weak')\n"));
+        // A return annotation is no comparison; a condition beside it is.
+        let mut quality = probe(&["**.*Error"]);
+        quality.guarded = Some(r"\bscore\w*\b[^<>=]*(<=?|>=?)".into());
+        let m = PythonMatcher::new(&quality).unwrap();
+        let annotated = "def score(x) -> float:\n    raise ValueError('x')\n";
+        assert!(!may(&m, annotated));
+        assert!(may(
+            &m,
+            &format!("{annotated}if score < 1:\n    raise ValueError()\n")
+        ));
         let mut keyword = probe(&["**.evaluate"]);
         keyword.keywords = vec!["validation_thresholds".into()];
         let m = PythonMatcher::new(&keyword).unwrap();
