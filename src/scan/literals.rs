@@ -37,52 +37,65 @@ impl Literals {
         self.literals.len()
     }
 
-    /// A DFA: a few dozen short literals make a small one, and it is the
-    /// fastest of the crate's automatons to run. Case-folded sets (hundreds
-    /// of content literals, searched only in files that passed a cheaper
-    /// test) use the contiguous NFA, much faster to build.
+    /// A DFA, the fastest of the crate's automatons to run: every file a
+    /// content, key or Python rule targets goes through one. Even the
+    /// case-folded set of several hundred content literals builds in a few
+    /// milliseconds, once per run.
     pub fn build(&mut self) {
-        let kind = if self.fold_case {
-            aho_corasick::AhoCorasickKind::ContiguousNFA
-        } else {
-            aho_corasick::AhoCorasickKind::DFA
-        };
         self.automaton = aho_corasick::AhoCorasick::builder()
-            .kind(Some(kind))
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(self.fold_case)
             .build(&self.literals)
             .ok();
     }
 
-    /// Every occurrence in `text`: (literal id, line number), in text order
-    /// (lines are 1-based). Overlapping occurrences all count.
-    pub fn lines_of(&self, text: &str) -> Vec<(usize, u32)> {
+    /// Every occurrence in `text`, in text order. Overlapping occurrences
+    /// all count.
+    pub fn occurrences(&self, text: &str) -> Vec<Occurrence> {
         let Some(ac) = &self.automaton else {
-            return self.lines_without_automaton(text);
+            return self.occurrences_without_automaton(text);
         };
         let mut out = Vec::new();
         // Matches arrive ordered by their end, so the line count only moves
-        // forward from the previous match's line start.
+        // forward from the previous match's line start; the current line's
+        // span is found once, however many literals it holds.
         let bytes = text.as_bytes();
         let (mut counted_to, mut line) = (0usize, 1u32);
+        let mut current: Option<(usize, usize)> = None;
         for m in ac.find_overlapping_iter(text) {
             let start = m.start();
-            if start >= counted_to {
-                line += count_newlines(&bytes[counted_to..start]);
+            let (line_no, span) = if start >= counted_to {
+                let newlines = count_newlines(&bytes[counted_to..start]);
+                if newlines > 0 {
+                    current = None;
+                }
+                line += newlines;
                 counted_to = start;
-                out.push((m.pattern().as_usize(), line));
+                let span = *current.get_or_insert_with(|| line_span(bytes, start));
+                (line, span)
             } else {
                 // Started before the last counted position (a longer
                 // literal ending later): count back.
                 let back = count_newlines(&bytes[start..counted_to]);
-                out.push((m.pattern().as_usize(), line - back));
-            }
+                let span = if back == 0 {
+                    *current.get_or_insert_with(|| line_span(bytes, start))
+                } else {
+                    line_span(bytes, start)
+                };
+                (line - back, span)
+            };
+            out.push(Occurrence {
+                literal: m.pattern().as_usize(),
+                line: line_no,
+                span,
+            });
         }
         out
     }
 
-    fn lines_without_automaton(&self, text: &str) -> Vec<(usize, u32)> {
+    fn occurrences_without_automaton(&self, text: &str) -> Vec<Occurrence> {
         let mut out = Vec::new();
+        let mut line_start = 0;
         for (index, raw) in text.split('\n').enumerate() {
             let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
             let folded;
@@ -94,9 +107,14 @@ impl Literals {
             };
             for (i, l) in self.literals.iter().enumerate() {
                 if haystack.contains(l.as_str()) {
-                    out.push((i, line));
+                    out.push(Occurrence {
+                        literal: i,
+                        line,
+                        span: (line_start, line_start + raw.len()),
+                    });
                 }
             }
+            line_start += raw.len() + 1;
         }
         out
     }
@@ -127,6 +145,22 @@ impl Literals {
     }
 }
 
+/// Where a literal occurs: which one, on which line (1-based), and that
+/// line's byte range in the text (without its newline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    pub literal: usize,
+    pub line: u32,
+    pub span: (usize, usize),
+}
+
+/// The byte range of the line holding `at`, without its newline.
+fn line_span(bytes: &[u8], at: usize) -> (usize, usize) {
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    (start, end)
+}
+
 fn count_newlines(bytes: &[u8]) -> u32 {
     u32::try_from(bytes.iter().filter(|&&b| b == b'\n').count()).unwrap_or(u32::MAX)
 }
@@ -136,17 +170,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn occurrences_carry_their_line_whatever_the_order_of_matches() {
+    fn occurrences_carry_their_line_and_its_span_whatever_the_order_of_matches() {
         let mut literals = Literals::folding_case();
         let (short, long) = (literals.id("eval"), literals.id("mlflow.evaluate("));
         literals.build();
         let text = "x\nmlflow.EVALUATE(m)\n\nEval\n";
-        let mut found = literals.lines_of(text);
+        let at = |literal, line, span| Occurrence {
+            literal,
+            line,
+            span,
+        };
+        let expected = vec![
+            at(short, 2, (2, 20)),
+            at(short, 4, (22, 26)),
+            at(long, 2, (2, 20)),
+        ];
+        let mut found = literals.occurrences(text);
         found.sort_unstable();
-        assert_eq!(found, vec![(short, 2), (short, 4), (long, 2)]);
+        assert_eq!(found, expected);
         let mut plain = Literals::folding_case();
         plain.id("eval");
         plain.id("mlflow.evaluate(");
-        assert_eq!(plain.lines_without_automaton(text).len(), 3);
+        let mut found = plain.occurrences_without_automaton(text);
+        found.sort_unstable();
+        assert_eq!(found, expected);
     }
 }

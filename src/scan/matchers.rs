@@ -29,49 +29,46 @@ pub(super) fn match_content(
         (lines, joined)
     });
     let scanned = decoded.as_ref().map_or(text, |(_, joined)| joined.as_str());
-    if !gates.contains_key(ids) {
-        let gate = Arc::clone(
-            plan.shared_gates
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .entry(ids.to_vec())
-                .or_default(),
-        );
-        gates.insert(ids.to_vec(), gate);
-    }
-    let gate = gates[ids].get_or_init(|| {
-        let patterns: Vec<&str> = ids
-            .iter()
-            .map(|&id| plan.content[&id].pattern.as_str())
-            .collect();
-        content::compile_alternation(&patterns).ok()
-    });
-    if gate
-        .as_ref()
-        .is_some_and(|any| !any.is_match(scanned.as_bytes()))
-    {
-        return;
-    }
-    // Something matches. One pass finds where every probe's required
-    // literals occur: a probe can only match on a line holding one of its
-    // literals, so only those lines are tried (a probe without usable
-    // literals tries every line).
+    // One pass finds where every probe's required literals occur: a probe
+    // can only match on a line holding one of its literals, so only those
+    // lines are tried, first as they are in the file (the comment stripping
+    // below costs more than the whole search) and then as code. Probes
+    // without usable literals share one whole-file gate (an alternation of
+    // their patterns) and then try every line.
     let required = plan
         .content_literals
-        .get_or_init(|| RequiredLiterals::new(&plan.content, 0..plan.strengths.len()));
-    let mut occurrences = required.literals.lines_of(scanned);
-    let mut present = vec![false; required.literals.len()];
-    for &(literal, _) in &occurrences {
-        present[literal] = true;
+        .get_or_init(|| RequiredLiterals::new(&plan.content, plan.strengths.len()));
+    let mut occurrences = required.literals.occurrences(scanned);
+    let mut raw_hit = vec![false; plan.strengths.len()];
+    let mut wanted = vec![false; plan.strengths.len()];
+    for &id in ids {
+        wanted[id] = required.by_probe.get(&id).is_some();
     }
+    for occurrence in &occurrences {
+        let (start, end) = occurrence.span;
+        if end - start > max_line {
+            continue; // skipped as code too (minified lines)
+        }
+        let line = &scanned.as_bytes()[start..end];
+        for &id in &required.probes_of[occurrence.literal] {
+            if wanted[id] && !raw_hit[id] {
+                // A pattern too large to compile goes on, to be reported.
+                raw_hit[id] = plan.content[&id]
+                    .compiled()
+                    .is_none_or(|m| m.pattern.is_match(line));
+            }
+        }
+    }
+    let mut open_matches = None;
     let candidates: Vec<ProbeId> = ids
         .iter()
         .copied()
-        .filter(|id| {
-            required
-                .by_probe
-                .get(id)
-                .is_none_or(|literals| literals.iter().any(|&l| present[l]))
+        .filter(|&id| match required.by_probe.get(&id) {
+            Some(_) => raw_hit[id],
+            None => *open_matches.get_or_insert_with(|| {
+                open_gate(plan, ids, required, gates)
+                    .is_none_or(|gate| gate.is_match(scanned.as_bytes()))
+            }),
         })
         .collect();
     if candidates.is_empty() {
@@ -80,8 +77,8 @@ pub(super) fn match_content(
     let lines = match decoded {
         Some((lines, _)) => {
             // Decoded line k back to its line in the file.
-            for (_, line) in &mut occurrences {
-                *line = usize::try_from(*line)
+            for occurrence in &mut occurrences {
+                occurrence.line = usize::try_from(occurrence.line)
                     .ok()
                     .and_then(|k| lines.get(k.checked_sub(1)?))
                     .map_or(0, |(line_no, _)| *line_no);
@@ -102,8 +99,8 @@ pub(super) fn match_content(
             Some(literals) => {
                 let mut numbers: Vec<u32> = occurrences
                     .iter()
-                    .filter(|(literal, _)| literals.contains(literal))
-                    .map(|&(_, line)| line)
+                    .filter(|o| literals.contains(&o.literal))
+                    .map(|o| o.line)
                     .collect();
                 numbers.sort_unstable();
                 numbers.dedup();
@@ -146,6 +143,39 @@ pub(super) fn match_content(
     }
 }
 
+/// The whole-file gate of the probes among `ids` that have no required
+/// literals: one alternation of their patterns answers "can any of them
+/// match?" in one pass. `None`: too large for the regex limits (their lines
+/// are all tried). Compiled once per combination of probes, outside the
+/// shared lock, and shared by all threads.
+fn open_gate<'g>(
+    plan: &Plan,
+    ids: &[ProbeId],
+    required: &RequiredLiterals,
+    gates: &'g mut GateCache,
+) -> Option<&'g Regex> {
+    if !gates.contains_key(ids) {
+        let gate = Arc::clone(
+            plan.shared_gates
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(ids.to_vec())
+                .or_default(),
+        );
+        gates.insert(ids.to_vec(), gate);
+    }
+    gates[ids]
+        .get_or_init(|| {
+            let patterns: Vec<&str> = ids
+                .iter()
+                .filter(|id| required.by_probe.get(id).is_none())
+                .map(|&id| plan.content[&id].pattern.as_str())
+                .collect();
+            content::compile_alternation(&patterns).ok()
+        })
+        .as_ref()
+}
+
 /// Python probes: the file is parsed once, and only when its text holds a
 /// name one of the probes calls.
 pub(super) fn match_python(
@@ -156,10 +186,15 @@ pub(super) fn match_python(
     result: &mut FileResult,
 ) {
     let present = plan.python_literals.present(text);
+    let conditions = std::cell::OnceCell::new();
     let wanted: Vec<ProbeId> = ids
         .iter()
         .copied()
-        .filter(|id| plan.python[id].may_match(&present, text))
+        .filter(|id| {
+            plan.python[id].may_match(&present, || {
+                conditions.get_or_init(|| python_rule::condition_text(text))
+            })
+        })
         .collect();
     if wanted.is_empty() {
         return;

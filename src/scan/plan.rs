@@ -121,17 +121,17 @@ impl KeyPlan {
 /// without (absent: none usable), and one automaton that finds them all.
 pub(super) struct RequiredLiterals {
     pub(super) by_probe: ById<Vec<usize>>,
+    /// Per literal, the probes that require it (the inverse of `by_probe`).
+    pub(super) probes_of: Vec<Vec<ProbeId>>,
     pub(super) literals: Literals,
 }
 
 impl RequiredLiterals {
-    pub(super) fn new(
-        content: &ById<ContentMatcher>,
-        ids: impl Iterator<Item = ProbeId>,
-    ) -> RequiredLiterals {
+    /// The literals of the content probes among the first `probes` ids.
+    pub(super) fn new(content: &ById<ContentMatcher>, probes: usize) -> RequiredLiterals {
         let mut literals = Literals::folding_case();
-        let mut by_probe = ById::default();
-        for id in ids {
+        let mut by_probe: ById<Vec<usize>> = ById::default();
+        for id in 0..probes {
             let Some(matcher) = content.get(&id) else {
                 continue;
             };
@@ -147,7 +147,17 @@ impl RequiredLiterals {
             }
         }
         literals.build();
-        RequiredLiterals { by_probe, literals }
+        let mut probes_of: Vec<Vec<ProbeId>> = vec![Vec::new(); literals.len()];
+        for id in 0..probes {
+            for &literal in by_probe.get(&id).into_iter().flatten() {
+                probes_of[literal].push(id);
+            }
+        }
+        RequiredLiterals {
+            by_probe,
+            probes_of,
+            literals,
+        }
     }
 }
 
