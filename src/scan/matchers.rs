@@ -192,7 +192,7 @@ pub(super) fn match_python(
         .copied()
         .filter(|id| {
             plan.python[id].may_match(&present, || {
-                conditions.get_or_init(|| python_rule::condition_text(text))
+                conditions.get_or_init(|| py_code::condition_text(text))
             })
         })
         .collect();

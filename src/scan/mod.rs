@@ -16,6 +16,7 @@ pub mod manifest;
 mod matchers;
 mod names;
 mod plan;
+mod py_code;
 pub mod python;
 pub mod python_rule;
 mod required;

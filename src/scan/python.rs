@@ -155,7 +155,7 @@ fn bindings(root: Node, src: &[u8]) -> Names {
                         | "conditional_expression"
                 ) && contains_kind(right, "comparison_operator")
                 {
-                    flags.insert(text_of(left, src), one_line(&text_of(right, src)));
+                    flags.insert(text_of(left, src), one_line(&code_text(right, src)));
                     continue;
                 }
                 let value = match right.kind() {
@@ -211,6 +211,38 @@ fn children_by_field<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
 
 fn text_of(node: Node, src: &[u8]) -> String {
     String::from_utf8_lossy(&src[node.byte_range()]).into_owned()
+}
+
+/// A node's source text with the comments inside it (a condition written
+/// over several lines may hold some) replaced by a space: a commented-out
+/// comparison is no condition.
+fn code_text(node: Node, src: &[u8]) -> String {
+    let mut comments = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            comments.push(n.byte_range());
+            continue;
+        }
+        for i in 0..n.child_count() {
+            if let Some(child) = n.child(i as u32) {
+                stack.push(child);
+            }
+        }
+    }
+    if comments.is_empty() {
+        return text_of(node, src);
+    }
+    comments.sort_unstable_by_key(|r| r.start);
+    let mut out = Vec::with_capacity(node.byte_range().len());
+    let mut at = node.start_byte();
+    for range in comments {
+        out.extend_from_slice(&src[at..range.start]);
+        out.push(b' ');
+        at = range.end;
+    }
+    out.extend_from_slice(&src[at..node.end_byte()]);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A `dotted_name` (or identifier) without the whitespace Python allows in it.
@@ -290,7 +322,7 @@ impl<'a> Walk<'a> {
     }
 
     fn push_guard(&mut self, parent: Option<usize>, condition: Node) -> Option<usize> {
-        let mut condition_text = one_line(&text_of(condition, self.src));
+        let mut condition_text = one_line(&code_text(condition, self.src));
         // `if wins:` / `if not passed:` stand for the comparison behind them.
         let flag = condition_text.trim_start_matches("not ").trim();
         if let Some(comparison) = self.names.flags.get(flag) {
@@ -599,6 +631,18 @@ mod tests {
         );
         // The `else` branch is guarded by the same condition.
         assert_eq!(find(&calls, "notify").guards.len(), 1);
+    }
+
+    #[test]
+    fn a_comment_inside_a_condition_is_not_part_of_it() {
+        let text =
+            "if (ready  # was: auc > 0.9\n        and approved):\n    client.register_model(m)\n";
+        let calls = calls(text);
+        let guard = &find(&calls, "register_model").guards[0];
+        assert_eq!(guard.condition, "(ready and approved)");
+        // Every condition is text of what the guard prefilter reads.
+        let code = super::super::py_code::condition_text(text);
+        assert!(code.contains(&guard.condition), "{code}");
     }
 
     #[test]

@@ -130,7 +130,7 @@ impl PythonMatcher {
     /// identifier (an alias renames only the first part, and the original
     /// name stays in the import); so do a companion call's and every
     /// required keyword; and a guard's condition is text of the file.
-    /// `conditions` gives the file's text as [`condition_text`] makes it
+    /// `conditions` gives the file's text as [`super::py_code::condition_text`] makes it
     /// (asked for only when the rule has a guard and its names are there).
     pub fn may_match<'t>(&self, present: &[bool], conditions: impl FnOnce() -> &'t str) -> bool {
         let [calls, also, keywords] = &self.ids;
@@ -161,18 +161,6 @@ impl PythonMatcher {
             })
             .collect()
     }
-}
-
-/// The text a guard's pattern is tried on before a file is parsed: the
-/// file with every `->` (a return annotation, never part of an expression)
-/// blanked, so that `def score(x) -> float:` does not pass for a comparison
-/// of a score. Every condition is still there unchanged, so a guard that
-/// matches a condition matches this text.
-pub fn condition_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if memchr::memmem::find(text.as_bytes(), b"->").is_none() {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(text.replace("->", "  "))
 }
 
 /// A call matches by its resolved name or by its name as written.
@@ -261,7 +249,7 @@ mod tests {
             let mut m = m.clone();
             let mut names = crate::scan::names::Names::default();
             m.number_literals(|l, whole| names.id(l, whole));
-            let conditions = condition_text(text);
+            let conditions = super::super::py_code::condition_text(text);
             m.may_match(&names.present(text), || &conditions)
         };
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
