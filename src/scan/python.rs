@@ -225,7 +225,7 @@ fn code_text(node: Node, src: &[u8]) -> String {
             continue;
         }
         for i in 0..n.child_count() {
-            if let Some(child) = n.child(i as u32) {
+            if let Some(child) = n.child(i) {
                 stack.push(child);
             }
         }
