@@ -1,0 +1,254 @@
+//! Per-file matching of key probes: a structured file is parsed only where
+//! some probe can match, one YAML document at a time (see [`yaml_docs`]),
+//! and once per format however many probes read it.
+
+use super::plan::{KeyPlan, Plan};
+use super::yaml_docs::{self, Piece};
+use super::*;
+use std::cell::OnceCell;
+
+/// What a piece of the file holds, found on first need.
+struct PieceState<'t> {
+    piece: Piece<'t>,
+    resource_type: OnceCell<bool>,
+    present: OnceCell<Vec<bool>>,
+    lowered: OnceCell<String>,
+    parsed: OnceCell<Result<Vec<Node>, String>>,
+}
+
+impl<'t> PieceState<'t> {
+    fn new(piece: Piece<'t>) -> PieceState<'t> {
+        PieceState {
+            piece,
+            resource_type: OnceCell::new(),
+            present: OnceCell::new(),
+            lowered: OnceCell::new(),
+            parsed: OnceCell::new(),
+        }
+    }
+
+    /// See [`yaml_docs::defines_a_resource_type`].
+    fn is_resource_type(&self) -> bool {
+        *self
+            .resource_type
+            .get_or_init(|| yaml_docs::defines_a_resource_type(&self.piece))
+    }
+
+    /// Whether the piece's text holds everything `key_plan` cannot match
+    /// without.
+    fn may_match(&self, plan: &Plan, key_plan: &KeyPlan) -> bool {
+        let present = self
+            .present
+            .get_or_init(|| plan.key_literals.present(self.piece.text));
+        key_plan.may_match(present)
+            && key_plan.value_literals.as_ref().is_none_or(|literals| {
+                let lower = self
+                    .lowered
+                    .get_or_init(|| self.piece.text.to_ascii_lowercase());
+                literals.iter().any(|l| lower.contains(l.as_str()))
+            })
+    }
+
+    /// The piece's documents, or why it cannot be parsed (with the file's
+    /// own line numbers).
+    fn documents(&self, path: &str, format: Format) -> &Result<Vec<Node>, String> {
+        self.parsed.get_or_init(|| {
+            let parse = |t: &str| match format {
+                Format::Yaml => node::parse_yaml_documents(t, false),
+                Format::Json => node::parse_json(t)
+                    .map(|n| vec![n])
+                    .or_else(|err| node::parse_json_lines(t).ok_or(err)),
+                Format::Toml => node::parse_toml(t).map(|n| vec![n]),
+            };
+            let text = self.piece.text;
+            parse(text)
+                .or_else(|err| {
+                    if format == Format::Yaml && text.contains("{{") {
+                        parse(&detemplate(text))
+                    } else {
+                        Err(err)
+                    }
+                })
+                .map_err(|mut e| {
+                    e.pos.line = e.pos.line.saturating_add(self.piece.first_line - 1);
+                    format!("{path}:{e}")
+                })
+        })
+    }
+}
+
+pub(super) fn match_keys(
+    plan: &Plan,
+    path: &str,
+    text: &str,
+    ids: &[ProbeId],
+    result: &mut FileResult,
+) {
+    let default_format = Format::from_path(rendered_name(path));
+    // Per format: YAML in pieces, one document each where the stream
+    // allows; JSON and TOML whole.
+    let mut by_format: BTreeMap<Format, Vec<PieceState>> = BTreeMap::new();
+    for &id in ids {
+        let key_plan = &plan.keys[&id];
+        let format = key_plan.probe.format.unwrap_or(default_format);
+        let pieces = by_format.entry(format).or_insert_with(|| {
+            let pieces = match format {
+                Format::Yaml => yaml_docs::pieces(text),
+                _ => vec![Piece {
+                    text,
+                    first_line: 1,
+                    single: false,
+                }],
+            };
+            pieces.into_iter().map(PieceState::new).collect()
+        });
+        let mut hits = 0;
+        let mut failed = None;
+        for piece in pieces.iter() {
+            if piece.is_resource_type() || !piece.may_match(plan, key_plan) {
+                continue;
+            }
+            let matcher = match key_plan.matcher() {
+                Ok(matcher) => matcher,
+                Err(err) => {
+                    result.unknown.push((
+                        id,
+                        format!("{path}: a regex of this rule cannot be built: {err}"),
+                    ));
+                    break;
+                }
+            };
+            let docs = match piece.documents(path, format) {
+                Ok(docs) => docs,
+                Err(reason) => {
+                    failed.get_or_insert_with(|| reason.clone());
+                    continue;
+                }
+            };
+            for hit in docs.iter().flat_map(|d| matcher.find(d)) {
+                if hits == HITS_PER_FILE {
+                    break;
+                }
+                hits += 1;
+                let line = hit
+                    .pos
+                    .line
+                    .max(1)
+                    .saturating_add(piece.piece.first_line - 1);
+                let (line, quoted) = hit
+                    .matched_line
+                    .as_deref()
+                    .and_then(|wanted| {
+                        keys::source_line_of(text, line, wanted).map(|at| (at, wanted))
+                    })
+                    .unwrap_or((line, &hit.text));
+                result.hits.push((
+                    id,
+                    Evidence::new(path, line, snippet(quoted), plan.strengths[id]),
+                ));
+            }
+        }
+        match failed {
+            Some(reason) if decides(path) => {
+                result.unknown.push((id, format!("cannot parse {reason}")))
+            }
+            Some(reason) => result.note = Some(format!("cannot parse {reason}")),
+            None => {}
+        }
+    }
+}
+
+/// Helm and other templated YAML: drop directive-only lines and replace
+/// inline `{{ … }}` with a placeholder so the structure parses.
+pub(super) fn detemplate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("{{") && trimmed.ends_with("}}") && !trimmed[2..].contains("{{") {
+            out.push('\n');
+            continue;
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            match rest[start..].find("}}") {
+                Some(end) => {
+                    out.push_str("TEMPLATE");
+                    rest = &rest[start + end + 2..];
+                }
+                None => {
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in probe that reads a Kubernetes object's top-level `kind`
+    /// for a deployment (RBK-01).
+    fn deployment_kind_probe(plan: &Plan) -> ProbeId {
+        (0..plan.strengths.len())
+            .find(|id| {
+                plan.keys.get(id).is_some_and(|k| {
+                    k.probe.path == "kind"
+                        && k.probe
+                            .value
+                            .as_deref()
+                            .is_some_and(|v| v.contains("Deployment"))
+                })
+            })
+            .expect("RBK-01 reads kind")
+    }
+
+    #[test]
+    fn each_document_of_a_stream_is_parsed_alone_and_cited_at_its_own_line() {
+        let catalog = crate::load_catalog(&[]).unwrap();
+        let plan = Plan::new(&catalog, &ScanOptions::default()).unwrap();
+        let id = deployment_kind_probe(&plan);
+        // A resource type (with a flaw the parser rejects, as real CRD
+        // bundles have), a ConfigMap that cannot match, a broken document,
+        // then the Deployment on line 16.
+        let text = "apiVersion: apiextensions.k8s.io/v1\n\
+            kind: CustomResourceDefinition\n\
+            spec:\n  names: {kind: Deployment}\n  bad: \"x\n y\"\n\
+            ---\n\
+            apiVersion: v1\nkind: ConfigMap\n\
+            ---\n\
+            apiVersion: v1\nkind: Service\nspec: [\n\
+            ---\n\
+            apiVersion: apps/v1\nkind: Deployment\n";
+        assert_eq!(text.lines().nth(15), Some("kind: Deployment"));
+        let mut result = FileResult::default();
+        match_keys(&plan, "deploy/bundle.yaml", text, &[id], &mut result);
+        let lines: Vec<u32> = result.hits.iter().map(|(_, e)| e.line).collect();
+        assert_eq!(lines, vec![16]);
+        // The broken Service is reported at its own line; the resource
+        // type is never parsed.
+        assert_eq!(result.unknown.len(), 1, "{:?}", result.unknown);
+        assert!(
+            result.unknown[0]
+                .1
+                .starts_with("cannot parse deploy/bundle.yaml:13:7: unclosed bracket"),
+            "{:?}",
+            result.unknown
+        );
+    }
+
+    #[test]
+    fn helm_templates_parse_after_detemplating() {
+        let text = "{{- if .Values.canary }}\napiVersion: {{ .Values.api }}\nkind: InferenceService\n{{- end }}\n";
+        let docs = node::parse_yaml_documents(&detemplate(text), false).unwrap();
+        assert_eq!(
+            docs[0].get("kind").unwrap().as_str(),
+            Some("InferenceService")
+        );
+        assert_eq!(docs[0].get("kind").unwrap().pos.line, 3);
+    }
+}

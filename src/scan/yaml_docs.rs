@@ -1,0 +1,206 @@
+//! A YAML stream cut into its documents before anything is parsed, so that
+//! key rules parse only the documents that can match them: a Kubernetes
+//! bundle of forty resources where one is a `Deployment` costs one small
+//! parse, not forty.
+//!
+//! The cut is exact: a line that is `---` (or `...`) at column 0, alone or
+//! followed by a space, is a document marker wherever it appears (YAML
+//! forbids it inside any scalar), so every document lies within one piece.
+//! Where a piece could still depend on another (`%` directives apply to the
+//! next document; anchors could be the subject of a budget that holds per
+//! parse), the stream stays whole.
+
+/// At most this many pieces; a stream with more stays whole (and meets the
+/// parser's own document limit, as it always did).
+const MAX_PIECES: usize = 1000;
+
+/// One piece of a stream: its text, the line it starts on, and whether it
+/// holds at most one document (only then can the piece be judged by what
+/// that document declares).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece<'t> {
+    pub text: &'t str,
+    pub first_line: u32,
+    pub single: bool,
+}
+
+/// `text` cut at its document markers: each `---` line starts a piece, and
+/// a `...` line ends one.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let bytes = text.as_bytes();
+    let dashes = markers(bytes, b"---");
+    let dots = markers(bytes, b"...");
+    if dashes.is_empty() && dots.is_empty() {
+        return vec![whole(text, true)];
+    }
+    let directives = bytes.first() == Some(&b'%') || memchr::memmem::find(bytes, b"\n%").is_some();
+    // Whether anything but comments, blank lines and directives comes
+    // before the first `---` (a bare first document).
+    let before_first = &bytes[..dashes.first().copied().unwrap_or(bytes.len())];
+    let bare_first = before_first.split(|&b| b == b'\n').any(|line| {
+        let line = line.trim_ascii();
+        !line.is_empty() && !matches!(line[0], b'#' | b'%')
+    });
+    let single = dots.is_empty() && (dashes.is_empty() || (dashes.len() == 1 && !bare_first));
+    if single || directives || dashes.len() + dots.len() >= MAX_PIECES || has_anchor(bytes) {
+        return vec![whole(text, single)];
+    }
+    // A piece starts at each `---` line and after each `...` line.
+    let mut cuts: Vec<usize> = std::iter::once(0)
+        .chain(dashes)
+        .chain(dots.into_iter().filter_map(|at| {
+            let end = memchr::memchr(b'\n', &bytes[at..])? + at + 1;
+            (end < bytes.len()).then_some(end)
+        }))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(cuts.len());
+    let mut line = 1u32;
+    let mut counted = 0;
+    for (k, &start) in cuts.iter().enumerate() {
+        let end = cuts.get(k + 1).copied().unwrap_or(bytes.len());
+        line += newlines(&bytes[counted..start]);
+        counted = start;
+        out.push(Piece {
+            text: &text[start..end],
+            first_line: line,
+            single: true,
+        });
+    }
+    out
+}
+
+/// Where each `marker` line starts.
+fn markers(bytes: &[u8], marker: &[u8; 3]) -> Vec<usize> {
+    memchr::memmem::find_iter(bytes, marker)
+        .filter(|&at| {
+            (at == 0 || bytes[at - 1] == b'\n')
+                && matches!(bytes.get(at + 3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        })
+        .collect()
+}
+
+fn whole(text: &str, single: bool) -> Piece<'_> {
+    Piece {
+        text,
+        first_line: 1,
+        single,
+    }
+}
+
+/// Whether the text may define an anchor (`&name` where a node starts).
+/// Over-approximates: `a &b` in prose counts too.
+fn has_anchor(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'&', bytes).any(|i| {
+        let before = i.checked_sub(1).map(|p| bytes[p]);
+        let after = bytes.get(i + 1);
+        matches!(
+            before,
+            None | Some(b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-' | b'?')
+        ) && after.is_some_and(|b| !b.is_ascii_whitespace())
+    })
+}
+
+fn newlines(bytes: &[u8]) -> u32 {
+    u32::try_from(memchr::memchr_iter(b'\n', bytes).count()).unwrap_or(u32::MAX)
+}
+
+/// Whether a one-document piece is a Kubernetes `CustomResourceDefinition`:
+/// its OpenAPI schema names every field of the resource it defines
+/// (`containers`, `image`, `labels`) as property keys, so a key rule would
+/// only ever find a type's description there, never configuration.
+pub fn defines_a_resource_type(piece: &Piece) -> bool {
+    const KIND: &[u8] = b"CustomResourceDefinition";
+    let bytes = piece.text.as_bytes();
+    piece.single
+        && memchr::memmem::find_iter(bytes, KIND).any(|at| {
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+            let line = &piece.text[start..end];
+            let Some(value) = line.strip_prefix("kind:") else {
+                return false;
+            };
+            let value = value.split(" #").next().unwrap_or("").trim();
+            matches!(
+                value,
+                "CustomResourceDefinition"
+                    | "'CustomResourceDefinition'"
+                    | "\"CustomResourceDefinition\""
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'t>(pieces: &[Piece<'t>]) -> Vec<(&'t str, u32)> {
+        pieces.iter().map(|p| (p.text, p.first_line)).collect()
+    }
+
+    #[test]
+    fn a_stream_is_cut_at_its_markers_with_each_piece_first_line() {
+        let text = "# head\na: 1\n---\nb: 2\n--- # second\nc: |\n  ---x\n  ---\n...\nd: 4\n";
+        let pieces = pieces(text);
+        assert_eq!(
+            texts(&pieces),
+            vec![
+                ("# head\na: 1\n", 1),
+                ("---\nb: 2\n", 3),
+                ("--- # second\nc: |\n  ---x\n  ---\n...\n", 5),
+                ("d: 4\n", 10),
+            ]
+        );
+        assert!(pieces.iter().all(|p| p.single));
+        // Every piece parses to the documents the whole stream holds.
+        let whole = crate::node::parse_yaml_documents(text, false).unwrap();
+        let cut: Vec<_> = pieces
+            .iter()
+            .flat_map(|p| crate::node::parse_yaml_documents(p.text, false).unwrap())
+            .collect();
+        assert_eq!(whole.len(), cut.len());
+    }
+
+    #[test]
+    fn streams_that_must_stay_whole_do() {
+        let one = "a: 1\nb: ---\n";
+        assert_eq!(pieces(one), vec![whole(one, true)]);
+        let directive = "%YAML 1.2\n---\na: 1\n";
+        assert_eq!(pieces(directive), vec![whole(directive, true)]);
+        let directives = "a: 1\n---\n%YAML 1.2\n---\nb: 2\n";
+        assert_eq!(pieces(directives), vec![whole(directives, false)]);
+        let anchored = "a: &x 1\n---\nb: [&y 2]\n";
+        assert_eq!(pieces(anchored), vec![whole(anchored, false)]);
+        let one_anchored = "# c\n---\na: &x 1\nb: *x\n";
+        assert_eq!(pieces(one_anchored), vec![whole(one_anchored, true)]);
+        let many = "---\na: 1\n".repeat(MAX_PIECES + 1);
+        assert_eq!(pieces(&many), vec![whole(&many, false)]);
+        // An ampersand in prose or a URL is no anchor.
+        assert_eq!(pieces("a: R & D\n---\nb: x?y=1&z=2\n").len(), 2);
+    }
+
+    #[test]
+    fn a_resource_type_is_told_by_its_top_level_kind() {
+        let piece = |text| Piece {
+            text,
+            first_line: 1,
+            single: true,
+        };
+        let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec: {}\n";
+        assert!(defines_a_resource_type(&piece(crd)));
+        assert!(defines_a_resource_type(&piece(
+            "---\nkind: \"CustomResourceDefinition\"  # a type\n"
+        )));
+        assert!(!defines_a_resource_type(&piece(
+            "kind: Deployment\nmetadata:\n  annotations:\n    note: not a CustomResourceDefinition\n"
+        )));
+        assert!(!defines_a_resource_type(&piece(
+            "spec:\n  kind: CustomResourceDefinition\n"
+        )));
+        assert!(!defines_a_resource_type(&Piece {
+            single: false,
+            ..piece(crd)
+        }));
+    }
+}
