@@ -1,6 +1,6 @@
 //! Reading source as code: comment stripping for every syntax, every
-//! dependency-manifest kind, Python parsed with tree-sitter, and the text
-//! escaping applied to what is shown.
+//! dependency-manifest kind, Python parsed with tree-sitter, the Python lexer
+//! that prefilters guards, and the text escaping applied to what is shown.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use readiness::scan::{content, manifest, python};
@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(call.line >= 1);
         }
     }
+    let _ = readiness::scan::py_code::condition_text(&text);
     let shown = readiness::text::printable(&text);
     assert!(!shown.chars().any(char::is_control));
 });

@@ -17,13 +17,13 @@ pub mod manifest;
 mod matchers;
 mod names;
 mod plan;
-mod py_code;
+pub mod py_code;
 pub mod python;
 pub mod python_rule;
 mod required;
 mod shell;
 pub mod tracked;
-mod yaml_docs;
+pub mod yaml_docs;
 
 use crate::node::{self, Node};
 use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
