@@ -14,6 +14,17 @@ pub(super) fn match_content(
 ) {
     let syntax = content::syntax_for(rendered_name(path));
     let max_line = plan.options.max_line_length;
+    let yaml = {
+        let name = rendered_name(path);
+        name.ends_with(".yml") || name.ends_with(".yaml")
+    };
+    let kept;
+    let text = if yaml {
+        kept = yaml_docs::without_resource_types(text);
+        kept.as_ref()
+    } else {
+        text
+    };
     // A notebook's code is JSON-escaped in the file (`\"seed\"`): the gate
     // and the literal pass read its decoded code lines instead, joined, and
     // line k of that text is decoded line k.

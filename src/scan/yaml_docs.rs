@@ -131,6 +131,30 @@ pub fn defines_a_resource_type(piece: &Piece) -> bool {
         })
 }
 
+/// `text` with every `CustomResourceDefinition` document blanked (its
+/// lines kept, empty), for rules that read lines: a resource type's schema
+/// descriptions mention every feature of the resource (canaries,
+/// monitoring, tracing) without configuring any.
+pub fn without_resource_types(text: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memmem::find(text.as_bytes(), b"CustomResourceDefinition").is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let pieces = pieces(text);
+    if !pieces.iter().any(defines_a_resource_type) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for piece in &pieces {
+        if defines_a_resource_type(piece) {
+            let lines = newlines(piece.text.as_bytes()) as usize;
+            out.extend(std::iter::repeat_n('\n', lines));
+        } else {
+            out.push_str(piece.text);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +202,20 @@ mod tests {
         assert_eq!(pieces(&many), vec![whole(&many, false)]);
         // An ampersand in prose or a URL is no anchor.
         assert_eq!(pieces("a: R & D\n---\nb: x?y=1&z=2\n").len(), 2);
+    }
+
+    #[test]
+    fn line_rules_see_no_resource_type_but_keep_their_line_numbers() {
+        let text = "kind: Deployment\n---\nkind: CustomResourceDefinition\ndescription: canary\n---\nkind: Service # canary\n";
+        assert_eq!(
+            without_resource_types(text),
+            "kind: Deployment\n\n\n\n---\nkind: Service # canary\n"
+        );
+        let plain = "kind: Deployment\n";
+        assert!(matches!(
+            without_resource_types(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
