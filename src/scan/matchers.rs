@@ -196,14 +196,30 @@ pub(super) fn match_python(
     ids: &[ProbeId],
     result: &mut FileResult,
 ) {
-    let present = plan.python_literals.present(text);
-    let conditions = std::cell::OnceCell::new();
+    // The names first in the raw text (one pass), then in the code alone:
+    // a name or a comparison in a docstring or a comment calls nothing.
+    let raw = plan.python_literals.present(text);
+    if !ids
+        .iter()
+        .any(|id| plan.python[id].may_match(&raw, |_| true))
+    {
+        return;
+    }
+    let code = py_code::condition_text(text);
+    let present = plan.python_literals.present(&code);
+    // Rules share guard patterns: each is tried once per file.
+    let mut guards: Vec<(String, bool)> = Vec::new();
     let wanted: Vec<ProbeId> = ids
         .iter()
         .copied()
         .filter(|id| {
-            plan.python[id].may_match(&present, || {
-                conditions.get_or_init(|| py_code::condition_text(text))
+            plan.python[id].may_match(&present, |re| {
+                if let Some(&(_, matched)) = guards.iter().find(|(p, _)| *p == re.as_str()) {
+                    return matched;
+                }
+                let matched = re.is_match(code.as_bytes());
+                guards.push((re.as_str().to_owned(), matched));
+                matched
             })
         })
         .collect();

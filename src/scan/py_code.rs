@@ -207,6 +207,10 @@ impl Output {
     /// Appends a token; whitespace inside it (a multi-line string) is
     /// collapsed too.
     fn push(&mut self, token: &str) {
+        if token.is_ascii() && !token.bytes().any(|b| b.is_ascii_whitespace()) {
+            self.text.push_str(token);
+            return;
+        }
         for (k, part) in token.split_whitespace().enumerate() {
             if k > 0 || token.starts_with(char::is_whitespace) {
                 self.space();

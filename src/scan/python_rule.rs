@@ -124,23 +124,20 @@ impl PythonMatcher {
         ];
     }
 
-    /// Whether the file's text could hold a matching call, with `present`
-    /// telling which literals (numbered by [`Self::number_literals`]) occur
-    /// in the text: the last part of a called name always appears as an
+    /// Whether a file could hold a matching call, with `present` telling
+    /// which literals (numbered by [`Self::number_literals`]) occur in its
+    /// code: the last part of a called name always appears as an
     /// identifier (an alias renames only the first part, and the original
     /// name stays in the import); so do a companion call's and every
-    /// required keyword; and a guard's condition is text of the file.
-    /// `conditions` gives the file's text as [`super::py_code::condition_text`] makes it
-    /// (asked for only when the rule has a guard and its names are there).
-    pub fn may_match<'t>(&self, present: &[bool], conditions: impl FnOnce() -> &'t str) -> bool {
+    /// required keyword; and a guard's condition is text of the code
+    /// (`guard_matches` answers for the rule's guard pattern, asked only
+    /// when the names are there).
+    pub fn may_match(&self, present: &[bool], guard_matches: impl FnOnce(&Regex) -> bool) -> bool {
         let [calls, also, keywords] = &self.ids;
         calls.iter().any(|&l| present[l])
             && (also.is_empty() || also.iter().any(|&l| present[l]))
             && keywords.iter().all(|&k| present[k])
-            && self
-                .guarded
-                .as_ref()
-                .is_none_or(|re| re.is_match(conditions().as_bytes()))
+            && self.guarded.as_ref().is_none_or(guard_matches)
     }
 
     /// The calls of `facts` that meet the rule, in line order.
@@ -249,8 +246,8 @@ mod tests {
             let mut m = m.clone();
             let mut names = crate::scan::names::Names::default();
             m.number_literals(|l, whole| names.id(l, whole));
-            let conditions = super::super::py_code::condition_text(text);
-            m.may_match(&names.present(text), || &conditions)
+            let code = super::super::py_code::condition_text(text);
+            m.may_match(&names.present(&code), |re| re.is_match(code.as_bytes()))
         };
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
         assert!(may(
@@ -258,6 +255,11 @@ mod tests {
             "from sagemaker.workflow.condition_step import ConditionStep as C"
         ));
         assert!(!may(&m, "import sagemaker\n"));
+        // A name in a docstring or a comment calls nothing.
+        assert!(!may(
+            &m,
+            "import sagemaker\n\"\"\"Builds a ConditionStep.\"\"\"\n# ConditionStep(...)\n"
+        ));
         let mut guarded = probe(&["**.*Error"]);
         guarded.guarded = Some(r"\bauc\b.*<".into());
         let m = PythonMatcher::new(&guarded).unwrap();
