@@ -45,7 +45,10 @@ impl<'t> PieceState<'t> {
                 let lower = self
                     .lowered
                     .get_or_init(|| self.piece.text.to_ascii_lowercase());
-                literals.iter().any(|l| lower.contains(l.as_str()))
+                literals.iter().any(|l| match key_plan.whole_value {
+                    true => holds_word(lower, l),
+                    false => lower.contains(l.as_str()),
+                })
             })
     }
 
@@ -75,6 +78,23 @@ impl<'t> PieceState<'t> {
                 })
         })
     }
+}
+
+/// Whether `word` occurs in `text` other than inside a longer word: the
+/// byte before it is not a letter, digit or `_` (unless it ends an escape
+/// such as `\n` in a double-quoted scalar), nor the byte after it.
+fn holds_word(text: &str, word: &str) -> bool {
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
+        let end = at + word.len();
+        let before = match at {
+            0 => true,
+            _ if !is_word(bytes[at - 1]) => true,
+            _ => at >= 2 && bytes[at - 2] == b'\\',
+        };
+        before && bytes.get(end).is_none_or(|&b| !is_word(b))
+    })
 }
 
 pub(super) fn match_keys(
@@ -205,6 +225,17 @@ mod tests {
                 })
             })
             .expect("RBK-01 reads kind")
+    }
+
+    #[test]
+    fn a_whole_value_stands_alone_in_the_text() {
+        assert!(holds_word("kind: deployment\n", "deployment"));
+        assert!(holds_word("kind: \"deployment\"", "deployment"));
+        assert!(holds_word("kinds: [service,deployment]", "deployment"));
+        assert!(holds_word("note: \"a\\ndeployment\"", "deployment"));
+        assert!(holds_word("deployment", "deployment"));
+        assert!(!holds_word("deploymentspec: {}\n", "deployment"));
+        assert!(!holds_word("serviceaccount: x\nmy_service: y", "service"));
     }
 
     #[test]

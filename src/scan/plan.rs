@@ -70,6 +70,10 @@ pub(super) struct KeyPlan {
     /// spells as it is: a file whose text holds none is not parsed for this
     /// probe (the digest rule needs `@sha256:`, which most manifests lack).
     pub(super) value_literals: Option<Vec<String>>,
+    /// The value regex matches only a whole value (or line of one) that is
+    /// one of `value_literals`: each must stand alone in the text, not
+    /// inside a longer word (`Deployment` is not in `deploymentSpec`).
+    pub(super) whole_value: bool,
 }
 
 /// The literals of a key probe's value regex usable against raw text:
@@ -269,6 +273,7 @@ impl Plan {
                             matcher: std::sync::OnceLock::new(),
                             required,
                             value_literals: value_literals(key.value.as_deref()),
+                            whole_value: key.value.as_deref().is_some_and(required::whole_value),
                         },
                     );
                     (&key.globs, Target::Key)

@@ -163,9 +163,57 @@ fn required(hir: &Hir) -> Option<Vec<String>> {
     }
 }
 
+/// Whether `pattern` matches only a whole value (or a whole line of one)
+/// that is one of a few literals: `^(Deployment|Service)$`. Its literals
+/// then stand alone in the raw text, not inside a longer word.
+pub fn whole_value(pattern: &str) -> bool {
+    use regex_syntax::hir::Look;
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let HirKind::Concat(parts) = hir.kind() else {
+        return false;
+    };
+    let look =
+        |h: &Hir, wanted: &[Look]| matches!(h.kind(), HirKind::Look(l) if wanted.contains(l));
+    let [start, middle, end] = parts.as_slice() else {
+        return false;
+    };
+    let mut middle = middle;
+    while let HirKind::Capture(cap) = middle.kind() {
+        middle = &cap.sub;
+    }
+    let literals = match middle.kind() {
+        HirKind::Alternation(branches) => branches.iter().all(|b| exact(b).is_some()),
+        _ => exact(middle).is_some(),
+    };
+    look(start, &[Look::Start, Look::StartLF, Look::StartCRLF])
+        && look(end, &[Look::End, Look::EndLF, Look::EndCRLF])
+        && literals
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_value_is_an_anchored_choice_of_literals() {
+        assert!(whole_value("^(Deployment|StatefulSet|Service)$"));
+        assert!(whole_value("^(?:CANARY|LINEAR)$"));
+        assert!(whole_value("^Rollout$"));
+        assert!(whole_value("(?i)^(slo)$"));
+        assert!(!whole_value("^(Deployment|Service)"));
+        assert!(!whole_value("(Deployment|Service)$"));
+        assert!(!whole_value("^Deploy.*$"));
+        assert!(!whole_value("^([1-9]|[1-9][0-9])$"));
+        assert!(!whole_value("@sha256:[0-9a-f]{64}$"));
+    }
 
     fn req(pattern: &str) -> Option<Vec<String>> {
         required_literals(pattern)
