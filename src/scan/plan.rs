@@ -142,10 +142,15 @@ impl RequiredLiterals {
             // Lines are matched after comment stripping and, in notebooks,
             // after JSON unescaping: a literal with a quote or a backslash
             // may be spelled differently in the raw text, so it is no
-            // requirement.
-            let raw_safe = |l: &String| !l.contains(['"', '\\']);
+            // requirement; its longest part without them is.
+            let raw_safe = |l: &String| {
+                l.split(['"', '\\'])
+                    .max_by_key(|part| part.len())
+                    .filter(|part| part.len() >= 3)
+                    .map(str::to_owned)
+            };
             if let Some(required) = required::required_literals(&matcher.pattern)
-                .filter(|required| required.iter().all(raw_safe))
+                .and_then(|required| required.iter().map(raw_safe).collect::<Option<Vec<_>>>())
             {
                 by_probe.insert(id, required.iter().map(|l| literals.id(l)).collect());
             }

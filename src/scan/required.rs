@@ -43,13 +43,19 @@ fn quality(set: &[String]) -> usize {
     set.iter().map(String::len).min().unwrap_or(0)
 }
 
-/// How a set ranks: without common words first, then by its shortest
-/// literal, then by fewer literals.
-fn rank(set: &[String]) -> (bool, usize, std::cmp::Reverse<usize>) {
+/// How a set ranks: usable at all (no literal shorter than `MIN_LEN`)
+/// first, then without common words, then by its shortest literal, then by
+/// fewer literals: `assert` beats a choice that includes `f1`.
+fn rank(set: &[String]) -> (bool, bool, usize, std::cmp::Reverse<usize>) {
     let rare = !set
         .iter()
         .any(|l| COMMON.contains(&l.trim_matches(|c: char| !c.is_ascii_alphanumeric())));
-    (rare, quality(set), std::cmp::Reverse(set.len()))
+    (
+        quality(set) >= MIN_LEN,
+        rare,
+        quality(set),
+        std::cmp::Reverse(set.len()),
+    )
 }
 
 /// The better of two candidate sets (see [`rank`]).
@@ -201,6 +207,14 @@ pub fn whole_value(pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_usable_literal_beats_a_choice_with_a_short_one() {
+        assert_eq!(
+            req(r"^\s*assert\s+.*\b(accuracy|f1|auc)\b.*(>=|<=)"),
+            strings(&["assert"])
+        );
+    }
 
     #[test]
     fn a_whole_value_is_an_anchored_choice_of_literals() {
