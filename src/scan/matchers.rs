@@ -55,6 +55,9 @@ pub(super) fn match_content(
     for &id in ids {
         wanted[id] = required.by_probe.get(&id).is_some();
     }
+    // The line each probe was last tried on: a line full of one literal is
+    // tried once per probe, not once per occurrence.
+    let mut tried_at = vec![usize::MAX; plan.strengths.len()];
     for occurrence in &occurrences {
         let (start, end) = occurrence.span;
         if end - start > max_line {
@@ -62,7 +65,8 @@ pub(super) fn match_content(
         }
         let line = &scanned.as_bytes()[start..end];
         for &id in &required.probes_of[occurrence.literal] {
-            if wanted[id] && !raw_hit[id] {
+            if wanted[id] && !raw_hit[id] && tried_at[id] != start {
+                tried_at[id] = start;
                 // A pattern too large to compile goes on, to be reported.
                 raw_hit[id] = plan.content[&id]
                     .compiled()

@@ -106,18 +106,33 @@ fn end_logical_line(out: &mut Output, line_start: usize, only_strings: bool, fla
         out.text.truncate(line_start);
         return;
     }
-    // `a = b = x > y` assigns the comparison to `b` as well.
-    let mut line = &out.text[line_start..];
-    while let Some((name, comparison)) = assigned_comparison(line) {
+    if let Some((name, comparison)) = assigned_comparison(&out.text[line_start..]) {
         flags.push_str(&format!("not {name} ({comparison}) "));
-        line = comparison;
     }
 }
 
 /// `(name, value)` of a logical line `name = value` or `name: type =
-/// value` whose value may hold a comparison operator.
+/// value` whose value may hold a comparison operator. In `a = b = x > y`
+/// the comparison is `b`'s (the parser reads `a` as assigned an
+/// assignment), so the last name of a chain is the one given; each step
+/// looks only at a name and its `=`, so a long chain costs one pass.
 fn assigned_comparison(line: &str) -> Option<(&str, &str)> {
-    let line = line.trim();
+    let (mut name, mut value) = assignment(line, true)?;
+    while let Some((next, rest)) = assignment(value, false) {
+        (name, value) = (next, rest);
+    }
+    let value = value.trim_end();
+    let compares = value.contains(['<', '>'])
+        || value.contains("==")
+        || value.contains("!=")
+        || value.split(' ').any(|w| w == "in" || w == "is");
+    compares.then_some((name, value))
+}
+
+/// `name = rest` at the start of `line` (or `name: type = rest` when
+/// `annotated` may be): the name and what follows the `=`.
+fn assignment(line: &str, annotated: bool) -> Option<(&str, &str)> {
+    let line = line.trim_start();
     let name_end = line.bytes().position(|b| !is_word(b)).unwrap_or(line.len());
     let name = &line[..name_end];
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -125,7 +140,7 @@ fn assigned_comparison(line: &str) -> Option<(&str, &str)> {
     }
     let rest = line[name_end..].trim_start();
     let bytes = rest.as_bytes();
-    let equals = if rest.starts_with(':') {
+    let equals = if annotated && rest.starts_with(':') {
         (1..bytes.len()).find(|&k| {
             bytes[k] == b'='
                 && bytes.get(k + 1) != Some(&b'=')
@@ -137,12 +152,7 @@ fn assigned_comparison(line: &str) -> Option<(&str, &str)> {
     if bytes.get(equals) != Some(&b'=') || bytes.get(equals + 1) == Some(&b'=') {
         return None;
     }
-    let value = rest[equals + 1..].trim();
-    let compares = value.contains(['<', '>'])
-        || value.contains("==")
-        || value.contains("!=")
-        || value.split(' ').any(|w| w == "in" || w == "is");
-    compares.then_some((name, value))
+    Some((name, rest[equals + 1..].trim_start()))
 }
 
 fn is_word(b: u8) -> bool {
@@ -297,6 +307,16 @@ def promote(run, best) -> None:
         for guard in guards {
             assert!(code.contains(guard), "{guard:?} not in {code:?}");
         }
+    }
+
+    #[test]
+    fn a_chain_of_assignments_names_only_its_last_target() {
+        assert!(condition_text("a = b = x > y\n").ends_with("not b (x > y) "));
+        // A hostile chain stays one pass and adds no more than the line.
+        let chain = format!("{}x > 1\n", "a = ".repeat(100_000));
+        let code = condition_text(&chain);
+        assert!(code.len() < 2 * chain.len(), "{}", code.len());
+        assert!(code.ends_with("not a (x > 1) "));
     }
 
     #[test]

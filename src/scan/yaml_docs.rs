@@ -111,24 +111,24 @@ fn newlines(bytes: &[u8]) -> u32 {
 /// (`containers`, `image`, `labels`) as property keys, so a key rule would
 /// only ever find a type's description there, never configuration.
 pub fn defines_a_resource_type(piece: &Piece) -> bool {
-    const KIND: &[u8] = b"CustomResourceDefinition";
     let bytes = piece.text.as_bytes();
+    // Each top-level `kind:` line is looked at once: lines are disjoint,
+    // so this stays one pass however the text repeats itself.
     piece.single
-        && memchr::memmem::find_iter(bytes, KIND).any(|at| {
-            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
-            let line = &piece.text[start..end];
-            let Some(value) = line.strip_prefix("kind:") else {
-                return false;
-            };
-            let value = value.split(" #").next().unwrap_or("").trim();
-            matches!(
-                value,
-                "CustomResourceDefinition"
-                    | "'CustomResourceDefinition'"
-                    | "\"CustomResourceDefinition\""
-            )
-        })
+        && memchr::memmem::find(bytes, b"CustomResourceDefinition").is_some()
+        && memchr::memmem::find_iter(bytes, b"kind:")
+            .filter(|&at| at == 0 || bytes[at - 1] == b'\n')
+            .any(|at| {
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+                let value = &piece.text[at + "kind:".len()..end];
+                let value = value.split(" #").next().unwrap_or("").trim();
+                matches!(
+                    value,
+                    "CustomResourceDefinition"
+                        | "'CustomResourceDefinition'"
+                        | "\"CustomResourceDefinition\""
+                )
+            })
 }
 
 /// `text` with every `CustomResourceDefinition` document blanked (its
@@ -216,6 +216,19 @@ mod tests {
             without_resource_types(plain),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_text_that_repeats_the_kind_costs_one_pass() {
+        let line = "CustomResourceDefinition ".repeat(100_000);
+        let text = format!("note: {line}\nkind: Deployment\n");
+        let piece = Piece {
+            text: &text,
+            first_line: 1,
+            single: true,
+        };
+        assert!(!defines_a_resource_type(&piece));
+        assert_eq!(without_resource_types(&text), text);
     }
 
     #[test]
