@@ -41,11 +41,11 @@ impl<'t> PieceState<'t> {
             .present
             .get_or_init(|| plan.key_literals.present(self.piece.text));
         key_plan.may_match(present)
-            && key_plan.value_literals.as_ref().is_none_or(|literals| {
+            && key_plan.value_literals().is_none_or(|value| {
                 let lower = self
                     .lowered
                     .get_or_init(|| self.piece.text.to_ascii_lowercase());
-                literals.iter().any(|l| match key_plan.whole_value {
+                value.literals.iter().any(|l| match value.whole_value {
                     true => holds_word(lower, l),
                     false => lower.contains(l.as_str()),
                 })

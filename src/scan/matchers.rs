@@ -249,6 +249,13 @@ pub(super) fn match_python(
     };
     let lines: Vec<&str> = text.lines().collect();
     for id in wanted {
+        if let Err(err) = plan.python[&id].compiled() {
+            result.unknown.push((
+                id,
+                format!("{path}: a pattern of this rule cannot be built: {err}"),
+            ));
+            continue;
+        }
         for call in plan.python[&id]
             .matching(&facts)
             .into_iter()

@@ -65,14 +65,20 @@ pub(super) struct KeyPlan {
     /// that lacks one cannot match, so it is not parsed for this probe.
     /// Literals are indexes into [`Literals`].
     pub(super) required: Vec<Vec<usize>>,
-    /// Literals (lowercase) one of which the `value` regex cannot match
-    /// without, when each is a single token that a YAML, JSON or TOML value
-    /// spells as it is: a file whose text holds none is not parsed for this
-    /// probe (the digest rule needs `@sha256:`, which most manifests lack).
-    pub(super) value_literals: Option<Vec<String>>,
+    /// The value regex's literals ([`ValueLiterals`]), found on first use:
+    /// reading each regex's syntax tree up front was a tenth of the start-up.
+    pub(super) value_test: std::sync::OnceLock<Option<ValueLiterals>>,
+}
+
+/// Literals (lowercase) one of which the `value` regex cannot match
+/// without, when each is a single token that a YAML, JSON or TOML value
+/// spells as it is: a file whose text holds none is not parsed for this
+/// probe (the digest rule needs `@sha256:`, which most manifests lack).
+pub(super) struct ValueLiterals {
+    pub(super) literals: Vec<String>,
     /// The value regex matches only a whole value (or line of one) that is
-    /// one of `value_literals`: each must stand alone in the text, not
-    /// inside a longer word (`Deployment` is not in `deploymentSpec`).
+    /// one of the literals: each must stand alone in the text, not inside
+    /// a longer word (`Deployment` is not in `deploymentSpec`).
     pub(super) whole_value: bool,
 }
 
@@ -112,6 +118,19 @@ impl KeyPlan {
             })
             .as_ref()
             .map_err(String::as_str)
+    }
+
+    /// See [`ValueLiterals`].
+    pub(super) fn value_literals(&self) -> Option<&ValueLiterals> {
+        self.value_test
+            .get_or_init(|| {
+                let value = self.probe.value.as_deref();
+                Some(ValueLiterals {
+                    literals: value_literals(value)?,
+                    whole_value: value.is_some_and(required::whole_value),
+                })
+            })
+            .as_ref()
     }
 
     pub(super) fn may_match(&self, present: &[bool]) -> bool {
@@ -277,8 +296,7 @@ impl Plan {
                             probe: key.clone(),
                             matcher: std::sync::OnceLock::new(),
                             required,
-                            value_literals: value_literals(key.value.as_deref()),
-                            whole_value: key.value.as_deref().is_some_and(required::whole_value),
+                            value_test: std::sync::OnceLock::new(),
                         },
                     );
                     (&key.globs, Target::Key)

@@ -68,13 +68,16 @@ fn set(patterns: &[String]) -> Result<GlobSet, String> {
     builder.build().map_err(|e| e.to_string())
 }
 
-/// A `python` probe, compiled.
+/// A `python` probe, ready to match. Its name sets and guard regex are
+/// compiled on first use: most runs never parse a Python file for most
+/// rules, and building them all up front was a sixth of the start-up.
 #[derive(Clone)]
 pub struct PythonMatcher {
-    calls: GlobSet,
-    also: Option<GlobSet>,
+    call_patterns: Vec<String>,
+    also_patterns: Vec<String>,
+    guard_pattern: Option<String>,
+    compiled: std::sync::OnceLock<Result<Compiled, String>>,
     keywords: Vec<String>,
-    guarded: Option<Regex>,
     literals: Vec<(String, bool)>,
     also_literals: Vec<(String, bool)>,
     /// The same literals as numbered by the caller's literal finder
@@ -91,23 +94,46 @@ impl PythonMatcher {
             out.dedup();
             out
         };
+        // Checked now (cheaply), compiled later.
+        for pattern in probe.calls.iter().chain(&probe.also_calls) {
+            compile_name(pattern)?;
+        }
+        if let Some(guard) = &probe.guarded {
+            super::content::check_regex(guard)?;
+        }
         Ok(PythonMatcher {
-            calls: set(&probe.calls)?,
-            also: if probe.also_calls.is_empty() {
-                None
-            } else {
-                Some(set(&probe.also_calls)?)
-            },
+            call_patterns: probe.calls.clone(),
+            also_patterns: probe.also_calls.clone(),
+            guard_pattern: probe.guarded.clone(),
+            compiled: std::sync::OnceLock::new(),
             keywords: probe.keywords.clone(),
-            guarded: probe
-                .guarded
-                .as_deref()
-                .map(super::content::compile_regex)
-                .transpose()?,
             literals: names(&probe.calls),
             also_literals: names(&probe.also_calls),
             ids: Default::default(),
         })
+    }
+
+    /// The compiled name sets and guard, or why they cannot be built (a
+    /// size limit: the patterns themselves were checked).
+    pub fn compiled(&self) -> Result<&Compiled, &str> {
+        self.compiled
+            .get_or_init(|| {
+                Ok(Compiled {
+                    calls: set(&self.call_patterns)?,
+                    also: if self.also_patterns.is_empty() {
+                        None
+                    } else {
+                        Some(set(&self.also_patterns)?)
+                    },
+                    guarded: self
+                        .guard_pattern
+                        .as_deref()
+                        .map(super::content::compile_regex)
+                        .transpose()?,
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// Numbers every literal [`Self::may_match`] asks about with `id_of`
@@ -137,12 +163,21 @@ impl PythonMatcher {
         calls.iter().any(|&l| present[l])
             && (also.is_empty() || also.iter().any(|&l| present[l]))
             && keywords.iter().all(|&k| present[k])
-            && self.guarded.as_ref().is_none_or(guard_matches)
+            && (self.guard_pattern.is_none()
+                || self
+                    .compiled()
+                    // A guard that cannot be built: parse, and let the
+                    // match report it.
+                    .map_or(true, |c| c.guarded.as_ref().is_none_or(guard_matches)))
     }
 
-    /// The calls of `facts` that meet the rule, in line order.
+    /// The calls of `facts` that meet the rule, in line order (none when
+    /// the rule cannot be compiled; see [`Self::compiled`]).
     pub fn matching<'f>(&self, facts: &'f Facts) -> Vec<&'f Call> {
-        if let Some(also) = &self.also {
+        let Ok(compiled) = self.compiled() else {
+            return Vec::new();
+        };
+        if let Some(also) = &compiled.also {
             if !facts.calls.iter().any(|c| names_match(also, c)) {
                 return Vec::new();
             }
@@ -150,14 +185,22 @@ impl PythonMatcher {
         facts
             .calls
             .iter()
-            .filter(|c| names_match(&self.calls, c))
+            .filter(|c| names_match(&compiled.calls, c))
             .filter(|c| self.keywords.iter().all(|k| c.keywords.contains(k)))
-            .filter(|c| match &self.guarded {
+            .filter(|c| match &compiled.guarded {
                 Some(re) => c.guards.iter().any(|g| re.is_match(g.condition.as_bytes())),
                 None => true,
             })
             .collect()
     }
+}
+
+/// A `python` probe's compiled name sets and guard.
+#[derive(Clone)]
+pub struct Compiled {
+    calls: GlobSet,
+    also: Option<GlobSet>,
+    guarded: Option<Regex>,
 }
 
 /// A call matches by its resolved name or by its name as written.
