@@ -352,12 +352,12 @@ impl Plan {
     }
 }
 
-/// The whole-file gate for one combination of content probes: a single
-/// alternation of their patterns answers "can anything match?" with an early
-/// exit, so most files cost one pass. `None`: too large for the regex limits
-/// (every file goes on to the literal pass).
-/// Compiled on first use, outside the lock, so that threads needing
-/// different gates compile them at the same time.
+/// The whole-file gate of the probes without required literals in one
+/// combination of content probes: a single alternation of their patterns
+/// answers "can any of them match?" with an early exit. `None`: too large
+/// for the regex limits (their lines are all tried). Compiled on first use,
+/// outside the lock, so that threads needing different gates compile them
+/// at the same time.
 pub(super) type Gate = Arc<std::sync::OnceLock<Option<Regex>>>;
 /// Gates are compiled once per combination of probes and shared by all
 /// threads; each thread keeps its own map of handles to avoid locking per file.

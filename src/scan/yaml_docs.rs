@@ -139,13 +139,16 @@ pub fn without_resource_types(text: &str) -> std::borrow::Cow<'_, str> {
     if memchr::memmem::find(text.as_bytes(), b"CustomResourceDefinition").is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
-    let pieces = pieces(text);
-    if !pieces.iter().any(defines_a_resource_type) {
+    let pieces: Vec<(Piece, bool)> = pieces(text)
+        .into_iter()
+        .map(|piece| (piece, defines_a_resource_type(&piece)))
+        .collect();
+    if !pieces.iter().any(|&(_, skipped)| skipped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
-    for piece in &pieces {
-        if defines_a_resource_type(piece) {
+    for (piece, skipped) in &pieces {
+        if *skipped {
             let lines = newlines(piece.text.as_bytes()) as usize;
             out.extend(std::iter::repeat_n('\n', lines));
         } else {
