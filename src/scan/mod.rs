@@ -23,6 +23,7 @@ pub mod python_rule;
 mod required;
 mod shell;
 pub mod tracked;
+mod walk;
 pub mod yaml_docs;
 
 use crate::node::{self, Node};
@@ -146,27 +147,6 @@ impl ScanStats {
     }
 }
 
-/// Per-thread state of the walk. Counts stay local and are sent once, when
-/// the walker drops the thread's visitor.
-struct Worker {
-    tx: mpsc::Sender<FileResult>,
-    stats: ScanStats,
-    gates: GateCache,
-    matched: Vec<usize>,
-    /// Files the walk reached, when the tracked list must be checked.
-    seen: Vec<String>,
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.tx.send(FileResult {
-            stats: std::mem::take(&mut self.stats),
-            seen: std::mem::take(&mut self.seen),
-            ..FileResult::default()
-        });
-    }
-}
-
 /// Everything the scan learned, per probe.
 #[derive(Debug, Clone, Default)]
 pub struct EvidenceIndex {
@@ -209,219 +189,15 @@ struct FileResult {
     stats: ScanStats,
 }
 
+pub use walk::Scanner;
+
 /// Scans `root` once and returns the evidence for every probe in the catalog.
 pub fn scan(
     root: &Path,
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> Result<EvidenceIndex, String> {
-    crate::check_root(root).map_err(|e| e.to_string())?;
-    let plan = Arc::new(Plan::new(catalog, options)?);
-    let (tx, rx) = mpsc::channel::<FileResult>();
-    let root_buf = root.to_path_buf();
-
-    let mut excludes = GlobSetBuilder::new();
-    for g in &options.exclude {
-        excludes.add(glob::compile(g).map_err(|e| e.to_string())?);
-    }
-    let excludes = excludes.build().map_err(|e| e.to_string())?;
-    // The same excludes apply to tracked files the walk skipped.
-    let tracked_excludes = excludes.clone();
-    let walk_root = root.to_path_buf();
-    // Committed files always count (see [`tracked`]): the walk follows the
-    // repository's own `.gitignore` files only, and tracked files it skips
-    // are visited afterwards.
-    let (tracked, index_problem) = match tracked::tracked_files(root) {
-        Ok(list) => (list, None),
-        Err(e) => (None, Some(e)),
-    };
-    let track = tracked.is_some();
-    let mut walker = ignore::WalkBuilder::new(root);
-    walker
-        .hidden(false)
-        .git_global(false)
-        .git_exclude(false)
-        .ignore(false)
-        .parents(false)
-        .require_git(false)
-        .follow_links(false)
-        .threads(options.threads)
-        .filter_entry(move |entry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if is_dir && EXCLUDED_DIRS.contains(&entry.file_name().to_str().unwrap_or("")) {
-                return false;
-            }
-            excludes.is_empty() || !excludes.is_match(relative(&walk_root, entry.path()))
-        });
-    walker.build_parallel().run(|| {
-        let plan = Arc::clone(&plan);
-        let tx = tx.clone();
-        let root = root_buf.clone();
-        let mut worker = Worker {
-            tx,
-            stats: ScanStats::default(),
-            gates: HashMap::new(),
-            matched: Vec::new(),
-            seen: Vec::new(),
-        };
-        Box::new(move |entry| {
-            let result = match entry {
-                Ok(entry) => {
-                    let Some(file_type) = entry.file_type() else {
-                        return ignore::WalkState::Continue;
-                    };
-                    if track && !file_type.is_dir() {
-                        worker.seen.push(relative(&root, entry.path()));
-                    }
-                    let entry = Entry {
-                        path: entry.path(),
-                        file_type,
-                        depth: entry.depth(),
-                    };
-                    visit(&plan, &root, &entry, &mut worker.gates, &mut worker.matched)
-                }
-                Err(err) => Some(FileResult {
-                    problem: Some(walk_error(&root, &err)),
-                    stats: ScanStats {
-                        unreadable: 1,
-                        ..ScanStats::default()
-                    },
-                    ..FileResult::default()
-                }),
-            };
-            if let Some(result) = result {
-                worker.stats.add(&result.stats);
-                // Only files that found something cross threads.
-                if !result.hits.is_empty()
-                    || !result.unknown.is_empty()
-                    || !result.declared.is_empty()
-                    || !result.manifest_errors.is_empty()
-                    || result.note.is_some()
-                    || result.problem.is_some()
-                    || result.readme.is_some()
-                    || !result.job_runs.is_empty()
-                {
-                    let _ = worker.tx.send(FileResult {
-                        stats: ScanStats::default(),
-                        ..result
-                    });
-                }
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    drop(tx);
-
-    let mut index = EvidenceIndex {
-        hits: vec![Vec::new(); catalog.probes.len()],
-        unknown: vec![Vec::new(); catalog.probes.len()],
-        ..EvidenceIndex::default()
-    };
-    let mut declared = Vec::new();
-    let mut manifest_errors = Vec::new();
-    let mut readmes = Vec::new();
-    let mut job_runs = BTreeSet::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    // The walk's results, then those of tracked files the walk skipped.
-    let results = rx.into_iter().collect::<Vec<_>>();
-    for result in &results {
-        seen.extend(result.seen.iter().cloned());
-    }
-    let hidden = tracked
-        .as_deref()
-        .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
-        .unwrap_or_default();
-    index.stats.tracked_but_ignored = hidden.len() as u64;
-    let mut gates = HashMap::new();
-    let mut matched = Vec::new();
-    let late = hidden.iter().filter_map(|rel| {
-        let path = root.join(rel);
-        let file_type = std::fs::symlink_metadata(&path).ok()?.file_type();
-        let entry = Entry {
-            path: &path,
-            file_type,
-            depth: rel.matches('/').count() + 1,
-        };
-        visit(&plan, root, &entry, &mut gates, &mut matched)
-    });
-    let late: Vec<FileResult> = late.collect();
-    index.problems.extend(index_problem);
-    for result in results.into_iter().chain(late) {
-        job_runs.extend(result.job_runs);
-        index.stats.add(&result.stats);
-        for (id, evidence) in result.hits {
-            index.hits[id].push(evidence);
-        }
-        for (id, reason) in result.unknown {
-            index.unknown[id].push(reason);
-        }
-        index.problems.extend(result.problem);
-        index.notes.extend(result.note);
-        if let Some(readme) = result.readme {
-            readmes.push(readme);
-        }
-        declared.extend(result.declared);
-        manifest_errors.extend(result.manifest_errors);
-    }
-    if plan.wants_manifests {
-        resolve_dependencies(catalog, &declared, &manifest_errors, &mut index);
-    }
-    for list in index.hits.iter_mut() {
-        list.sort();
-        list.dedup();
-    }
-    for list in index.unknown.iter_mut() {
-        list.sort();
-        list.dedup();
-    }
-    index.problems.sort();
-    index.problems.dedup();
-    index.notes.sort();
-    index.notes.dedup();
-    jobs::promote_job_runs(&mut index, &job_runs);
-    // README.md first, then any other README.* in name order.
-    readmes.sort_by_key(|r| (r != "README.md", r.clone()));
-    index.readme = readmes.into_iter().next();
-    Ok(index)
-}
-
-fn walk_error(root: &Path, err: &ignore::Error) -> String {
-    // Make paths in the message repository-relative, however the root was
-    // written (`repo`, `repo/`, `./repo//`): no absolute path leaks out.
-    let text = err.to_string();
-    let shown = root.display().to_string();
-    let trimmed = shown.trim_end_matches('/');
-    let text = text
-        .replace(&format!("{trimmed}//"), "")
-        .replace(&format!("{trimmed}/"), "");
-    crate::text::printable(&text).into_owned()
-}
-
-fn resolve_dependencies(
-    catalog: &Catalog,
-    declared: &[(manifest::Declared, String)],
-    manifest_errors: &[String],
-    index: &mut EvidenceIndex,
-) {
-    for (id, probe) in catalog.probes.iter().enumerate() {
-        let Probe::Dependency { names, ecosystem } = probe else {
-            continue;
-        };
-        for (dep, path) in declared {
-            if names.contains(&dep.name) && ecosystem.is_none_or(|e| e == dep.ecosystem) {
-                index.hits[id].push(Evidence::new(
-                    path,
-                    dep.line,
-                    format!("{} dependency `{}`", dep.ecosystem, dep.name),
-                    catalog.strengths[id],
-                ));
-            }
-        }
-        index.unknown[id].extend(manifest_errors.iter().cloned());
-    }
+    Scanner::new(catalog, options)?.scan(root)
 }
 
 /// `path` relative to `root`, with `/` between parts, shown escaped.
@@ -711,19 +487,6 @@ mod tests {
         assert_eq!(rendered_name("Dockerfile.jinja2"), "Dockerfile");
         assert_eq!(rendered_name("train.py"), "train.py");
         assert_eq!(rendered_name("dir/.tmpl"), "dir/.tmpl");
-    }
-
-    #[test]
-    fn walk_errors_name_paths_relative_to_the_root_however_it_is_written() {
-        let err = ignore::Error::WithPath {
-            path: std::path::PathBuf::from("/tmp/repo//secret/dir"),
-            err: Box::new(ignore::Error::Io(std::io::Error::other("denied"))),
-        };
-        for root in ["/tmp/repo", "/tmp/repo/", "/tmp/repo//"] {
-            let text = walk_error(Path::new(root), &err);
-            assert!(!text.contains("/tmp/repo"), "{root}: {text}");
-            assert!(text.contains("secret/dir"), "{root}: {text}");
-        }
     }
 
     #[test]
