@@ -29,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
             assert!(call.line >= 1);
         }
     }
-    let _ = readiness::scan::py_code::condition_text(&text);
+    let read = readiness::scan::py_code::read(&text);
+    assert!(read.code.len() <= 2 * text.len() + 1);
     let shown = readiness::text::printable(&text);
     assert!(!shown.chars().any(char::is_control));
 });

@@ -209,8 +209,8 @@ pub(super) fn match_python(
     {
         return;
     }
-    let code = py_code::condition_text(text);
-    let present = plan.python_literals.present(&code);
+    let code = py_code::read(text);
+    let present = plan.python_literals.present(&code.code);
     // Rules share guard patterns: each is tried once per file.
     let mut guards: Vec<(String, bool)> = Vec::new();
     let wanted: Vec<ProbeId> = ids
@@ -221,7 +221,9 @@ pub(super) fn match_python(
                 if let Some(&(_, matched)) = guards.iter().find(|(p, _)| *p == re.as_str()) {
                     return matched;
                 }
-                let matched = re.is_match(code.as_bytes());
+                // A condition is one line of them: a match across lines
+                // (`[^<]*` runs on) would be no condition's.
+                let matched = code.conditions.lines().any(|l| re.is_match(l.as_bytes()));
                 guards.push((re.as_str().to_owned(), matched));
                 matched
             })

@@ -1,27 +1,46 @@
-//! The text a Python rule's guard is looked for in before a file is parsed:
-//! the file's code as its conditions are read (see `python::Guard`), so that
-//! a docstring, a comment or a return annotation that happens to name a
-//! metric beside a `<` or `>` does not send the file to the parser.
+//! The text a Python rule's names and guards are looked for in before a
+//! file is parsed: the file's code (no comments, docstrings or return
+//! annotations, so that a name or a comparison there does not send the file
+//! to the parser) and, apart, its conditions as `python::Guard` reads them.
 //!
 //! A small lexer, not a parser: it knows strings (prefixes, triple quotes,
 //! escapes), comments, brackets and logical lines, which is all it takes to
 //! tell a bare string statement from a string inside an expression. Where it
 //! cannot tell (broken code), it keeps the text: keeping is always safe.
 
-/// `text` with every comment, every bare string statement (a docstring, or
-/// any logical line made of string literals alone) and every `->` replaced
-/// by a space, and each run of whitespace made one space. A condition never
-/// holds any of these, and a guard condition's text is read with comments
-/// dropped and whitespace collapsed, so each condition's text is a
-/// substring of what this returns.
-pub fn condition_text(text: &str) -> String {
+/// What [`read`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeText {
+    /// The file with every comment, every bare string statement (a
+    /// docstring, or any logical line made of string literals alone) and
+    /// every `->` replaced by a space, and each run of whitespace made one
+    /// space. Each logical line ends with a space.
+    pub code: String,
+    /// One line per logical line of `code` that can hold a condition (one
+    /// with an `if`, `elif`, `while`, `assert` or `with` keyword), then one
+    /// per name assigned a comparison, as it reads in a condition (see
+    /// [`read`]). A guard condition's text is read with comments dropped
+    /// and whitespace collapsed, so each one is a substring of one line.
+    pub conditions: String,
+}
+
+/// Keywords after which a guard condition is written: `if`/`elif` (and
+/// conditional expressions), `while`, `assert`, and `with` (a
+/// `dsl.Condition(…)` block).
+const CONDITION_KEYWORDS: &[&str] = &["if", "elif", "while", "assert", "with"];
+
+/// Reads `text` as Python code; see [`CodeText`]. A line assigning a
+/// comparison to a name (`wins = auc > best`) adds `not wins (auc > best)`
+/// to the conditions: that is how a condition naming it reads (`if wins:`
+/// and `if not wins:` stand for the comparison).
+pub fn read(text: &str) -> CodeText {
     let bytes = text.as_bytes();
     let mut out = Output::with_capacity(text.len());
     // The current logical line: where it started in `out`, whether it holds
     // anything but string literals so far, and the bracket depth.
-    let mut line_start = 0;
-    let mut only_strings = true;
+    let mut line = Line::default();
     let mut depth = 0usize;
+    let mut conditions = String::new();
     let mut flags = String::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -33,10 +52,12 @@ pub fn condition_text(text: &str) -> String {
                 continue;
             }
             b'\n' | b';' if depth == 0 => {
-                end_logical_line(&mut out, line_start, only_strings, &mut flags);
+                end_logical_line(&mut out, &line, &mut conditions, &mut flags);
                 out.space();
-                line_start = out.len();
-                only_strings = true;
+                line = Line {
+                    start: out.len(),
+                    ..Line::default()
+                };
             }
             b'\\' if bytes.get(i + 1) == Some(&b'\n') => {
                 // A continuation joins the next line to this logical line
@@ -47,7 +68,7 @@ pub fn condition_text(text: &str) -> String {
                 continue;
             }
             b'-' if bytes.get(i + 1) == Some(&b'>') => {
-                only_strings = false;
+                line.only_strings = false;
                 out.space();
                 i += 2;
                 continue;
@@ -55,7 +76,10 @@ pub fn condition_text(text: &str) -> String {
             _ if b.is_ascii_whitespace() => out.space(),
             _ => {
                 if let Some(end) = string_end(bytes, i) {
-                    out.push(&text[i..end]);
+                    let token = &text[i..end];
+                    // An f-string's fields are expressions: `{a if ok else b}`.
+                    line.has_condition |= is_f_string(token) && holds_word(token, "if");
+                    out.push(token);
                     i = end;
                     continue;
                 }
@@ -81,33 +105,58 @@ pub fn condition_text(text: &str) -> String {
                     i = end;
                     continue;
                 }
-                only_strings = false;
-                out.push(&text[i..end]);
+                line.only_strings = false;
+                let token = &text[i..end];
+                line.has_condition |= CONDITION_KEYWORDS.contains(&token);
+                out.push(token);
                 i = end;
                 continue;
             }
         }
         i += 1;
     }
-    end_logical_line(&mut out, line_start, only_strings, &mut flags);
-    if !flags.is_empty() {
-        out.space();
-        out.text.push_str(&flags);
+    end_logical_line(&mut out, &line, &mut conditions, &mut flags);
+    conditions.push_str(&flags);
+    CodeText {
+        code: out.text,
+        conditions,
     }
-    out.text
 }
 
-/// Drops a logical line that held string literals alone (a docstring). A
-/// line assigning a comparison to a name (`wins = auc > best`) adds
-/// `not wins (auc > best)` to `flags`: that is how a condition naming it
-/// reads (`if wins:` and `if not wins:` stand for the comparison).
-fn end_logical_line(out: &mut Output, line_start: usize, only_strings: bool, flags: &mut String) {
-    if only_strings {
-        out.text.truncate(line_start);
+/// The logical line being read: where it starts in the output, whether it
+/// holds anything but string literals so far, and whether a condition
+/// keyword starts one of its tokens.
+struct Line {
+    start: usize,
+    only_strings: bool,
+    has_condition: bool,
+}
+
+impl Default for Line {
+    fn default() -> Line {
+        Line {
+            start: 0,
+            only_strings: true,
+            has_condition: false,
+        }
+    }
+}
+
+/// Drops a logical line that held string literals alone (a docstring),
+/// copies one that can hold a condition to `conditions`, and adds a
+/// comparison assigned to a name to `flags`.
+fn end_logical_line(out: &mut Output, line: &Line, conditions: &mut String, flags: &mut String) {
+    if line.only_strings {
+        out.text.truncate(line.start);
         return;
     }
-    if let Some((name, comparison)) = assigned_comparison(&out.text[line_start..]) {
-        flags.push_str(&format!("not {name} ({comparison}) "));
+    let text = &out.text[line.start..];
+    if line.has_condition {
+        conditions.push_str(text.trim());
+        conditions.push('\n');
+    }
+    if let Some((name, comparison)) = assigned_comparison(text) {
+        flags.push_str(&format!("not {name} ({comparison})\n"));
     }
 }
 
@@ -153,6 +202,23 @@ fn assignment(line: &str, annotated: bool) -> Option<(&str, &str)> {
         return None;
     }
     Some((name, rest[equals + 1..].trim_start()))
+}
+
+/// Whether a string token (prefix included) is an f-string.
+fn is_f_string(token: &str) -> bool {
+    token
+        .bytes()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .any(|b| b.eq_ignore_ascii_case(&b'f'))
+}
+
+/// Whether `word` occurs in `text` with no word character either side.
+fn holds_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text.as_bytes()[..at].last().copied();
+        let after = text.as_bytes().get(at + word.len()).copied();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
 }
 
 fn is_word(b: u8) -> bool {
@@ -235,7 +301,11 @@ impl Output {
 
 #[cfg(test)]
 mod tests {
-    use super::condition_text;
+    use super::read;
+
+    fn code(text: &str) -> String {
+        read(text).code
+    }
 
     #[test]
     fn comments_docstrings_and_annotations_go_conditions_stay() {
@@ -246,7 +316,7 @@ mod tests {
             auc  # the AUC\n        > 0.8):\n        \
             raise ValueError(\"accuracy too low: \" '< 0.9')\n";
         assert_eq!(
-            condition_text(text),
+            code(text),
             "def score(x) float: if metrics['accuracy'] >= THRESHOLD and ( auc > 0.8): \
              raise ValueError(\"accuracy too low: \" '< 0.9') "
         );
@@ -255,24 +325,24 @@ mod tests {
     #[test]
     fn strings_inside_expressions_and_prefixed_strings_are_kept() {
         assert_eq!(
-            condition_text("x = f\"{a}\" + rb'\\'' \nprint('''a\n  b''')\n"),
+            code("x = f\"{a}\" + rb'\\'' \nprint('''a\n  b''')\n"),
             "x = f\"{a}\" + rb'\\'' print('''a b''') "
         );
         // Identifiers ending in a prefix letter are not string prefixes.
-        assert_eq!(condition_text("bar'x'\n"), "bar'x' ");
+        assert_eq!(code("bar'x'\n"), "bar'x' ");
         // Statements after `;` are logical lines of their own.
-        assert_eq!(condition_text("x = 1; 'doc'; y = 2\n"), "x = 1 y = 2 ");
+        assert_eq!(code("x = 1; 'doc'; y = 2\n"), "x = 1 y = 2 ");
     }
 
     #[test]
     fn a_name_assigned_a_comparison_reads_as_its_condition_does() {
         let text = "is_best = new > old  # keep\nlimit: float = 0.5\nok: bool = a == b\nx == y\n";
-        let code = condition_text(text);
-        assert!(
-            code.ends_with("not is_best (new > old) not ok (a == b) "),
-            "{code}"
+        let read = read(text);
+        assert_eq!(
+            read.conditions,
+            "not is_best (new > old)\nnot ok (a == b)\n"
         );
-        assert!(code.contains("not is_best (new > old)"));
+        assert!(!read.code.contains("not is_best"), "{}", read.code);
     }
 
     #[test]
@@ -297,7 +367,7 @@ def promote(run, best) -> None:
     x = mlflow.register_model(run.uri, 'n') if run.acc > 0.5 else None
 "#;
         let facts = crate::scan::python::facts(text).unwrap();
-        let code = condition_text(text);
+        let conditions = read(text).conditions;
         let guards: Vec<&str> = facts
             .calls
             .iter()
@@ -305,34 +375,60 @@ def promote(run, best) -> None:
             .collect();
         assert!(guards.len() >= 4, "{guards:?}");
         for guard in guards {
-            assert!(code.contains(guard), "{guard:?} not in {code:?}");
+            assert!(
+                conditions.lines().any(|line| line.contains(guard)),
+                "{guard:?} not in a line of {conditions:?}"
+            );
         }
     }
 
     #[test]
     fn a_chain_of_assignments_names_only_its_last_target() {
-        assert!(condition_text("a = b = x > y\n").ends_with("not b (x > y) "));
+        assert_eq!(read("a = b = x > y\n").conditions, "not b (x > y)\n");
         // A hostile chain stays one pass and adds no more than the line.
         let chain = format!("{}x > 1\n", "a = ".repeat(100_000));
-        let code = condition_text(&chain);
-        assert!(code.len() < 2 * chain.len(), "{}", code.len());
-        assert!(code.ends_with("not a (x > 1) "));
+        let read = read(&chain);
+        assert!(read.code.len() < 2 * chain.len(), "{}", read.code.len());
+        assert!(read.conditions.len() < 2 * chain.len());
+        assert!(read.conditions.ends_with("not a (x > 1)\n"));
+    }
+
+    #[test]
+    fn only_lines_that_can_hold_a_condition_are_conditions() {
+        let text = "best = max(scores)  # > 0.5\nraise ValueError(f'score {s} < {best}')\n\
+            if (score\n        > best):\n    register(m)\n\
+            with dsl.Condition(acc >= 0.9):\n    deploy()\n\
+            x = a if auc > 0.8 else b\nassert f1 > 0.7, 'weak'\nwhile loss > 1: step()\n\
+            elif_count = score > 1\nverified = 1\n";
+        assert_eq!(
+            read(text).conditions,
+            "if (score > best):\nwith dsl.Condition(acc >= 0.9):\n\
+             x = a if auc > 0.8 else b\nassert f1 > 0.7, 'weak'\n\
+             while loss > 1: step()\nnot x (a if auc > 0.8 else b)\nnot elif_count (score > 1)\n"
+        );
+        // An f-string's field can hold a conditional expression.
+        assert_eq!(
+            read("rows.append(f'{d if d is not None else \"-\"} ms')\n").conditions,
+            "rows.append(f'{d if d is not None else \"-\"} ms')\n"
+        );
+        // A keyword inside a plain string or a longer name is not one.
+        assert_eq!(read("print('if a > b')\nifs = [a, b]\n").conditions, "");
     }
 
     #[test]
     fn a_continuation_keeps_its_backslash() {
-        assert_eq!(condition_text("if a \\\n  and b:\n"), "if a \\ and b: ");
+        assert_eq!(code("if a \\\n  and b:\n"), "if a \\ and b: ");
     }
 
     #[test]
     fn broken_code_is_kept_rather_than_lost() {
         assert_eq!(
-            condition_text("if (acc > 1\n'unterminated"),
+            code("if (acc > 1\n'unterminated"),
             "if (acc > 1 'unterminated"
         );
-        let open = condition_text("a = '''open\nb > c");
+        let open = code("a = '''open\nb > c");
         assert!(open.starts_with("a = '''open b > c"), "{open}");
-        assert_eq!(condition_text(""), "");
-        assert_eq!(condition_text("é > 1 \\\n and\u{a0}x"), "é > 1 \\ and x");
+        assert_eq!(code(""), "");
+        assert_eq!(code("é > 1 \\\n and\u{a0}x"), "é > 1 \\ and x");
     }
 }

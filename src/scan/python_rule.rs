@@ -289,8 +289,10 @@ mod tests {
             let mut m = m.clone();
             let mut names = crate::scan::names::Names::default();
             m.number_literals(|l, whole| names.id(l, whole));
-            let code = super::super::py_code::condition_text(text);
-            m.may_match(&names.present(&code), |re| re.is_match(code.as_bytes()))
+            let code = super::super::py_code::read(text);
+            m.may_match(&names.present(&code.code), |re| {
+                code.conditions.lines().any(|l| re.is_match(l.as_bytes()))
+            })
         };
         let m = PythonMatcher::new(&probe(&["sagemaker.**.ConditionStep"])).unwrap();
         assert!(may(
@@ -318,6 +320,12 @@ mod tests {
             &m,
             &format!("{annotated}if score < 1:\n    raise ValueError()\n")
         ));
+        // Each condition is matched alone: a metric's name in one and a
+        // comparison in the next, or in a line that is no condition, are
+        // not a metric compared.
+        let apart = "if score_card:\n    x = 1\nif n > 0:\n    raise ValueError()\n";
+        assert!(!may(&m, apart));
+        assert!(!may(&m, "score = 1\nraise ValueError(f'{a} < {b}')\n"));
         let mut keyword = probe(&["**.evaluate"]);
         keyword.keywords = vec!["validation_thresholds".into()];
         let m = PythonMatcher::new(&keyword).unwrap();
