@@ -7,7 +7,9 @@
 pub struct Literals {
     literals: Vec<String>,
     index: std::collections::HashMap<String, usize>,
-    automaton: Option<aho_corasick::AhoCorasick>,
+    /// Built on first search: a run whose files need no literal search
+    /// (an empty tree, a tree without YAML) never pays for it.
+    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Literals are lowercase and match regardless of ASCII case.
     fold_case: bool,
 }
@@ -40,19 +42,24 @@ impl Literals {
     /// A DFA, the fastest of the crate's automatons to run: every file a
     /// content, key or Python rule targets goes through one. Even the
     /// case-folded set of several hundred content literals builds in a few
-    /// milliseconds, once per run.
-    pub fn build(&mut self) {
-        self.automaton = aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(self.fold_case)
-            .build(&self.literals)
-            .ok();
+    /// milliseconds, once per run. `None`: too large to build (each search
+    /// then looks for each literal in turn).
+    fn automaton(&self) -> Option<&aho_corasick::AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .ascii_case_insensitive(self.fold_case)
+                    .build(&self.literals)
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Every occurrence in `text`, in text order. Overlapping occurrences
     /// all count.
     pub fn occurrences(&self, text: &str) -> Vec<Occurrence> {
-        let Some(ac) = &self.automaton else {
+        let Some(ac) = self.automaton() else {
             return self.occurrences_without_automaton(text);
         };
         let mut out = Vec::new();
@@ -122,7 +129,7 @@ impl Literals {
     /// Which literals occur in `text`.
     pub fn present(&self, text: &str) -> Vec<bool> {
         let mut present = vec![false; self.literals.len()];
-        match &self.automaton {
+        match self.automaton() {
             Some(ac) => {
                 for m in ac.find_overlapping_iter(text) {
                     present[m.pattern().as_usize()] = true;
@@ -173,7 +180,6 @@ mod tests {
     fn occurrences_carry_their_line_and_its_span_whatever_the_order_of_matches() {
         let mut literals = Literals::folding_case();
         let (short, long) = (literals.id("eval"), literals.id("mlflow.evaluate("));
-        literals.build();
         let text = "x\nmlflow.EVALUATE(m)\n\nEval\n";
         let at = |literal, line, span| Occurrence {
             literal,

@@ -5,6 +5,7 @@
 
 use super::*;
 
+#[derive(Clone, Copy)]
 pub(super) enum Target {
     /// A YAML file that may define jobs (see [`jobs`]).
     Jobs,
@@ -174,7 +175,6 @@ impl RequiredLiterals {
                 by_probe.insert(id, required.iter().map(|l| literals.id(l)).collect());
             }
         }
-        literals.build();
         let mut probes_of: Vec<Vec<ProbeId>> = vec![Vec::new(); literals.len()];
         for id in 0..probes {
             for &literal in by_probe.get(&id).into_iter().flatten() {
@@ -204,7 +204,8 @@ pub(super) fn required_literals(path: &str, out: &mut Vec<Vec<String>>) {
     }
 }
 
-/// Adds `glob` to the set once, and records what it selects files for.
+/// Adds `glob` to the set once (as [`glob::set_entries`] writes it), and
+/// records what it selects files for.
 pub(super) fn add_glob(
     builder: &mut GlobSetBuilder,
     index: &mut HashMap<String, usize>,
@@ -212,16 +213,18 @@ pub(super) fn add_glob(
     glob: &str,
     target: Target,
 ) -> Result<(), String> {
-    let i = match index.get(glob) {
-        Some(&i) => i,
-        None => {
-            builder.add(glob::compile(glob).map_err(|e| e.to_string())?);
-            targets.push(Vec::new());
-            index.insert(glob.to_owned(), targets.len() - 1);
-            targets.len() - 1
-        }
-    };
-    targets[i].push(target);
+    for entry in glob::set_entries(glob) {
+        let i = match index.get(&entry) {
+            Some(&i) => i,
+            None => {
+                builder.add(glob::compile(&entry).map_err(|e| e.to_string())?);
+                targets.push(Vec::new());
+                index.insert(entry, targets.len() - 1);
+                targets.len() - 1
+            }
+        };
+        targets[i].push(target);
+    }
     Ok(())
 }
 
@@ -334,7 +337,6 @@ impl Plan {
                 )?;
             }
         }
-        key_literals.build();
         Ok(Plan {
             content_literals: std::sync::OnceLock::new(),
             key_literals,

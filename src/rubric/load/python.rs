@@ -55,7 +55,9 @@ impl Loader {
     fn call_patterns(&mut self, file: &str, node: &Node, what: &str) -> Option<Vec<String>> {
         let patterns = self.strings(file, node, what)?;
         let mut ok = true;
-        for pattern in &patterns {
+        // Built-ins are compiled in full by the test suite.
+        let checked = if self.trusted { &[][..] } else { &patterns[..] };
+        for pattern in checked {
             if let Err(e) = crate::scan::python_rule::compile_name(pattern) {
                 self.error(
                     file,
