@@ -41,10 +41,36 @@ pub fn literals(pattern: &str) -> Vec<String> {
 /// alternative has no wildcard), so that a call can only spell it as a
 /// whole identifier.
 fn name_literals(pattern: &str) -> Vec<(String, bool)> {
+    part_literals(last_part(pattern))
+}
+
+/// What a file's code must hold for one pattern to match any of its calls:
+/// one literal of each group. Every part of a called name comes from the
+/// file's text (an import, an identifier, an attribute), so each spelled
+/// part is there: the last part as [`name_literals`] gives it, and each
+/// earlier part's alternatives, as whole identifiers where they have no
+/// wildcard (`**.aiplatform.*Model.upload` needs `aiplatform`, some
+/// `…Model…` and `upload`). Parts that spell fewer than two characters
+/// (`*`, `**`) ask for nothing.
+fn requirement(pattern: &str) -> Vec<Vec<(String, bool)>> {
     let last = last_part(pattern);
-    let alternatives: Vec<&str> = match last.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+    let earlier = pattern[..pattern.len() - last.len()].trim_end_matches('.');
+    let mut groups: Vec<Vec<(String, bool)>> = earlier
+        .split('.')
+        .filter(|part| !part.is_empty())
+        .map(part_literals)
+        .filter(|group| group.iter().all(|(l, _)| l.len() >= 2))
+        .collect();
+    groups.push(name_literals(pattern));
+    groups
+}
+
+/// Per alternative of one part (`{a,b}` or a single name), its longest run
+/// without wildcards and whether that run is the whole alternative.
+fn part_literals(part: &str) -> Vec<(String, bool)> {
+    let alternatives: Vec<&str> = match part.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
         Some(inner) => inner.split(',').map(str::trim).collect(),
-        None => vec![last],
+        None => vec![part],
     };
     const WILDCARDS: [char; 4] = ['*', '?', '[', ']'];
     alternatives
@@ -78,22 +104,20 @@ pub struct PythonMatcher {
     guard_pattern: Option<String>,
     compiled: std::sync::OnceLock<Result<Compiled, String>>,
     keywords: Vec<String>,
-    literals: Vec<(String, bool)>,
-    also_literals: Vec<(String, bool)>,
+    /// Per call pattern, then per companion-call pattern, its
+    /// [`requirement`].
+    literals: Vec<Vec<Vec<(String, bool)>>>,
+    also_literals: Vec<Vec<Vec<(String, bool)>>>,
     /// The same literals as numbered by the caller's literal finder
-    /// ([`Self::number_literals`]): calls, companion calls, keywords.
-    ids: [Vec<usize>; 3],
+    /// ([`Self::number_literals`]): calls, companion calls.
+    ids: [Vec<Vec<Vec<usize>>>; 2],
+    /// The required keywords' literal numbers.
+    keyword_ids: Vec<usize>,
 }
 
 impl PythonMatcher {
     pub fn new(probe: &PythonProbe) -> Result<PythonMatcher, String> {
-        let names = |patterns: &[String]| {
-            let mut out: Vec<(String, bool)> =
-                patterns.iter().flat_map(|p| name_literals(p)).collect();
-            out.sort();
-            out.dedup();
-            out
-        };
+        let names = |patterns: &[String]| patterns.iter().map(|p| requirement(p)).collect();
         // The rubric loader has checked the patterns (built-ins in the test
         // suite); they are compiled on first use, and a pattern that does
         // not compile makes the rule unknown for the file that needed it.
@@ -106,6 +130,7 @@ impl PythonMatcher {
             literals: names(&probe.calls),
             also_literals: names(&probe.also_calls),
             ids: Default::default(),
+            keyword_ids: Vec::new(),
         })
     }
 
@@ -136,29 +161,34 @@ impl PythonMatcher {
     /// (the caller's literal finder, told whether the literal is a whole
     /// identifier), so the per-file test indexes instead of hashing strings.
     pub fn number_literals(&mut self, mut id_of: impl FnMut(&str, bool) -> usize) {
-        self.ids = [
-            self.literals.iter().map(|(l, w)| id_of(l, *w)).collect(),
-            self.also_literals
+        let mut number = |requirements: &[Vec<Vec<(String, bool)>>]| {
+            requirements
                 .iter()
-                .map(|(l, w)| id_of(l, *w))
-                .collect(),
-            self.keywords.iter().map(|k| id_of(k, true)).collect(),
-        ];
+                .map(|groups| {
+                    groups
+                        .iter()
+                        .map(|group| group.iter().map(|(l, w)| id_of(l, *w)).collect())
+                        .collect()
+                })
+                .collect()
+        };
+        self.ids = [number(&self.literals), number(&self.also_literals)];
+        self.keyword_ids = self.keywords.iter().map(|k| id_of(k, true)).collect();
     }
 
     /// Whether a file could hold a matching call, with `present` telling
     /// which literals (numbered by [`Self::number_literals`]) occur in its
-    /// code: the last part of a called name always appears as an
-    /// identifier (an alias renames only the first part, and the original
-    /// name stays in the import); so do a companion call's and every
-    /// required keyword; and a guard's condition is text of the code
-    /// (`guard_matches` answers for the rule's guard pattern, asked only
-    /// when the names are there).
+    /// code: every spelled part of a called name (see [`requirement`]); so
+    /// does a companion call's and every required keyword; and a guard's
+    /// condition is text of the code (`guard_matches` answers for the
+    /// rule's guard pattern, asked only when the names are there).
     pub fn may_match(&self, present: &[bool], guard_matches: impl FnOnce(&Regex) -> bool) -> bool {
-        let [calls, also, keywords] = &self.ids;
-        calls.iter().any(|&l| present[l])
-            && (also.is_empty() || also.iter().any(|&l| present[l]))
-            && keywords.iter().all(|&k| present[k])
+        let [calls, also] = &self.ids;
+        let holds =
+            |groups: &Vec<Vec<usize>>| groups.iter().all(|group| group.iter().any(|&l| present[l]));
+        calls.iter().any(holds)
+            && (also.is_empty() || also.iter().any(holds))
+            && self.keyword_ids.iter().all(|&k| present[k])
             && (self.guard_pattern.is_none()
                 || self
                     .compiled()
@@ -301,6 +331,24 @@ mod tests {
             &m,
             "import sagemaker\n\"\"\"Builds a ConditionStep.\"\"\"\n# ConditionStep(...)\n"
         ));
+        // Every spelled part of the name is in the file, as an import or
+        // an identifier, whatever the aliases.
+        let m = PythonMatcher::new(&probe(&["**.aiplatform.*Model.upload", "wandb.init"])).unwrap();
+        assert!(!may(
+            &m,
+            "atexit.register(f)\nclient.upload(x)\nself.init()\n"
+        ));
+        assert!(!may(&m, "import aiplatform\nclient.upload(x)\n"));
+        assert!(may(
+            &m,
+            "from google.cloud import aiplatform as aip\naip.Model.upload(x)\n"
+        ));
+        assert!(may(
+            &m,
+            "from google.cloud.aiplatform import Model as M\nM.upload(x)\n"
+        ));
+        assert!(may(&m, "import wandb as wb\nwb.init()\n"));
+        assert!(!may(&m, "# import wandb\nsuper().init()\n"));
         let mut guarded = probe(&["**.*Error"]);
         guarded.guarded = Some(r"\bauc\b.*<".into());
         let m = PythonMatcher::new(&guarded).unwrap();
