@@ -296,6 +296,30 @@ pub fn needed_for(level: u8) -> Vec<(&'static str, u8)> {
     out
 }
 
+/// What an overall level of `level` can be held back by: per area, the
+/// highest level any rung up to `level` reads of it (a defining area's rung
+/// level, a supporting area's partial level), and the checks supporting
+/// criteria name. A check beyond these blocks no overall level up to
+/// `level`.
+pub fn held_back_by(level: u8) -> (Vec<(&'static str, u8)>, Vec<&'static str>) {
+    let mut areas: Vec<(&'static str, u8)> = Vec::new();
+    let mut checks = Vec::new();
+    let mut raise = |area: &'static str, to: u8| match areas.iter_mut().find(|(a, _)| *a == area) {
+        Some((_, l)) => *l = (*l).max(to),
+        None => areas.push((area, to)),
+    };
+    for rung in LADDER.iter().filter(|r| r.level <= level) {
+        raise(rung.area, rung.area_level);
+        for c in rung.supporting {
+            match c.signal {
+                Signal::Area { area, partial, .. } => raise(area, partial),
+                Signal::Check(id) => checks.push(id),
+            }
+        }
+    }
+    (areas, checks)
+}
+
 fn truth(outcome: Outcome) -> Truth {
     match outcome {
         Outcome::Met => Truth::Met,
@@ -363,6 +387,29 @@ pub fn area_capability(rubric: &Rubric, level: u8) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::held_back_by;
+
+    #[test]
+    fn a_gate_is_held_back_by_the_rungs_it_reads() {
+        assert_eq!(held_back_by(0), (vec![], vec![]));
+        assert_eq!(held_back_by(1), (vec![("versioning", 1)], vec![]));
+        assert_eq!(
+            held_back_by(2),
+            (
+                vec![
+                    ("versioning", 1),
+                    ("evals", 2),
+                    ("rollback", 1),
+                    ("monitoring", 1)
+                ],
+                vec![]
+            )
+        );
+        let (areas, checks) = held_back_by(3);
+        assert!(areas.contains(&("monitoring", 3)), "{areas:?}");
+        assert_eq!(checks, vec!["VER-08"]);
+    }
+
     use super::*;
 
     fn area(id: &str, level: Option<u8>) -> AreaResult {

@@ -377,3 +377,110 @@ fn exit_code_contract() {
         .unwrap()
         .contains("not a readiness JSON report"));
 }
+
+/// The test cases of a JUnit report: (name, what the case holds).
+fn junit_cases(xml: &str) -> Vec<(String, String)> {
+    xml.split("<testcase ")
+        .skip(1)
+        .map(|case| {
+            let name = case
+                .split(" name=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("")
+                .to_owned();
+            let body = case.split("</testsuite>").next().unwrap_or("").to_owned();
+            (name, body)
+        })
+        .collect()
+}
+
+fn junit_totals(xml: &str) -> (usize, usize, usize) {
+    let line = xml.lines().nth(1).unwrap();
+    let attr = |name: &str| -> usize {
+        line.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (attr("failures"), attr("errors"), attr("skipped"))
+}
+
+#[test]
+fn junit_fails_only_what_holds_the_gate_back() {
+    // Level 1 passes a level-1 gate: no test case fails, and the unmet
+    // checks say they do not block it.
+    let repo = level1_with("min_level = 1\n");
+    let out = run(repo.path(), &["score", "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let (failures, errors, _) = junit_totals(&xml);
+    assert_eq!((failures, errors), (0, 0), "{xml}");
+    assert!(xml.contains("does not block the release gate, which passed"));
+    assert!(!xml.contains("<failure"), "{xml}");
+
+    // A level-2 gate fails: the failures are the defining checks of the
+    // rungs it reads (evals up to 2, versioning 1, rollback and monitoring
+    // up to 1); ownership, the data layer, level-3 checks and supporting
+    // checks are skipped with the reason.
+    let repo = level1_with("min_level = 2\n");
+    let out = run(repo.path(), &["score", "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let (failures, _, _) = junit_totals(&xml);
+    assert!(failures > 0, "{xml}");
+    let (_, report) = json(repo.path(), &[]);
+    let cases = junit_cases(&xml);
+    let failed: Vec<&str> = cases
+        .iter()
+        .filter(|(_, body)| body.contains("<failure"))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(failed.len(), failures);
+    for area in report["areas"].as_array().unwrap() {
+        let id = area["id"].as_str().unwrap();
+        for check in area["checks"].as_array().unwrap() {
+            let name = check["id"].as_str().unwrap();
+            let level = check["level"].as_u64().unwrap();
+            let blocks = check["outcome"] == "unmet"
+                && check["defines"] == true
+                && match id {
+                    "evals" => level <= 2,
+                    "versioning" | "rollback" | "monitoring" => level <= 1,
+                    _ => false,
+                };
+            let shown = failed.iter().any(|f| f.starts_with(&format!("{name} (")));
+            assert_eq!(shown, blocks, "{name} in {id}: {xml}");
+        }
+    }
+    assert!(xml.contains("above the release gate: it requires no level of `ownership`"));
+    assert!(xml.contains("supports rather than defines a level"));
+    assert!(xml.contains(
+        "above the release gate: a level 3 check, and the gate requires level 2 of `evals`"
+    ));
+
+    // An area's own minimum widens what blocks in that area only.
+    let repo = level1_with("min_level = 1\n[area_min_level]\nmonitoring = 2\n");
+    let xml = String::from_utf8(run(repo.path(), &["score", "--format", "junit"]).stdout).unwrap();
+    let cases = junit_cases(&xml);
+    let fails = |prefix: &str| {
+        cases
+            .iter()
+            .any(|(name, body)| name.starts_with(prefix) && body.contains("<failure"))
+    };
+    assert!(fails("MON-"), "{xml}");
+    assert!(!fails("EVL-"), "{xml}");
+
+    // Without a gate the report stays a checklist: every unmet check fails.
+    let xml = String::from_utf8(
+        run(
+            &example("level-1-training"),
+            &["score", "--format", "junit"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert!(!xml.contains("release gate"));
+}

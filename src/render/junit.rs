@@ -1,9 +1,81 @@
 //! JUnit XML so CI test tabs show the checks: one test suite per area, one
-//! test case per check. Met passes, unmet fails with the fix, not applicable
-//! is skipped, and unknown is an error (it could not be evaluated).
+//! test case per check. Met passes, not applicable is skipped. Without a
+//! gate, unmet fails with the fix and unknown is an error (it could not be
+//! evaluated). With a gate, the test tab agrees with it: only a check that
+//! holds the failed gate back fails or errs; the others (the gate passed,
+//! the check is above the levels it requires, or it supports rather than
+//! defines a level) are skipped with the reason, so a merge-request widget
+//! is not red on a green gate.
 
-use crate::report::{Outcome, Report, Source};
+use crate::report::{CheckResult, Outcome, Report, Source};
 use std::fmt::Write;
+
+/// Which unmet or unknown checks can hold the gate back.
+enum Scope {
+    /// No gate: every unmet check fails, every unknown one errs.
+    Checklist,
+    /// The gate passed: nothing held it back.
+    Passed,
+    /// The gate failed: a check that defines a level at or below what the
+    /// gate requires of its area (directly, or through the overall level's
+    /// rungs), or a check a required rung names.
+    Failed {
+        areas: Vec<(String, u8)>,
+        checks: Vec<&'static str>,
+    },
+}
+
+impl Scope {
+    fn of(report: &Report) -> Scope {
+        let Some(gate) = &report.gate else {
+            return Scope::Checklist;
+        };
+        if gate.passed {
+            return Scope::Passed;
+        }
+        let (ladder_areas, checks) = crate::ladder::held_back_by(gate.min_level.unwrap_or(0));
+        let mut areas: Vec<(String, u8)> = gate
+            .area_min_levels
+            .iter()
+            .map(|(a, l)| (a.clone(), *l))
+            .collect();
+        for (area, level) in ladder_areas {
+            match areas.iter_mut().find(|(a, _)| a == area) {
+                Some((_, l)) => *l = (*l).max(level),
+                None => areas.push((area.to_owned(), level)),
+            }
+        }
+        Scope::Failed { areas, checks }
+    }
+
+    /// `None` when `check` (not met) can hold the gate back; otherwise why
+    /// it does not.
+    fn spares(&self, area: &str, check: &CheckResult) -> Option<String> {
+        match self {
+            Scope::Checklist => None,
+            Scope::Passed => Some("does not block the release gate, which passed".to_owned()),
+            Scope::Failed { areas, checks } => {
+                if checks.contains(&check.id.as_str()) {
+                    return None;
+                }
+                let required = areas.iter().find(|(a, _)| a == area).map_or(0, |(_, l)| *l);
+                if !check.defines {
+                    Some("supports rather than defines a level: counts in the score and next steps, blocks no gate".to_owned())
+                } else if check.level > required {
+                    Some(match required {
+                        0 => format!("above the release gate: it requires no level of `{area}`"),
+                        _ => format!(
+                            "above the release gate: a level {} check, and the gate requires level {required} of `{area}`",
+                            check.level
+                        ),
+                    })
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
 
 /// Escapes text for XML attributes and content, dropping characters XML 1.0
 /// cannot carry.
@@ -24,37 +96,60 @@ fn xml(text: &str) -> String {
     out
 }
 
+/// How a test case reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Passed,
+    Failed,
+    Error,
+    Skipped,
+}
+
+fn case(scope: &Scope, area: &str, c: &CheckResult) -> Case {
+    match c.outcome {
+        Outcome::Met if c.source == Some(Source::Waived) => Case::Skipped,
+        Outcome::Met => Case::Passed,
+        Outcome::NotApplicable => Case::Skipped,
+        _ if scope.spares(area, c).is_some() => Case::Skipped,
+        Outcome::Unmet => Case::Failed,
+        Outcome::Unknown => Case::Error,
+    }
+}
+
 pub fn render(report: &Report) -> String {
-    let count =
-        |f: &dyn Fn(Outcome) -> bool| -> usize { report.checks().filter(|c| f(c.outcome)).count() };
-    let total = count(&|_| true);
-    let failures = count(&|o| o == Outcome::Unmet);
-    let errors = count(&|o| o == Outcome::Unknown);
-    let waived = report
-        .checks()
-        .filter(|c| c.source == Some(Source::Waived))
-        .count();
-    let skipped = count(&|o| o == Outcome::NotApplicable) + waived;
+    let scope = Scope::of(report);
+    let cases: Vec<Case> = report
+        .areas
+        .iter()
+        .flat_map(|a| a.checks.iter().map(|c| case(&scope, &a.id, c)))
+        .collect();
+    let count = |k: Case| cases.iter().filter(|&&c| c == k).count();
+    let total = cases.len();
+    let (failures, errors, skipped) = (
+        count(Case::Failed),
+        count(Case::Error),
+        count(Case::Skipped),
+    );
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
         "<testsuites name=\"readiness\" tests=\"{total}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">"
     );
     for area in &report.areas {
-        let n = |o: Outcome| area.checks.iter().filter(|c| c.outcome == o).count();
-        let area_waived = area
-            .checks
-            .iter()
-            .filter(|c| c.source == Some(Source::Waived))
-            .count();
+        let n = |k: Case| {
+            area.checks
+                .iter()
+                .filter(|c| case(&scope, &area.id, c) == k)
+                .count()
+        };
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
             xml(&area.id),
             area.checks.len(),
-            n(Outcome::Unmet),
-            n(Outcome::Unknown),
-            n(Outcome::NotApplicable) + area_waived
+            n(Case::Failed),
+            n(Case::Error),
+            n(Case::Skipped)
         );
         for c in &area.checks {
             let _ = write!(
@@ -77,6 +172,19 @@ pub fn render(report: &Report) -> String {
                     );
                 }
                 Outcome::Met => out.push_str("/>\n"),
+                Outcome::Unmet | Outcome::Unknown if scope.spares(&area.id, c).is_some() => {
+                    let why = scope.spares(&area.id, c).unwrap_or_default();
+                    let what = match c.outcome {
+                        Outcome::Unmet => c.reason.as_deref().unwrap_or("not met"),
+                        _ => "could not be evaluated",
+                    };
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>",
+                        xml(what),
+                        xml(&why)
+                    );
+                }
                 Outcome::Unmet => {
                     let _ = writeln!(
                         out,
