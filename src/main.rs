@@ -289,6 +289,10 @@ struct ScoreArgs {
     /// Ignore questionnaire answers: score on detected evidence only.
     #[arg(long)]
     evidence_only: bool,
+    /// Print nothing on stderr on success or gate failure: no one-line
+    /// verdict (it is printed when the table does not go to stdout).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
@@ -513,6 +517,14 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
                 }
             }
         }
+    }
+    // The table ends with the verdict; any other run says it on stderr, so
+    // that one whose formats all went to files does not end in silence.
+    let table_shown = targets
+        .iter()
+        .any(|(format, output)| *format == Format::Table && output.is_none());
+    if !args.quiet && !table_shown {
+        let _ = std::io::stderr().write_all(readiness::render::verdict::render(&report).as_bytes());
     }
     let gate_failed = report.gate.as_ref().is_some_and(|g| !g.passed);
     Ok(if gate_failed {

@@ -484,3 +484,74 @@ fn junit_fails_only_what_holds_the_gate_back() {
     .unwrap();
     assert!(!xml.contains("release gate"));
 }
+
+#[test]
+fn a_run_that_writes_only_files_still_says_how_it_ended() {
+    let repo = level1_with("min_level = 2\n");
+    let dir = tempfile::tempdir().unwrap();
+    let json_file = dir.path().join("r.json");
+    let sarif_file = dir.path().join("r.sarif");
+    let files = |extra: &[&str]| {
+        let mut cmd = bin();
+        cmd.args(["score", "--format", "json", "--output"])
+            .arg(&json_file)
+            .args(["--format", "sarif", "--output"])
+            .arg(&sarif_file)
+            .args(extra)
+            .arg(repo.path());
+        cmd.output().unwrap()
+    };
+    let out = files(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "readiness: gate FAILED: overall level 1 is below the required level 2; \
+         level 1 of 3 (Automated training), score 30/100\n"
+    );
+    // --quiet: the exit code alone.
+    let out = files(&["--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The table on stdout carries the verdict itself.
+    let out = run(repo.path(), &["score"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A passed gate, and no gate.
+    let repo = level1_with("min_level = 1\n");
+    let out = run(repo.path(), &["score", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "readiness: gate passed; level 1 of 3 (Automated training), score 30/100\n"
+    );
+    let out = run(
+        &example("level-1-training"),
+        &["score", "--format", "markdown"],
+    );
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .starts_with("readiness: level 1 of 3"));
+}
+
+#[test]
+fn the_verdict_escapes_what_the_config_wrote() {
+    let config = "min_level = 1\n\n[[waiver]]\ncheck = \"RBK-05\"\nreason = \"r\"\nowner = \"sre\\u001b]0;owned\\u0007\\nFAKE: gate passed\"\nexpires = 2026-11-01\n";
+    let repo = level1_with(config);
+    let out = run(repo.path(), &["score", "--format", "json"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("readiness: gate FAILED: the waiver for `RBK-05`"),
+        "{err}"
+    );
+    assert!(!err.contains(['\u{1b}', '\u{7}']), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
