@@ -150,10 +150,23 @@ fn sarif_meets_github_code_scanning_rules() {
             !uri.starts_with('/') && !uri.contains("://"),
             "relative uri: {uri}"
         );
-        assert!(
-            example("level-1-training").join(uri).is_file(),
-            "{uri} exists in the repository"
-        );
+        // A check with evidence points at it; one without is about the
+        // repository as a whole, never at a README that may not exist.
+        let check = report["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["checks"].as_array().unwrap())
+            .find(|c| c["id"] == result["ruleId"])
+            .unwrap();
+        if check["evidence"].as_array().unwrap().is_empty() {
+            assert_eq!(uri, readiness::render::sarif::REPOSITORY_LEVEL);
+        } else {
+            assert!(
+                example("level-1-training").join(uri).is_file(),
+                "{uri} exists in the repository"
+            );
+        }
         assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(
             result["partialFingerprints"]["readinessCheck/v1"]
@@ -282,4 +295,43 @@ fn several_formats_in_one_run() {
             "{args:?}"
         );
     }
+}
+
+#[test]
+fn sarif_reports_what_it_could_not_judge_as_notifications() {
+    // A production workflow that does not parse: the checks reading it are
+    // unknown, and a SARIF consumer must see that, not silence.
+    let repo = Repo::new(&[
+        ("src/train.py", "model.fit(X, y)\n"),
+        (".github/workflows/ci.yml", "on: [push\njobs: {\n"),
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&render(repo.path(), "sarif")).unwrap();
+    assert_valid(
+        &schema("tests/schemas/sarif-2.1.0.json"),
+        &value,
+        "broken workflow",
+    );
+    let run = &value["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let unknown: Vec<&serde_json::Value> = notes
+        .iter()
+        .filter(|n| n["associatedRule"].is_object())
+        .collect();
+    assert!(!unknown.is_empty(), "{notes:?}");
+    for note in unknown {
+        let rule = &rules[note["associatedRule"]["index"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], note["associatedRule"]["id"]);
+        let text = note["message"]["text"].as_str().unwrap();
+        assert!(text.contains("could not be evaluated"), "{text}");
+        assert!(text.contains(".github/workflows/ci.yml"), "{text}");
+        assert_eq!(note["level"], "warning");
+    }
+    // Each rule's help is its own section of the checks page.
+    assert!(rules.iter().all(|r| r["helpUri"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("#{}--", r["id"].as_str().unwrap().to_lowercase()))));
 }

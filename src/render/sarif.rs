@@ -1,6 +1,10 @@
-//! SARIF 2.1.0 for code scanning: one rule per check, one result per unmet
-//! check, each at a real, repository-relative location with a fingerprint
-//! that survives line moves (it hashes the check and the file, not the line).
+//! SARIF 2.1.0 for code scanning: one rule per check (its help links to the
+//! check's own section of `docs/checks.md`), one result per unmet check with
+//! a fingerprint that survives line moves (it hashes the check and the file,
+//! not the line). A result sits at its first evidence; a check with none is
+//! about the repository as a whole and says so (see [`REPOSITORY_LEVEL`]).
+//! Checks that could not be evaluated and scan problems are tool execution
+//! notifications, not silently missing.
 
 use crate::report::{CheckResult, Outcome, Report};
 use serde_json::{json, Value};
@@ -19,19 +23,49 @@ fn severity(level: u8) -> &'static str {
     }
 }
 
+/// The location of a result about the repository as a whole. GitHub code
+/// scanning rejects a result without a location, and shows "no file
+/// associated with this alert" (the convention OpenSSF Scorecard's
+/// repository-level checks use) as an alert with no file, instead of one
+/// pinned on a README that may not exist. Percent-encoded, as a SARIF
+/// `uri` must be.
+pub const REPOSITORY_LEVEL: &str = "no%20file%20associated%20with%20this%20alert";
+
 /// Where a finding about a check belongs: its first piece of evidence, else
-/// the repository README, at line 1.
-fn location(check: &CheckResult, report: &Report) -> (String, u32) {
+/// the repository as a whole.
+fn location(check: &CheckResult) -> (String, u32) {
     match check.evidence.first() {
         Some(e) => (e.path.clone(), e.line.max(1)),
-        None => (
-            report
-                .scan
-                .readme
-                .clone()
-                .unwrap_or_else(|| "README.md".to_owned()),
-            1,
-        ),
+        None => (REPOSITORY_LEVEL.to_owned(), 1),
+    }
+}
+
+/// The anchor GitHub gives a Markdown heading: lowercase, punctuation
+/// dropped, spaces made hyphens (`### VER-01 — Trained models` →
+/// `ver-01--trained-models`).
+fn heading_anchor(heading: &str) -> String {
+    heading
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// A built-in check's section of `docs/checks.md`; the page itself for a
+/// check from a team's own rubric.
+fn help_uri(report: &Report, area: &str, c: &CheckResult) -> String {
+    let builtin = report
+        .rubrics
+        .iter()
+        .any(|r| r.area == area && r.source.starts_with("builtin:"));
+    if builtin {
+        format!(
+            "{HELP_URI}#{}",
+            heading_anchor(&format!("{} — {}", c.id, c.title))
+        )
+    } else {
+        HELP_URI.to_owned()
     }
 }
 
@@ -97,7 +131,7 @@ pub fn render(report: &Report) -> String {
                     "text": format!("Why: {}\nFix: {}", c.why, c.fix),
                     "markdown": format!("**Why.** {}\n\n**Fix.** {}", c.why, c.fix),
                 },
-                "helpUri": HELP_URI,
+                "helpUri": help_uri(report, area, c),
                 "defaultConfiguration": { "level": check_severity(c) },
                 "properties": {
                     "area": area,
@@ -114,7 +148,7 @@ pub fn render(report: &Report) -> String {
         .enumerate()
         .filter(|(_, (_, c))| c.outcome == Outcome::Unmet)
         .map(|(index, (area, c))| {
-            let (path, line) = location(c, report);
+            let (path, line) = location(c);
             json!({
                 "ruleId": c.id,
                 "ruleIndex": index,
@@ -130,6 +164,38 @@ pub fn render(report: &Report) -> String {
             })
         })
         .collect();
+    // What the run could not judge: unknown checks, then scan problems and
+    // files left unparsed that decide nothing.
+    let mut notifications: Vec<Value> = checks
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| c.outcome == Outcome::Unknown)
+        .map(|(index, (_, c))| {
+            json!({
+                "level": "warning",
+                "message": { "text": format!(
+                    "{} could not be evaluated: {}",
+                    c.id,
+                    c.reason.as_deref().unwrap_or("no reason recorded")
+                ) },
+                "associatedRule": { "id": c.id, "index": index },
+            })
+        })
+        .collect();
+    notifications.extend(
+        report
+            .scan
+            .problems
+            .iter()
+            .map(|p| json!({ "level": "warning", "message": { "text": p } })),
+    );
+    notifications.extend(
+        report
+            .scan
+            .notes
+            .iter()
+            .map(|n| json!({ "level": "note", "message": { "text": n } })),
+    );
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -145,6 +211,10 @@ pub fn render(report: &Report) -> String {
             "originalUriBaseIds": {
                 "%SRCROOT%": { "description": { "text": "The scanned repository." } },
             },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
             "properties": {
                 "overallLevel": report.overall.level,
@@ -177,5 +247,17 @@ mod tests {
             fingerprint("EVL-04", "README.md")
         );
         assert_eq!(fingerprint("A", "b").len(), 32);
+    }
+
+    #[test]
+    fn help_anchors_are_the_ones_github_gives_the_headings() {
+        assert_eq!(
+            heading_anchor("VER-01 — Trained models are registered in a model registry"),
+            "ver-01--trained-models-are-registered-in-a-model-registry"
+        );
+        assert_eq!(
+            heading_anchor("EVL-03 — CI runs the model eval, as a `gate` (L2)"),
+            "evl-03--ci-runs-the-model-eval-as-a-gate-l2"
+        );
     }
 }
