@@ -335,3 +335,16 @@ fn sarif_reports_what_it_could_not_judge_as_notifications() {
         .unwrap()
         .contains(&format!("#{}--", r["id"].as_str().unwrap().to_lowercase()))));
 }
+
+#[test]
+fn markdown_links_survive_paths_with_spaces_and_parentheses() {
+    let repo = Repo::new(&[(
+        "ml (v2)/train model.py",
+        "import mlflow\nmlflow.register_model('runs:/1/m', 'churn')\n",
+    )]);
+    let text = render(repo.path(), "markdown");
+    assert!(
+        text.contains("[`ml (v2)/train model.py:2`](ml%20%28v2%29/train%20model.py#L2)"),
+        "{text}"
+    );
+}

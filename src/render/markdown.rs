@@ -12,9 +12,45 @@ pub struct MarkdownOptions {
     pub link_base: String,
 }
 
-/// Escapes the characters that would break a table cell or inline text.
+/// Text in a table cell: one line, and `|` escaped (GitHub reads `\|` as
+/// a pipe even inside a code span there).
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    inline(text).replace('|', "\\|")
+}
+
+/// Text in a paragraph or a list item: one line. A `|` stays as written (a
+/// backslash before it would show inside a code span such as `` `|| true` ``).
+fn inline(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
+/// A repository path as link text: a code span whose fence is longer than
+/// any run of backticks in the path, so no path can end it early.
+fn code_span(text: &str) -> String {
+    let text = inline(text);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A repository path in a link destination, percent-encoded so that spaces,
+/// parentheses, `#`, `?` and `%` keep it one destination and one path.
+fn link_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 pub fn render(report: &Report, options: &MarkdownOptions) -> String {
@@ -25,19 +61,19 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         "## readiness: Level {} of 3, {} (score {}/100)\n",
         o.level, o.name, o.score
     );
-    let _ = writeln!(out, "**Why:** {}.", cell(&o.reason));
+    let _ = writeln!(out, "**Why:** {}.", inline(&o.reason));
     if let Some(next) = &o.next {
-        let _ = writeln!(out, "\n**Next:** {}.", cell(next));
+        let _ = writeln!(out, "\n**Next:** {}.", inline(next));
     }
     out.push('\n');
     if let Some(gate) = &report.gate {
         let verdict = if gate.passed { "passed" } else { "**failed**" };
         let _ = writeln!(out, "Release gate {verdict}.");
         for f in &gate.failures {
-            let _ = writeln!(out, "- {}", cell(f));
+            let _ = writeln!(out, "- {}", inline(f));
         }
         for w in &gate.warnings {
-            let _ = writeln!(out, "- warning: {}", cell(w));
+            let _ = writeln!(out, "- warning: {}", inline(w));
         }
         out.push('\n');
     }
@@ -86,8 +122,8 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                     step.check,
                     step.area,
                     step.level,
-                    cell(&step.title),
-                    cell(&step.fix)
+                    inline(&step.title),
+                    inline(&step.fix)
                 );
             }
         }
@@ -110,8 +146,11 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                 .take(3)
                 .map(|e| {
                     format!(
-                        "[`{}:{}`]({}{}#L{})",
-                        e.path, e.line, options.link_base, e.path, e.line
+                        "[{}]({}{}#L{})",
+                        code_span(&format!("{}:{}", e.path, e.line)),
+                        options.link_base,
+                        link_path(&e.path),
+                        e.line
                     )
                 })
                 .collect();
@@ -119,17 +158,17 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                 (Some(w), _, true) => format!(
                     "waived until {} by {}: {}",
                     w.expires,
-                    cell(&w.owner),
-                    cell(&w.reason)
+                    inline(&w.owner),
+                    inline(&w.reason)
                 ),
                 (_, answer, empty) => match (answer, empty) {
                     (Some(a), true) => {
-                        format!("answered: {} ({})", a.value.describe(), cell(&a.by))
+                        format!("answered: {} ({})", a.value.describe(), inline(&a.by))
                     }
                     _ => links.join(", "),
                 },
             };
-            let _ = writeln!(out, "- **{}** {}: {}", c.id, cell(&c.title), source);
+            let _ = writeln!(out, "- **{}** {}: {}", c.id, inline(&c.title), source);
         }
         out.push_str("\n</details>\n");
     }
@@ -145,7 +184,7 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                 ("Rubric changed", &c.rubric_changes),
             ] {
                 for l in lines.iter() {
-                    let _ = writeln!(out, "- {label}: {}", cell(l));
+                    let _ = writeln!(out, "- {label}: {}", inline(l));
                 }
             }
         }
@@ -156,9 +195,35 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                 out,
                 "\n> **Contradiction** {}: {}",
                 c.check,
-                cell(&c.message)
+                inline(&c.message)
             );
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipes_are_escaped_in_tables_only() {
+        assert_eq!(
+            inline("run `eval.py || true`\nnext"),
+            "run `eval.py || true` next"
+        );
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+
+    #[test]
+    fn paths_stay_one_link_whatever_they_hold() {
+        assert_eq!(
+            link_path("deploy (old)/my model#1?.py"),
+            "deploy%20%28old%29/my%20model%231%3F.py"
+        );
+        assert_eq!(link_path("src/é.py"), "src/%C3%A9.py");
+        assert_eq!(code_span("a.py:3"), "`a.py:3`");
+        assert_eq!(code_span("x`y``z:1"), "```x`y``z:1```");
+        assert_eq!(code_span("`a`:1"), "`` `a`:1 ``");
+    }
 }
