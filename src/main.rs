@@ -498,6 +498,7 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
                 &TableOptions {
                     color: output.is_none() && use_color(args.color),
                     evidence_per_check: args.evidence,
+                    width: output.is_none().then(terminal_width).flatten(),
                 },
             ),
         };
@@ -532,6 +533,19 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The width of the terminal stdout is, when it is one (a pipe or a file
+/// gets the fixed 80 columns, so saved output is the same everywhere).
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|&c| c > 0)
 }
 
 /// `git config user.name` in the repository, else `$USER`.

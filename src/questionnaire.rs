@@ -124,7 +124,7 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<String>> {
 
 fn wrap(out: &mut impl Write, text: &str, first: &str, indent: &str) -> io::Result<()> {
     let mut s = String::new();
-    crate::render::table::wrap_into(&mut s, text, first, indent);
+    crate::render::table::wrap_into(&mut s, crate::render::table::WIDTH, text, first, indent);
     out.write_all(s.as_bytes())
 }
 

@@ -319,3 +319,27 @@ fn table_shows_checks_that_could_not_be_evaluated() {
     // Met/applicable, then how many could not be evaluated.
     assert!(evals_row.contains(" (5?) │"), "{evals_row}");
 }
+
+#[test]
+fn the_table_never_cuts_an_evidence_location() {
+    let deep = "deploy_code_not_models/sagemaker/pipelines/build/lib/pipelines/abalone/register_the_model.py";
+    let repo = support::Repo::new(&[(
+        deep,
+        "import mlflow\n\n\nmlflow.register_model('runs:/1/model', 'abalone-regressor-with-a-long-name')\n",
+    )]);
+    let out = bin()
+        .args(["score", "--evidence", "5"])
+        .arg(repo.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The evidence line: the middle directories give way, the file and
+    // line stay, and the line fits 80 columns.
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("    deploy_code_not_models/…/"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("/register_the_model.py:4"), "{line}");
+    assert!(line.chars().count() <= 80, "{line}");
+}

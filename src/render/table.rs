@@ -1,12 +1,16 @@
 //! The terminal scorecard: overall level, a per-area table (comfy-table),
 //! next steps with why and how, and the evidence behind every met check.
-//! Fits 80 columns; colour only when asked for (the binary decides: a
-//! terminal and no `NO_COLOR`).
+//! Fits 80 columns, or the terminal's width when the binary knows it,
+//! counted in display columns; an evidence location (`path:line`) is never
+//! cut (a long path loses middle directories, not its file or line).
+//! Colour only when asked for (the binary decides: a terminal and no
+//! `NO_COLOR`).
 
 use crate::answers::AnswerValue;
 use crate::report::{level_name, AreaResult, Outcome, Report, Source, StepRole};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::fmt::Write;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub const WIDTH: usize = 80;
 
@@ -15,10 +19,13 @@ pub struct TableOptions {
     pub color: bool,
     /// Evidence lines shown per met check.
     pub evidence_per_check: usize,
+    /// Columns to fit (the terminal's); `None`: [`WIDTH`].
+    pub width: Option<usize>,
 }
 
 struct Style {
     color: bool,
+    width: usize,
 }
 
 impl Style {
@@ -46,26 +53,67 @@ fn level_color(level: u8) -> Color {
     }
 }
 
-/// Word-wraps `text` to the width, prefixing every line with `indent`.
-pub fn wrap_into(out: &mut String, text: &str, first: &str, indent: &str) {
-    let mut line = String::from(first);
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        let fits = line.chars().count() + 1 + word.chars().count() <= WIDTH;
-        if !empty && !fits {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = String::from(indent);
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
+/// Word-wraps `text` to `width` display columns, the first line after
+/// `first`, the others after `indent`. Words are never broken (a long path
+/// stays whole on its own line).
+pub fn wrap_into(out: &mut String, width: usize, text: &str, first: &str, indent: &str) {
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(indent)
+        .break_words(false)
+        // A hyphen is no place to break `conda-lock.yml` or `blue-green`.
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lines = textwrap::wrap(&words, options);
+    if lines.is_empty() {
+        out.push_str(first.trim_end());
+        out.push('\n');
     }
-    out.push_str(line.trim_end());
-    out.push('\n');
+    for line in lines {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}
+
+/// `path:line` in at most `room` display columns where it can be: middle
+/// directories give way to `…` first; the file name and line always stay.
+fn fit_location(path: &str, line: u32, room: usize) -> String {
+    let whole = format!("{path}:{line}");
+    if whole.width() <= room {
+        return whole;
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() < 3 {
+        return whole;
+    }
+    let last = parts.len() - 1;
+    // Keep the first directory and the file; add back directories nearest
+    // the file while they fit.
+    let mut kept_tail = 0;
+    let shown = |tail: usize| format!("{}/…/{}:{line}", parts[0], parts[last - tail..].join("/"));
+    while kept_tail + 1 < last && shown(kept_tail + 1).width() <= room {
+        kept_tail += 1;
+    }
+    shown(kept_tail)
+}
+
+/// `text` cut to at most `room` display columns, ending in `…` when cut.
+fn fit(text: &str, room: usize) -> String {
+    if text.width() <= room {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 fn area_table(areas: &[AreaResult], style: &Style) -> String {
@@ -73,7 +121,7 @@ fn area_table(areas: &[AreaResult], style: &Style) -> String {
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(u16::try_from(WIDTH).unwrap_or(80));
+        .set_width(u16::try_from(style.width).unwrap_or(u16::MAX));
     if !style.color {
         table.force_no_tty();
     } else {
@@ -127,6 +175,7 @@ fn area_table(areas: &[AreaResult], style: &Style) -> String {
 pub fn render(report: &Report, options: &TableOptions) -> String {
     let style = Style {
         color: options.color,
+        width: options.width.unwrap_or(WIDTH).max(40),
     };
     let mut out = String::new();
     let overall = &report.overall;
@@ -136,9 +185,9 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     );
     out.push_str(&style.bold(&headline));
     out.push('\n');
-    wrap_into(&mut out, &overall.reason, "  Why: ", "       ");
+    wrap_into(&mut out, style.width, &overall.reason, "  Why: ", "       ");
     if let Some(next) = &overall.next {
-        wrap_into(&mut out, next, "  Next: ", "        ");
+        wrap_into(&mut out, style.width, next, "  Next: ", "        ");
     }
     if let Some(gate) = &report.gate {
         let mut thresholds = Vec::new();
@@ -159,10 +208,16 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         out.push_str(&style.bold(&line));
         out.push('\n');
         for f in &gate.failures {
-            wrap_into(&mut out, &format!("fail: {f}"), "  ", "    ");
+            wrap_into(&mut out, style.width, &format!("fail: {f}"), "  ", "    ");
         }
         for w in &gate.warnings {
-            wrap_into(&mut out, &format!("warning: {w}"), "  ", "    ");
+            wrap_into(
+                &mut out,
+                style.width,
+                &format!("warning: {w}"),
+                "  ",
+                "    ",
+            );
         }
     }
     out.push('\n');
@@ -172,6 +227,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         let reason = area.not_applicable_reason.as_deref().unwrap_or("");
         wrap_into(
             &mut out,
+            style.width,
             &format!("{} is not applicable: {reason}", area.id),
             "",
             "  ",
@@ -209,6 +265,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                 };
                 wrap_into(
                     &mut out,
+                    style.width,
                     &format!(
                         "{} [{}, L{}]{role} {}{marker}",
                         step.check, step.area, step.level, step.title
@@ -216,8 +273,8 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                     &first,
                     "     ",
                 );
-                wrap_into(&mut out, &step.why, "     Why: ", "          ");
-                wrap_into(&mut out, &step.fix, "     Fix: ", "          ");
+                wrap_into(&mut out, style.width, &step.why, "     Why: ", "          ");
+                wrap_into(&mut out, style.width, &step.fix, "     Fix: ", "          ");
             }
         }
         None => {
@@ -237,6 +294,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         for check in unknown {
             wrap_into(
                 &mut out,
+                style.width,
                 &format!(
                     "{} {}: {}",
                     check.id,
@@ -260,6 +318,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         for check in met {
             wrap_into(
                 &mut out,
+                style.width,
                 &format!("{} {}", check.id, check.title),
                 "  ",
                 "    ",
@@ -267,6 +326,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
             if let (Some(Source::Waived), Some(w)) = (check.source, &check.waiver) {
                 wrap_into(
                     &mut out,
+                    style.width,
                     &format!("waived until {} by {}: {}", w.expires, w.owner, w.reason),
                     "    ",
                     "      ",
@@ -288,27 +348,24 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                 if let Some(note) = &answer.note {
                     let _ = write!(text, " - {note}");
                 }
-                wrap_into(&mut out, &text, "    ", "      ");
+                wrap_into(&mut out, style.width, &text, "    ", "      ");
             }
             for ev in check
                 .evidence
                 .iter()
                 .take(options.evidence_per_check.max(1))
             {
-                let location = format!("{}:{}", ev.path, ev.line);
-                let line = format!("    {}  {}", location, ev.snippet);
-                let line: String = if line.chars().count() > WIDTH {
-                    let mut cut: String = line.chars().take(WIDTH - 1).collect();
-                    cut.push('…');
-                    cut
+                // The location is never cut; the snippet gets what is left
+                // (nothing when too little is).
+                let location = fit_location(&ev.path, ev.line, style.width - 4);
+                let room = style.width.saturating_sub(4 + location.width() + 2);
+                let snippet = if room >= 8 {
+                    fit(&ev.snippet, room)
                 } else {
-                    line
+                    String::new()
                 };
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    line.replacen(&location, &style.dim(&location), 1)
-                );
+                let line = format!("    {}  {snippet}", style.dim(&location));
+                let _ = writeln!(out, "{}", line.trim_end());
             }
             let shown = check.evidence.len().min(options.evidence_per_check.max(1));
             if check.evidence_total > shown {
@@ -321,7 +378,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         out.push_str(&style.bold(&format!("Compared with {}", baseline.file)));
         out.push('\n');
         for line in crate::diff::render(&baseline.comparison).lines() {
-            wrap_into(&mut out, line, "  ", "      ");
+            wrap_into(&mut out, style.width, line, "  ", "      ");
         }
     }
     if let Some(answers) = &report.answers {
@@ -341,13 +398,20 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         for c in &answers.contradictions {
             wrap_into(
                 &mut out,
+                style.width,
                 &format!("contradiction: {} {}", c.check, c.message),
                 "  ",
                 "    ",
             );
         }
         for w in &answers.warnings {
-            wrap_into(&mut out, &format!("warning: {w}"), "  ", "    ");
+            wrap_into(
+                &mut out,
+                style.width,
+                &format!("warning: {w}"),
+                "  ",
+                "    ",
+            );
         }
     }
     let s = &report.scan.stats;
@@ -381,17 +445,54 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         );
     }
     summary.push('.');
-    wrap_into(&mut out, &summary, "", "  ");
+    wrap_into(&mut out, style.width, &summary, "", "  ");
     for problem in &report.scan.problems {
-        wrap_into(&mut out, &format!("warning: {problem}"), "", "  ");
+        wrap_into(
+            &mut out,
+            style.width,
+            &format!("warning: {problem}"),
+            "",
+            "  ",
+        );
     }
     for note in &report.scan.notes {
         wrap_into(
             &mut out,
+            style.width,
             &format!("note: skipped, decides no check (test, example or template): {note}"),
             "",
             "  ",
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_lose_middle_directories_never_their_file_or_line() {
+        let path =
+            "deploy_code_not_models/sagemaker/pipelines/build/lib/pipelines/abalone/evaluate.py";
+        let shown = fit_location(path, 123, 60);
+        assert!(shown.width() <= 60, "{shown}");
+        assert!(shown.starts_with("deploy_code_not_models/…/"), "{shown}");
+        assert!(shown.ends_with("/abalone/evaluate.py:123"), "{shown}");
+        assert_eq!(fit_location("a/b.py", 7, 3), "a/b.py:7");
+        assert_eq!(
+            fit_location("x/y/very_long_file_name.py", 9, 10),
+            "x/…/very_long_file_name.py:9"
+        );
+    }
+
+    #[test]
+    fn cutting_and_wrapping_count_display_columns() {
+        assert_eq!(fit("日本語のテキスト", 7), "日本語…");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+        assert_eq!(fit("short", 10), "short");
+        let mut out = String::new();
+        wrap_into(&mut out, 12, "日本語 日本語 日本語", "> ", "  ");
+        assert_eq!(out, "> 日本語\n  日本語\n  日本語\n");
+    }
 }
