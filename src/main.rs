@@ -352,13 +352,15 @@ enum ColorChoice {
     Never,
 }
 
+/// `--color always` and `never` are explicit requests and win; `auto`
+/// colours a terminal unless `NO_COLOR` is set and not empty (no-color.org:
+/// a per-invocation flag overrides the variable).
 fn use_color(choice: ColorChoice) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match choice {
-        _ if no_color => false,
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal(),
+        ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
     }
 }
 

@@ -264,16 +264,22 @@ fn custom_rubric_adds_an_area_and_can_replace_a_builtin_one() {
 }
 
 #[test]
-fn colour_only_when_asked_and_never_with_no_color() {
+fn colour_only_when_asked_and_an_explicit_flag_beats_no_color() {
     let out = readiness(&["score", "examples/level-1-training", "--color", "always"]);
     assert!(stdout(&out).contains('\x1b'));
-    let out = bin()
-        .args(["score", "examples/level-1-training", "--color", "always"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8(out.stdout).unwrap().contains('\x1b'));
+    let with_no_color = |choice: &str| {
+        let out = bin()
+            .args(["score", "examples/level-1-training", "--color", choice])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().contains('\x1b')
+    };
+    // no-color.org: a per-invocation flag overrides NO_COLOR.
+    assert!(with_no_color("always"));
+    assert!(!with_no_color("never"));
+    assert!(!with_no_color("auto"));
 }
 
 #[test]
