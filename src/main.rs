@@ -37,6 +37,18 @@ enum Command {
     /// List or validate rubrics.
     #[command(subcommand)]
     Rubrics(RubricsCommand),
+    /// Print a shell completion script, e.g. `readiness completions bash >
+    /// ~/.local/share/bash-completion/completions/readiness`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `readiness man > readiness.1`.
+    Man,
+}
+
+#[derive(Parser)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Parser)]
@@ -537,6 +549,17 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
     })
 }
 
+/// Writes generated text to stdout (a closed pipe is not an error).
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, readiness::Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(readiness::Error::Io(format!("cannot write output: {e}")))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
 /// The width of the terminal stdout is, when it is one (a pipe or a file
 /// gets the fixed 80 columns, so saved output is the same everywhere).
 fn terminal_width() -> Option<usize> {
@@ -692,6 +715,18 @@ fn main() -> ExitCode {
         Command::Diff(args) => run_diff(args),
         Command::Explain(args) => run_explain(args),
         Command::Rubrics(command) => run_rubrics(command),
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "readiness", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| readiness::Error::Io(format!("cannot render the man page: {e}")))
+                .and_then(|()| print_bytes(&page))
+        }
     };
     match result {
         Ok(code) => code,

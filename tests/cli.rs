@@ -349,3 +349,35 @@ fn the_table_never_cuts_an_evidence_location() {
     assert!(line.contains("/register_the_model.py:4"), "{line}");
     assert!(line.chars().count() <= 80, "{line}");
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_parser() {
+    let subcommands = ["score", "ask", "init", "diff", "explain", "rubrics"];
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = readiness(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = stdout(&out);
+        for sub in subcommands {
+            assert!(script.contains(sub), "{shell} lacks {sub}");
+        }
+        assert!(script.contains("min-level"), "{shell}");
+    }
+    // The bash script is valid bash.
+    let script = stdout(&readiness(&["completions", "bash"]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("readiness.bash");
+    std::fs::write(&file, script).unwrap();
+    if let Ok(status) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .status()
+    {
+        assert!(status.success());
+    }
+    let page = stdout(&readiness(&["man"]));
+    assert!(page.contains(".TH readiness 1"), "{page}");
+    for sub in subcommands {
+        assert!(page.contains(sub), "man page lacks {sub}");
+    }
+    assert_eq!(readiness(&["completions", "tcsh"]).status.code(), Some(2));
+}
