@@ -2,6 +2,8 @@
 //! here with a simulated runner environment, and the pre-commit hook and the
 //! documented workflow use flags the CLI has.
 
+#[path = "support/gh_expr.rs"]
+mod gh_expr;
 mod support;
 use readiness::node::{parse_yaml, Node, Value};
 use std::path::Path;
@@ -148,4 +150,84 @@ fn documented_workflow_parses_and_uses_the_action() {
         .and_then(Node::as_str)
         .is_some_and(|u| u.contains("readiness"))));
     assert!(doc.get_path("permissions.security-events").is_some());
+}
+
+#[test]
+fn action_step_conditions_hold_as_the_runner_reads_them() {
+    let action = yaml("action.yml");
+    let mut values = std::collections::HashMap::new();
+    let Value::Map(inputs) = &action.get("inputs").unwrap().value else {
+        panic!("inputs is a map")
+    };
+    for input in inputs {
+        let default = input
+            .node
+            .get("default")
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        values.insert(format!("inputs.{}", input.key), default.to_owned());
+    }
+    // The score step's outputs, from a real run of its script.
+    let (outputs, _, _, _temp) = run_action_score("2");
+    for line in outputs.lines() {
+        let (key, value) = line.split_once('=').unwrap();
+        values.insert(format!("steps.score.outputs.{key}"), value.to_owned());
+    }
+    let mut context = gh_expr::Context {
+        values,
+        failed: false,
+    };
+    let Value::Seq(steps) = &action.get_path("runs.steps").unwrap().value else {
+        unreachable!()
+    };
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s.get("uses")
+                .and_then(Node::as_str)
+                .is_some_and(|u| u.contains("upload-sarif"))
+        })
+        .unwrap();
+    let condition = upload.get("if").and_then(Node::as_str);
+    // Every condition evaluates from inputs and outputs alone (no hashFiles).
+    for step in steps {
+        gh_expr::runs(step.get("if").and_then(Node::as_str), &context);
+    }
+    // The gate failed (exit code 1) and the SARIF file was written: upload.
+    assert!(gh_expr::runs(condition, &context));
+    // Even after an earlier step failed.
+    context.failed = true;
+    assert!(gh_expr::runs(condition, &context));
+    context.failed = false;
+    // Not when the user switched it off, or when no SARIF was written.
+    context
+        .values
+        .insert("inputs.upload-sarif".into(), "false".into());
+    assert!(!gh_expr::runs(condition, &context));
+    context
+        .values
+        .insert("inputs.upload-sarif".into(), "true".into());
+    context.values.remove("steps.score.outputs.sarif-written");
+    assert!(!gh_expr::runs(condition, &context));
+}
+
+#[test]
+fn the_condition_evaluator_refuses_runner_functions() {
+    let context = gh_expr::Context {
+        values: Default::default(),
+        failed: false,
+    };
+    assert!(gh_expr::runs(
+        Some("${{ always() && 'a' == 'A' }}"),
+        &context
+    ));
+    assert!(!gh_expr::runs(Some("inputs.missing == 'true'"), &context));
+    assert!(gh_expr::runs(Some("!(inputs.missing) || false"), &context));
+    let hash = std::panic::catch_unwind(|| {
+        gh_expr::runs(
+            Some("${{ always() && hashFiles(format('{0}/x', runner.temp)) != '' }}"),
+            &context,
+        )
+    });
+    assert!(hash.is_err(), "hashFiles must not be accepted");
 }
