@@ -301,6 +301,11 @@ struct ScoreArgs {
     /// Ignore questionnaire answers: score on detected evidence only.
     #[arg(long)]
     evidence_only: bool,
+    /// Exit 2 when no release gate applies (no `readiness.toml` and no
+    /// `--min-level`): a hook or CI job meant to gate fails loudly instead
+    /// of passing without checking anything.
+    #[arg(long)]
+    require_gate: bool,
     /// Print nothing on stderr on success or gate failure: no one-line
     /// verdict (it is printed when the table does not go to stdout).
     #[arg(long, short)]
@@ -453,6 +458,12 @@ fn catalog_for(
 fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness::Error> {
     readiness::check_root(&args.path)?;
     let config = load_config(&args.path, args.config.as_ref())?;
+    if args.require_gate && config.is_none() && args.min_level.is_none() {
+        return Err(readiness::Error::Io(format!(
+            "{}: no release gate to check: add one with `readiness init` (readiness.toml, `min_level = ...`) or pass --min-level",
+            args.path.display()
+        )));
+    }
     let repo_root = args.config.is_none().then_some(args.path.as_path());
     let catalog = catalog_for(config.as_ref(), &args.rubrics, repo_root)?;
     let options = ScanOptions {

@@ -116,20 +116,42 @@ fn pre_commit_hook_definition() {
     let hook = &list[0];
     assert_eq!(hook.get("id").unwrap().as_str(), Some("readiness"));
     assert_eq!(hook.get("language").unwrap().as_str(), Some("rust"));
+    // It runs where a user who adds it expects: at the default stage, so
+    // on every commit and with `pre-commit run` and `try-repo`.
+    assert!(hook.get("stages").is_none(), "no stage restriction");
     let entry = hook.get("entry").unwrap().as_str().unwrap();
-    let mut args: Vec<&str> = entry.split_whitespace().skip(1).collect();
-    args.push(".");
-    let out = bin()
-        .args(&args)
-        .current_dir(root().join("examples/level-3-full"))
-        .output()
-        .unwrap();
+    let args: Vec<&str> = entry.split_whitespace().skip(1).collect();
+    let hook_in = |repo: &Path, extra: &[&str]| {
+        bin()
+            .args(&args)
+            .args(extra)
+            .arg(".")
+            .current_dir(repo)
+            .output()
+            .unwrap()
+    };
+    // A repository without a gate fails, saying how to add one.
+    let out = hook_in(&root().join("examples/level-3-full"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no release gate to check"), "{err}");
+    assert!(err.contains("readiness init"), "{err}");
+    // With a gate (`args: [--min-level, "3"]`, or readiness.toml) it gates.
+    let out = hook_in(&root().join("examples/level-3-full"), &["--min-level", "3"]);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let out = hook_in(
+        &root().join("examples/level-1-training"),
+        &["--min-level", "2"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let repo = support::copy_example("level-1-training");
+    repo.write("readiness.toml", b"min_level = 1\n");
+    assert_eq!(hook_in(repo.path(), &[]).status.code(), Some(0));
 }
 
 #[test]
