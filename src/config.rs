@@ -289,12 +289,23 @@ impl Config {
     pub fn validate(&self, catalog: &Catalog) -> Result<(), Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let known_area = |a: &str| catalog.rubrics.iter().any(|r| r.area == a);
+        let check_ids: Vec<&str> = catalog
+            .rubrics
+            .iter()
+            .flat_map(|r| r.checks.iter().map(|c| c.id.as_str()))
+            .collect();
+        let areas: Vec<&str> = catalog.rubrics.iter().map(|r| r.area.as_str()).collect();
+        let check_hint = |id: &str| did_you_mean(id, &check_ids);
+        let area_hint = |area: &str| did_you_mean(area, &areas);
         for (id, pos) in &self.disable_checks {
             if catalog.check(id).is_none() {
                 errors.push(Diagnostic::new(
                     &self.file,
                     *pos,
-                    format!("`disable_checks` names unknown check `{id}`"),
+                    format!(
+                        "`disable_checks` names unknown check `{id}`{}",
+                        check_hint(id)
+                    ),
                 ));
             }
         }
@@ -303,7 +314,10 @@ impl Config {
                 errors.push(Diagnostic::new(
                     &self.file,
                     *pos,
-                    format!("`disable_areas` names unknown area `{area}`"),
+                    format!(
+                        "`disable_areas` names unknown area `{area}`{}",
+                        area_hint(area)
+                    ),
                 ));
             }
         }
@@ -312,7 +326,10 @@ impl Config {
                 errors.push(Diagnostic::new(
                     &self.file,
                     *pos,
-                    format!("`area_min_level` names unknown area `{area}`"),
+                    format!(
+                        "`area_min_level` names unknown area `{area}`{}",
+                        area_hint(area)
+                    ),
                 ));
             }
         }
@@ -322,7 +339,11 @@ impl Config {
                 errors.push(Diagnostic::new(
                     &self.file,
                     w.pos,
-                    format!("waiver for unknown check `{}`", w.check),
+                    format!(
+                        "waiver for unknown check `{}`{}",
+                        w.check,
+                        check_hint(&w.check)
+                    ),
                 ));
             }
             if let Some(line) = seen.insert(w.check.clone(), w.pos.line) {
@@ -374,9 +395,63 @@ min_level = 1
 # expires = 2027-03-31
 "#;
 
+/// `; did you mean `X`?` for the known name closest to `given`, or
+/// nothing. Names are compared without case, punctuation or leading zeros
+/// (`evl3` is `EVL-03`), then by Damerau-Levenshtein similarity (at least
+/// 0.7, so a typo is caught and an unrelated name is not).
+pub fn did_you_mean(given: &str, known: &[&str]) -> String {
+    let given = comparable(given);
+    known
+        .iter()
+        .map(|k| {
+            let k_cmp = comparable(k);
+            let score = if k_cmp == given {
+                2.0
+            } else {
+                strsim::normalized_damerau_levenshtein(&given, &k_cmp)
+            };
+            (score, *k)
+        })
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
+}
+
+/// Lowercase, letters and digits only, no leading zeros in numbers.
+fn comparable(name: &str) -> String {
+    let mut out = String::new();
+    let mut prev_digit = false;
+    let chars: Vec<char> = name.chars().filter(|c| c.is_alphanumeric()).collect();
+    for (i, c) in chars.iter().enumerate() {
+        let next_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if *c == '0' && !prev_digit && next_digit {
+            continue;
+        }
+        prev_digit = c.is_ascii_digit();
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mistyped_names_get_the_closest_known_one() {
+        let known = ["EVL-03", "EVL-04", "VER-01", "monitoring", "rollback"];
+        assert_eq!(did_you_mean("EVL-3", &known), "; did you mean `EVL-03`?");
+        assert_eq!(did_you_mean("evl3", &known), "; did you mean `EVL-03`?");
+        assert_eq!(did_you_mean("VER-10", &known), "; did you mean `VER-01`?");
+        assert_eq!(did_you_mean("OWN-07", &known), "");
+        assert_eq!(did_you_mean("evl-04", &known), "; did you mean `EVL-04`?");
+        assert_eq!(
+            did_you_mean("monitorng", &known),
+            "; did you mean `monitoring`?"
+        );
+        assert_eq!(did_you_mean("security", &known), "");
+    }
 
     fn parse_ok(text: &str) -> Config {
         parse("readiness.toml", text, Path::new("/repo")).unwrap()

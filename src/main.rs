@@ -86,8 +86,14 @@ enum RubricsCommand {
 fn run_explain(args: &ExplainArgs) -> Result<ExitCode, readiness::Error> {
     let catalog = readiness::load_catalog(&args.rubrics)?;
     let text = readiness::rubric::doc::explain(&catalog, &args.check).ok_or_else(|| {
+        let ids: Vec<&str> = catalog
+            .rubrics
+            .iter()
+            .flat_map(|r| r.checks.iter().map(|c| c.id.as_str()))
+            .collect();
+        let hint = readiness::config::did_you_mean(&args.check, &ids);
         readiness::Error::Io(format!(
-            "no check `{}`; `readiness rubrics list` shows them all",
+            "no check `{}`{hint} (`readiness rubrics list` shows them all)",
             args.check
         ))
     })?;

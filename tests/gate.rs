@@ -181,6 +181,8 @@ fn config_errors_exit_2_with_positions() {
         ("[[waiver]]\ncheck = \"RBK-03\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"31/03/2027\"\n", "readiness.toml:5:11: `expires` = `31/03/2027` is not a date (YYYY-MM-DD); the waiver is rejected"),
         ("[[waiver]]\ncheck = \"NOPE-1\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2027-01-01\n", "readiness.toml:2:9: waiver for unknown check `NOPE-1`"),
         ("disable_areas = [\"securty\"]\n", "readiness.toml:1:18: `disable_areas` names unknown area `securty`"),
+        ("[area_min_level]\nmonitorng = 2\n", "`area_min_level` names unknown area `monitorng`; did you mean `monitoring`?"),
+        ("disable_checks = [\"evl3\"]\n", "`disable_checks` names unknown check `evl3`; did you mean `EVL-03`?"),
         ("min_level = [\n", "readiness.toml:1:"),
     ] {
         let repo = level1_with(config);
