@@ -412,7 +412,9 @@ pub fn render(answers: &Answers) -> String {
     }
     for a in &answers.entries {
         let _ = writeln!(out, "  - check: {}", quote(&a.check));
-        let _ = writeln!(out, "    answer: {}", a.answer.as_str());
+        // Quoted: YAML 1.1 readers (PyYAML, yq v3, Ruby) take a bare `no`
+        // for false.
+        let _ = writeln!(out, "    answer: {}", quote(a.answer.as_str()));
         if let Some(reason) = &a.reason {
             let _ = writeln!(out, "    reason: {}", quote(reason));
         }
@@ -537,6 +539,37 @@ mod tests {
         let parsed = parse("a.yaml", &text).unwrap();
         assert_eq!(parsed.entries, answers.entries);
         assert_eq!(render(&parsed), text);
+    }
+
+    #[test]
+    fn every_yaml_reader_reads_the_answers_as_written() {
+        let mut answers = Answers::default();
+        answers.set(answer("EVL-03", AnswerValue::No));
+        answers.set(answer("VER-05", AnswerValue::Automated));
+        let text = render(&answers);
+        // A bare `no` is false to YAML 1.1 readers (PyYAML, yq v3, Ruby).
+        assert!(text.contains("    answer: \"no\"\n"), "{text}");
+        assert!(!text.contains("answer: no\n"), "{text}");
+        // Where PyYAML is installed, read the file with it too.
+        let script = "import sys, yaml; d = yaml.safe_load(sys.stdin); \
+                      print(','.join(repr(a['answer']) for a in d['answers']))";
+        if let Ok(mut child) = std::process::Command::new("python3")
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        {
+            use std::io::Write;
+            let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
+            let out = child.wait_with_output().unwrap();
+            if out.status.success() {
+                assert_eq!(
+                    String::from_utf8_lossy(&out.stdout).trim(),
+                    "'no','automated'"
+                );
+            }
+        }
     }
 
     #[test]
