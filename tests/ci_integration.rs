@@ -253,3 +253,162 @@ fn the_condition_evaluator_refuses_runner_functions() {
     });
     assert!(hash.is_err(), "hashFiles must not be accepted");
 }
+
+/// Runs the action's install step with a fake release server (a folder
+/// behind `file://`) and a `cargo` stub that records what it was asked.
+fn run_install(tag: &str, arch: &str, releases: &Path) -> (bool, String, tempfile::TempDir) {
+    let action = yaml("action.yml");
+    let script = step(&action, "install")
+        .get("run")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let temp = tempfile::tempdir().unwrap();
+    let stubs = temp.path().join("stubs");
+    std::fs::create_dir_all(&stubs).unwrap();
+    let log = temp.path().join("cargo.log");
+    let cargo = stubs.join("cargo");
+    std::fs::write(
+        &cargo,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        stubs.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-c", &script])
+        .env("PATH", path)
+        .env("RUNNER_TEMP", temp.path())
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", arch)
+        .env("GITHUB_ACTION_REF", tag)
+        .env("GITHUB_ACTION_PATH", root())
+        .env(
+            "READINESS_RELEASE_URL",
+            format!("file://{}", releases.display()),
+        )
+        .output()
+        .unwrap();
+    let cargo_args = std::fs::read_to_string(&log).unwrap_or_default();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.success(),
+        format!("{text}\ncargo: {cargo_args}"),
+        temp,
+    )
+}
+
+#[test]
+fn action_installs_the_release_binary_for_its_tag_and_checks_it() {
+    // A release v9.9.9 with a Linux x86_64 binary and its SHA-256.
+    let releases = tempfile::tempdir().unwrap();
+    let dir = releases.path().join("v9.9.9");
+    std::fs::create_dir_all(&dir).unwrap();
+    let staging = releases.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::write(staging.join("readiness"), "#!/bin/sh\necho release build\n").unwrap();
+    let archive = "readiness-v9.9.9-x86_64-unknown-linux-musl.tar.gz";
+    let ok = |cmd: &mut Command| assert!(cmd.status().unwrap().success());
+    ok(Command::new("tar")
+        .args(["-czf"])
+        .arg(dir.join(archive))
+        .arg("-C")
+        .arg(&staging)
+        .arg("readiness"));
+    let sum = Command::new("sha256sum")
+        .arg(archive)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    std::fs::write(dir.join(format!("{archive}.sha256")), &sum.stdout).unwrap();
+
+    // The tag's binary, verified, and no build.
+    let (success, log, temp) = run_install("v9.9.9", "X64", releases.path());
+    assert!(success, "{log}");
+    assert!(log.contains("release binary, SHA-256"), "{log}");
+    assert!(log.ends_with("cargo: "), "no build: {log}");
+    assert!(temp.path().join("readiness/bin/readiness").is_file());
+
+    // No binary for this runner, or a branch or moving tag: build the
+    // action's own checkout, locked.
+    for (tag, arch) in [("v9.9.9", "ARM64"), ("main", "X64"), ("v9", "X64")] {
+        let (success, log, _temp) = run_install(tag, arch, releases.path());
+        assert!(success, "{tag} {arch}: {log}");
+        assert!(
+            log.contains("cargo: install --locked"),
+            "{tag} {arch}: {log}"
+        );
+    }
+
+    // A download that does not match its checksum fails; nothing is built
+    // or installed in its place.
+    std::fs::write(
+        dir.join(format!("{archive}.sha256")),
+        format!("{}  {archive}\n", "0".repeat(64)),
+    )
+    .unwrap();
+    let (success, log, temp) = run_install("v9.9.9", "X64", releases.path());
+    assert!(!success, "{log}");
+    assert!(
+        log.contains("does not match its published SHA-256"),
+        "{log}"
+    );
+    assert!(log.ends_with("cargo: "), "{log}");
+    assert!(!temp.path().join("readiness/bin/readiness").exists());
+}
+
+#[test]
+fn release_workflow_publishes_what_the_action_downloads() {
+    let workflow = yaml(".github/workflows/release.yml");
+    let tags = workflow.get_path("on.push.tags").unwrap();
+    let Value::Seq(tags) = &tags.value else {
+        panic!("tag patterns")
+    };
+    assert!(tags
+        .iter()
+        .any(|t| t.as_str().is_some_and(|p| p.starts_with('v'))));
+    let Value::Seq(matrix) = &workflow
+        .get_path("jobs.binaries.strategy.matrix.include")
+        .unwrap()
+        .value
+    else {
+        panic!("a target matrix")
+    };
+    let targets: Vec<&str> = matrix
+        .iter()
+        .filter_map(|m| m.get("target").and_then(Node::as_str))
+        .collect();
+    // Every target the action maps a runner to is built.
+    let install = step(&yaml("action.yml"), "install")
+        .get("run")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for target in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&target), "{target} is built");
+        assert!(install.contains(target), "{target} is downloaded");
+    }
+    // The archive and checksum names the action asks for.
+    let text = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    assert!(text.contains("archive=\"readiness-$TAG-$TARGET.tar.gz\""));
+    assert!(text.contains("> \"$archive.sha256\""));
+    assert!(install.contains("archive=\"readiness-$tag-$target.tar.gz\""));
+    assert!(text.contains("--profile dist"));
+}
