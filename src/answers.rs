@@ -117,41 +117,64 @@ impl std::fmt::Display for Date {
 }
 
 impl Date {
+    /// `YYYY-MM-DD` exactly (four-digit year, two-digit month and day), a
+    /// day that exists in that month.
     pub fn parse(s: &str) -> Option<Date> {
-        let mut parts = s.trim().splitn(3, '-');
-        let year: i32 = parts.next()?.parse().ok()?;
-        let month: u8 = parts.next()?.parse().ok()?;
-        let day: u8 = parts.next()?.parse().ok()?;
-        let date = Date { year, month, day };
-        (s.trim().len() == 10
-            && (1..=12).contains(&month)
-            && day >= 1
-            && day <= days_in_month(year, month))
-        .then_some(date)
+        let s = s.trim();
+        let shape = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !shape {
+            return None;
+        }
+        let date: jiff::civil::Date = s.parse().ok()?;
+        Some(Date::from_civil(date))
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    fn from_civil(date: jiff::civil::Date) -> Date {
+        Date {
+            year: i32::from(date.year()),
+            month: u8::try_from(date.month()).unwrap_or(1),
+            day: u8::try_from(date.day()).unwrap_or(1),
+        }
+    }
+
+    fn civil(self) -> Option<jiff::civil::Date> {
+        jiff::civil::Date::new(
+            i16::try_from(self.year).ok()?,
+            i8::try_from(self.month).ok()?,
+            i8::try_from(self.day).ok()?,
+        )
+        .ok()
+    }
+
+    /// Days since 1970-01-01.
     pub fn days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        let epoch = jiff::civil::date(1970, 1, 1);
+        self.civil()
+            .and_then(|d| epoch.until(d).ok())
+            .map_or(0, |span| i64::from(span.get_days()))
     }
 
+    /// The date `days` days after 1970-01-01, saturating at the years
+    /// -9999 and 9999.
     pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = u8::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-        let month = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-        let year = i32::try_from(yoe + era * 400 + i64::from(month <= 2)).unwrap_or(1970);
-        Date { year, month, day }
+        let epoch = jiff::civil::date(1970, 1, 1);
+        let date = jiff::Span::new()
+            .try_days(days)
+            .ok()
+            .and_then(|span| epoch.checked_add(span).ok())
+            .unwrap_or(if days > 0 {
+                jiff::civil::Date::MAX
+            } else {
+                jiff::civil::Date::MIN
+            });
+        Date::from_civil(date)
     }
 
     /// Today: from `READINESS_TODAY` (YYYY-MM-DD) when set, so tests and
@@ -162,20 +185,8 @@ impl Date {
             return Date::parse(&fixed)
                 .ok_or_else(|| format!("READINESS_TODAY=`{fixed}` is not a date (YYYY-MM-DD)"));
         }
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| e.to_string())?
-            .as_secs();
-        Ok(Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0)))
-    }
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
+        let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+        Ok(Date::from_civil(now.date()))
     }
 }
 
@@ -623,6 +634,11 @@ mod tests {
         assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
         assert!(Date::parse("2023-02-29").is_none());
         assert!(Date::parse("2026-1-01").is_none());
+        assert!(Date::parse("2026-01-1x").is_none());
+        assert!(Date::parse("+2026-01-01").is_none());
+        assert_eq!(Date::parse("2000-03-01").unwrap().days(), 11_017);
+        assert_eq!(Date::from_days(-1).to_string(), "1969-12-31");
+        assert_eq!(Date::from_days(i64::MAX).year, 9999);
         let today = Date::parse("2026-11-22").unwrap();
         assert!(!is_stale(Date::parse("2026-05-26").unwrap(), today, 180));
         assert!(is_stale(Date::parse("2026-05-25").unwrap(), today, 180));
