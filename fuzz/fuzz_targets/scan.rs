@@ -57,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
         let table = readiness::render::table::TableOptions {
             color: false,
             evidence_per_check: 3,
+            width: None,
         };
         let _ = readiness::render::table::render(&report, &table);
     }
