@@ -28,18 +28,22 @@ fn step<'a>(action: &'a Node, id: &str) -> &'a Node {
         .unwrap()
 }
 
+/// The shell script of the action's step `id`.
+fn run_of(action: &Node, id: &str) -> String {
+    step(action, id)
+        .get("run")
+        .and_then(Node::as_str)
+        .unwrap()
+        .to_owned()
+}
+
 fn run_action_score(min_level: &str) -> (String, String, String, tempfile::TempDir) {
     let action = yaml("action.yml");
     assert_eq!(
         action.get_path("runs.using").unwrap().as_str(),
         Some("composite")
     );
-    let script = step(&action, "score")
-        .get("run")
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let script = run_of(&action, "score");
     let temp = tempfile::tempdir().unwrap();
     let summary = temp.path().join("summary.md");
     let output = temp.path().join("output.txt");
@@ -257,13 +261,7 @@ fn the_condition_evaluator_refuses_runner_functions() {
 /// Runs the action's install step with a fake release server (a folder
 /// behind `file://`) and a `cargo` stub that records what it was asked.
 fn run_install(tag: &str, arch: &str, releases: &Path) -> (bool, String, tempfile::TempDir) {
-    let action = yaml("action.yml");
-    let script = step(&action, "install")
-        .get("run")
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let script = run_of(&yaml("action.yml"), "install");
     let temp = tempfile::tempdir().unwrap();
     let stubs = temp.path().join("stubs");
     std::fs::create_dir_all(&stubs).unwrap();
@@ -389,12 +387,7 @@ fn release_workflow_publishes_what_the_action_downloads() {
         .filter_map(|m| m.get("target").and_then(Node::as_str))
         .collect();
     // Every target the action maps a runner to is built.
-    let install = step(&yaml("action.yml"), "install")
-        .get("run")
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let install = run_of(&yaml("action.yml"), "install");
     for target in [
         "x86_64-unknown-linux-musl",
         "aarch64-unknown-linux-musl",
