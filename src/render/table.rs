@@ -75,6 +75,13 @@ pub fn wrap_into(out: &mut String, width: usize, text: &str, first: &str, indent
     }
 }
 
+/// One wrapped `warning: …` item per line of `list`.
+fn warnings(out: &mut String, style: &Style, list: &[String]) {
+    for w in list {
+        wrap_into(out, style.width, &format!("warning: {w}"), "  ", "    ");
+    }
+}
+
 /// `path:line` in at most `room` display columns where it can be: middle
 /// directories give way to `…` first; the file name and line always stay.
 fn fit_location(path: &str, line: u32, room: usize) -> String {
@@ -210,15 +217,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         for f in &gate.failures {
             wrap_into(&mut out, style.width, &format!("fail: {f}"), "  ", "    ");
         }
-        for w in &gate.warnings {
-            wrap_into(
-                &mut out,
-                style.width,
-                &format!("warning: {w}"),
-                "  ",
-                "    ",
-            );
-        }
+        warnings(&mut out, &style, &gate.warnings);
     }
     out.push('\n');
     out.push_str(&area_table(&report.areas, &style));
@@ -404,15 +403,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                 "    ",
             );
         }
-        for w in &answers.warnings {
-            wrap_into(
-                &mut out,
-                style.width,
-                &format!("warning: {w}"),
-                "  ",
-                "    ",
-            );
-        }
+        warnings(&mut out, &style, &answers.warnings);
     }
     let s = &report.scan.stats;
     out.push('\n');

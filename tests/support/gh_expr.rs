@@ -79,24 +79,12 @@ impl Parser<'_> {
         self.tokens.get(self.at)
     }
 
-    fn eat(&mut self, op: &str) -> bool {
-        if self.peek()
-            == Some(&Token::Op(match op {
-                "&&" => "&&",
-                "||" => "||",
-                "==" => "==",
-                "!=" => "!=",
-                "!" => "!",
-                "(" => "(",
-                ")" => ")",
-                _ => ",",
-            }))
-        {
+    fn eat(&mut self, op: &'static str) -> bool {
+        let found = self.peek() == Some(&Token::Op(op));
+        if found {
             self.at += 1;
-            true
-        } else {
-            false
         }
+        found
     }
 
     fn or(&mut self) -> String {
