@@ -307,9 +307,10 @@ struct ScoreArgs {
     /// Ignore questionnaire answers: score on detected evidence only.
     #[arg(long)]
     evidence_only: bool,
-    /// Exit 2 when no release gate applies (no `readiness.toml` and no
-    /// `--min-level`): a hook or CI job meant to gate fails loudly instead
-    /// of passing without checking anything.
+    /// Exit 2 when no level threshold applies (no `min_level` or
+    /// `[area_min_level]` in readiness.toml, no `--min-level`): a hook or
+    /// CI job meant to gate fails loudly instead of passing without
+    /// checking anything.
     #[arg(long)]
     require_gate: bool,
     /// Print nothing on stderr on success or gate failure: no one-line
@@ -464,9 +465,15 @@ fn catalog_for(
 fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness::Error> {
     readiness::check_root(&args.path)?;
     let config = load_config(&args.path, args.config.as_ref())?;
-    if args.require_gate && config.is_none() && args.min_level.is_none() {
+    // A threshold is what makes a gate: a readiness.toml with excludes or
+    // waivers alone checks no level.
+    let has_threshold = args.min_level.is_some()
+        || config
+            .as_ref()
+            .is_some_and(|c| c.min_level.is_some() || !c.area_min_levels.is_empty());
+    if args.require_gate && !has_threshold {
         return Err(readiness::Error::Io(format!(
-            "{}: no release gate to check: add one with `readiness init` (readiness.toml, `min_level = ...`) or pass --min-level",
+            "{}: no release gate to check: set `min_level` or `[area_min_level]` in readiness.toml (`readiness init` writes one) or pass --min-level",
             args.path.display()
         )));
     }

@@ -156,6 +156,11 @@ fn pre_commit_hook_definition() {
     let repo = support::copy_example("level-1-training");
     repo.write("readiness.toml", b"min_level = 1\n");
     assert_eq!(hook_in(repo.path(), &[]).status.code(), Some(0));
+    repo.write("readiness.toml", b"[area_min_level]\nevals = 1\n");
+    assert_eq!(hook_in(repo.path(), &[]).status.code(), Some(0));
+    // A config with no threshold (excludes only) checks no level.
+    repo.write("readiness.toml", b"exclude = [\"notebooks/**\"]\n");
+    assert_eq!(hook_in(repo.path(), &[]).status.code(), Some(2));
 }
 
 #[test]
