@@ -47,6 +47,13 @@ struct SavedCheck {
 pub struct Comparison {
     /// What got worse under unchanged rubrics: these fail the gate.
     pub regressions: Vec<String>,
+    /// The same regressions by name, for formats that mark what holds the
+    /// gate back (JUnit): checks met before and not now, and areas with
+    /// the level they had. Not part of the JSON report (its lines say it).
+    #[serde(skip)]
+    pub lost_checks: Vec<String>,
+    #[serde(skip)]
+    pub dropped_areas: Vec<(String, u8)>,
     pub improvements: Vec<String>,
     /// Rubrics whose content changed, with the differences they explain.
     pub rubric_changes: Vec<String>,
@@ -136,11 +143,16 @@ pub fn compare(
             }
         };
         match (old_area.level, new_area.level) {
-            (Some(a), Some(b)) if b < a => sink(
-                &mut c,
-                true,
-                format!("area `{}` dropped from level {a} to {b}", old_area.id),
-            ),
+            (Some(a), Some(b)) if b < a => {
+                if !methodology {
+                    c.dropped_areas.push((old_area.id.clone(), a));
+                }
+                sink(
+                    &mut c,
+                    true,
+                    format!("area `{}` dropped from level {a} to {b}", old_area.id),
+                )
+            }
             (Some(a), Some(b)) if b > a => sink(
                 &mut c,
                 false,
@@ -152,15 +164,20 @@ pub fn compare(
             new_area.checks.iter().map(|k| (k.id.as_str(), k)).collect();
         for old_check in &old_area.checks {
             match new_checks.get(old_check.id.as_str()) {
-                Some(new_check) if met(&old_check.outcome) && !met(&new_check.outcome) => sink(
-                    &mut c,
-                    true,
-                    format!(
-                        "{} was met, now {}",
-                        old_check.id,
-                        new_check.outcome.replace('_', " ")
-                    ),
-                ),
+                Some(new_check) if met(&old_check.outcome) && !met(&new_check.outcome) => {
+                    if !methodology {
+                        c.lost_checks.push(old_check.id.clone());
+                    }
+                    sink(
+                        &mut c,
+                        true,
+                        format!(
+                            "{} was met, now {}",
+                            old_check.id,
+                            new_check.outcome.replace('_', " ")
+                        ),
+                    )
+                }
                 Some(new_check) if !met(&old_check.outcome) && met(&new_check.outcome) => sink(
                     &mut c,
                     false,

@@ -288,6 +288,25 @@ fn baseline_fails_on_regressions_and_survives_line_moves() {
         .as_str()
         .unwrap()
         .starts_with("regression since "));
+    // JUnit fails what regressed (no level threshold is set here): the
+    // checks lost since the baseline, and nothing else.
+    let xml = String::from_utf8(
+        run(
+            repo.path(),
+            &["score", "--format", "junit", "--baseline", base],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let failed: Vec<String> = junit_cases(&xml)
+        .into_iter()
+        .filter(|(_, body)| body.contains("<failure"))
+        .map(|(name, _)| name.split(' ').next().unwrap().to_owned())
+        .collect();
+    for lost in ["OWN-01", "OWN-02", "OWN-09"] {
+        assert!(failed.iter().any(|f| f == lost), "{lost}: {failed:?}");
+    }
+    assert!(failed.iter().all(|f| f.starts_with("OWN-")), "{failed:?}");
 
     // `diff` prints the same comparison.
     let newer = dir.path().join("new.json");

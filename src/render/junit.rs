@@ -17,11 +17,12 @@ enum Scope {
     /// The gate passed: nothing held it back.
     Passed,
     /// The gate failed: a check that defines a level at or below what the
-    /// gate requires of its area (directly, or through the overall level's
-    /// rungs), or a check a required rung names.
+    /// gate requires of its area (directly, through the overall level's
+    /// rungs, or the level it had in the `--baseline`), a check a required
+    /// rung names, or a check the baseline had met.
     Failed {
         areas: Vec<(String, u8)>,
-        checks: Vec<&'static str>,
+        checks: Vec<String>,
     },
 }
 
@@ -33,16 +34,26 @@ impl Scope {
         if gate.passed {
             return Scope::Passed;
         }
-        let (ladder_areas, checks) = crate::ladder::held_back_by(gate.min_level.unwrap_or(0));
+        let (ladder_areas, ladder_checks) =
+            crate::ladder::held_back_by(gate.min_level.unwrap_or(0));
         let mut areas: Vec<(String, u8)> = gate
             .area_min_levels
             .iter()
             .map(|(a, l)| (a.clone(), *l))
             .collect();
-        for (area, level) in ladder_areas {
-            match areas.iter_mut().find(|(a, _)| a == area) {
+        let mut checks: Vec<String> = ladder_checks.iter().map(|c| (*c).to_owned()).collect();
+        let mut required: Vec<(String, u8)> = ladder_areas
+            .iter()
+            .map(|(a, l)| ((*a).to_owned(), *l))
+            .collect();
+        if let Some(baseline) = &report.baseline {
+            required.extend(baseline.comparison.dropped_areas.iter().cloned());
+            checks.extend(baseline.comparison.lost_checks.iter().cloned());
+        }
+        for (area, level) in required {
+            match areas.iter_mut().find(|(a, _)| *a == area) {
                 Some((_, l)) => *l = (*l).max(level),
-                None => areas.push((area.to_owned(), level)),
+                None => areas.push((area, level)),
             }
         }
         Scope::Failed { areas, checks }
@@ -55,7 +66,7 @@ impl Scope {
             Scope::Checklist => None,
             Scope::Passed => Some("does not block the release gate, which passed".to_owned()),
             Scope::Failed { areas, checks } => {
-                if checks.contains(&check.id.as_str()) {
+                if checks.contains(&check.id) {
                     return None;
                 }
                 let required = areas.iter().find(|(a, _)| a == area).map_or(0, |(_, l)| *l);
