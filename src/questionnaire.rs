@@ -105,7 +105,7 @@ fn parse_choice(line: &str) -> Option<Choice> {
     Some(match line.trim().to_ascii_lowercase().as_str() {
         "n" | "no" => Choice::Answer(AnswerValue::No),
         "m" | "manual" | "manually" => Choice::Answer(AnswerValue::Manual),
-        "a" | "auto" | "automated" | "y" | "yes" => Choice::Answer(AnswerValue::Automated),
+        "a" | "auto" | "automated" => Choice::Answer(AnswerValue::Automated),
         "x" | "na" | "n/a" | "not applicable" => Choice::Answer(AnswerValue::NotApplicable),
         "s" | "skip" | "" => Choice::Skip,
         "q" | "quit" | "exit" => Choice::Quit,
@@ -255,6 +255,10 @@ pub fn run(
             };
             match parse_choice(&line) {
                 Some(choice) => break choice,
+                // "Yes" does not say how: asked again, never guessed.
+                None if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") => {
+                    writeln!(out, "  Yes, but how: [m] done manually or [a] automated?")?
+                }
                 None => writeln!(out, "  Please type one of n, m, a, x, s or q.")?,
             }
         };
@@ -356,6 +360,34 @@ mod tests {
             by: "Tess Ter".into(),
             file: ".readiness/answers.yaml".into(),
         }
+    }
+
+    #[test]
+    fn yes_is_asked_again_never_taken_as_automated() {
+        let (catalog, report) = setup();
+        let items = plan(&catalog, &report, &Answers::default(), &options());
+        let mut answers = Answers::default();
+        // "yes", then the note prompt must not receive the next key: the
+        // question is asked again until it says how.
+        let mut input = io::Cursor::new("yes\nm\n\nq\n");
+        let mut out = Vec::new();
+        run(
+            &items,
+            &mut answers,
+            &options(),
+            &mut input,
+            &mut out,
+            |_| Ok(()),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("Yes, but how: [m] done manually or [a] automated?"),
+            "{text}"
+        );
+        assert_eq!(answers.entries.len(), 1);
+        assert_eq!(answers.entries[0].answer, AnswerValue::Manual);
+        assert_eq!(answers.entries[0].note, None);
     }
 
     #[test]
