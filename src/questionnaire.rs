@@ -296,29 +296,34 @@ pub fn run(
         } else {
             None
         };
-        write!(out, "  Note or link (optional, Enter for none): ")?;
-        out.flush()?;
-        let note = match read_line(input)? {
-            None => {
-                summary.stopped = true;
-                None
-            }
-            Some(line) => Some(line.trim().to_owned()).filter(|l| !l.is_empty()),
-        };
-        answers.set(Answer {
+        // The answer is saved before anything else is asked: Ctrl-C or an
+        // error at the note prompt loses nothing chosen.
+        let mut answer = Answer {
             check: c.id.clone(),
             answer: value,
             reason,
-            note,
+            note: None,
             by: options.by.clone(),
             date: options.today,
             rubric_version: item.rubric_version.clone(),
-        });
+        };
+        answers.set(answer.clone());
         save(answers)?;
         summary.answered += 1;
         writeln!(out, "  Saved: {} = {}.", c.id, value.describe())?;
-        if summary.stopped {
-            break;
+        write!(out, "  Note or link (optional, Enter for none): ")?;
+        out.flush()?;
+        match read_line(input)? {
+            None => {
+                summary.stopped = true;
+                break;
+            }
+            Some(line) if !line.trim().is_empty() => {
+                answer.note = Some(line.trim().to_owned());
+                answers.set(answer);
+                save(answers)?;
+            }
+            Some(_) => {}
         }
     }
     writeln!(
@@ -391,6 +396,44 @@ mod tests {
     }
 
     #[test]
+    fn an_interrupt_at_the_note_prompt_keeps_the_answer() {
+        /// Input that gives one line, then fails as a read cut short by
+        /// Ctrl-C does.
+        struct Interrupted(Option<&'static [u8]>);
+        impl io::Read for Interrupted {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                match self.0.take() {
+                    Some(line) => {
+                        buf[..line.len()].copy_from_slice(line);
+                        Ok(line.len())
+                    }
+                    None => Err(io::Error::other("interrupted")),
+                }
+            }
+        }
+        let (catalog, report) = setup();
+        let items = plan(&catalog, &report, &Answers::default(), &options());
+        let mut answers = Answers::default();
+        let mut saved = Vec::new();
+        let mut input = io::BufReader::new(Interrupted(Some(b"a\n")));
+        let mut out = Vec::new();
+        let result = run(
+            &items,
+            &mut answers,
+            &options(),
+            &mut input,
+            &mut out,
+            |a| {
+                saved.push(a.entries.clone());
+                Ok(())
+            },
+        );
+        assert!(result.is_err());
+        assert_eq!(saved.len(), 1, "saved before the note was asked");
+        assert_eq!(saved[0][0].answer, AnswerValue::Automated);
+    }
+
+    #[test]
     fn asks_unsettled_checks_with_questions_and_saves_each_answer() {
         let (catalog, report) = setup();
         let items = plan(&catalog, &report, &Answers::default(), &options());
@@ -422,7 +465,8 @@ mod tests {
                 stopped: true
             }
         );
-        assert_eq!(saves, vec![1, 2], "saved after every answer");
+        // Saved once chosen, again with the note.
+        assert_eq!(saves, vec![1, 1, 2], "saved after every answer");
         assert_eq!(answers.entries[0].check, first_two[0]);
         assert_eq!(answers.entries[0].answer, AnswerValue::Automated);
         assert_eq!(

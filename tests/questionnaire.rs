@@ -53,31 +53,39 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.exp_string("Scan: found no evidence").unwrap();
     session.exp_string("> ").unwrap();
     session.send_line("m").unwrap();
+    // Saved as soon as it is chosen, before the note is asked.
+    session
+        .exp_string("Saved: VER-06 = yes, done manually.")
+        .unwrap();
     session.exp_string("Note or link").unwrap();
     session
         .send_line("promote.sh pins the version by hand")
-        .unwrap();
-    session
-        .exp_string("Saved: VER-06 = yes, done manually.")
         .unwrap();
     session.exp_string("[2/").unwrap();
     let (_, second) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
     session.exp_string("> ").unwrap();
     session.send_line("n").unwrap();
-    session.exp_string("Note or link").unwrap();
-    session.send_line("").unwrap();
     session
         .exp_string(&format!("Saved: {second} = no."))
         .unwrap();
+    session.exp_string("Note or link").unwrap();
+    session.send_line("").unwrap();
     session.exp_string("[3/").unwrap();
+    let (_, third) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
     session.exp_string("> ").unwrap();
-    // Interrupt in the middle of a question.
+    // Ctrl-C at the note prompt: the answer just chosen is kept.
+    session.send_line("a").unwrap();
+    session.exp_string("Note or link").unwrap();
     session.send_control('c').unwrap();
     session.exp_eof().unwrap();
 
     let saved = answers::load(&file, "answers.yaml", readiness::fsutil::Chosen::ByUser).unwrap();
     let ids: Vec<&str> = saved.entries.iter().map(|a| a.check.as_str()).collect();
-    assert_eq!(ids, ["FUTURE-01", "VER-06", second.as_str()]);
+    assert_eq!(
+        ids,
+        ["FUTURE-01", "VER-06", second.as_str(), third.as_str()]
+    );
+    assert_eq!(saved.entries[3].answer, AnswerValue::Automated);
     assert_eq!(saved.entries[1].answer, AnswerValue::Manual);
     assert_eq!(
         saved.entries[1].note.as_deref(),
@@ -104,7 +112,7 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.exp_string("[1/").unwrap();
     let (before, _) = session.exp_regex(r"\(level \d\)").unwrap();
     assert!(
-        !before.contains("VER-06") && !before.contains(&second),
+        !before.contains("VER-06") && !before.contains(&second) && !before.contains(&third),
         "{before}"
     );
     session.exp_string("> ").unwrap();
@@ -113,9 +121,9 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.send_line("").unwrap();
     session.exp_string("A reason is required").unwrap();
     session.send_line("tabular model, out of scope").unwrap();
+    session.exp_string("Saved:").unwrap();
     session.exp_string("Note or link").unwrap();
     session.send_line("").unwrap();
-    session.exp_string("Saved:").unwrap();
     session.exp_string("> ").unwrap();
     session.send_line("q").unwrap();
     session
@@ -123,10 +131,10 @@ fn interactive_session_can_be_interrupted_and_resumed() {
         .unwrap();
     session.exp_eof().unwrap();
     let saved = answers::load(&file, "answers.yaml", readiness::fsutil::Chosen::ByUser).unwrap();
-    assert_eq!(saved.entries.len(), 4);
-    assert_eq!(saved.entries[3].answer, AnswerValue::NotApplicable);
+    assert_eq!(saved.entries.len(), 5);
+    assert_eq!(saved.entries[4].answer, AnswerValue::NotApplicable);
     assert_eq!(
-        saved.entries[3].reason.as_deref(),
+        saved.entries[4].reason.as_deref(),
         Some("tabular model, out of scope")
     );
 
