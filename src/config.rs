@@ -397,8 +397,8 @@ min_level = 1
 
 /// `; did you mean `X`?` for the known name closest to `given`, or
 /// nothing. Names are compared without case, punctuation or leading zeros
-/// (`evl3` is `EVL-03`), then by Damerau-Levenshtein similarity (at least
-/// 0.7, so a typo is caught and an unrelated name is not).
+/// (`evl3` is `EVL-03`), then by Jaro-Winkler similarity (at least 0.85,
+/// so a typo or a dropped letter is caught and an unrelated name is not).
 pub fn did_you_mean(given: &str, known: &[&str]) -> String {
     let given = comparable(given);
     known
@@ -408,11 +408,11 @@ pub fn did_you_mean(given: &str, known: &[&str]) -> String {
             let score = if k_cmp == given {
                 2.0
             } else {
-                strsim::normalized_damerau_levenshtein(&given, &k_cmp)
+                strsim::jaro_winkler(&given, &k_cmp)
             };
             (score, *k)
         })
-        .filter(|(score, _)| *score >= 0.7)
+        .filter(|(score, _)| *score >= 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| format!("; did you mean `{k}`?"))
         .unwrap_or_default()
@@ -445,6 +445,14 @@ mod tests {
         assert_eq!(did_you_mean("evl3", &known), "; did you mean `EVL-03`?");
         assert_eq!(did_you_mean("VER-10", &known), "; did you mean `VER-01`?");
         assert_eq!(did_you_mean("OWN-07", &known), "");
+        assert_eq!(
+            did_you_mean("evl", &["versioning", "evals", "monitoring"]),
+            "; did you mean `evals`?"
+        );
+        assert_eq!(
+            did_you_mean("security", &["versioning", "evals", "monitoring"]),
+            ""
+        );
         assert_eq!(did_you_mean("evl-04", &known), "; did you mean `EVL-04`?");
         assert_eq!(
             did_you_mean("monitorng", &known),

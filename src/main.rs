@@ -251,6 +251,15 @@ struct AskArgs {
     /// Ask exactly this check, even if answered or detected. Repeatable.
     #[arg(long = "check", value_name = "ID")]
     checks: Vec<String>,
+    /// Only questions about this area (e.g. `evals`). Repeatable.
+    #[arg(long = "area", value_name = "AREA")]
+    areas: Vec<String>,
+    /// Only questions about checks at or below this level.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+    level: Option<u8>,
+    /// Only what stands between the project and its next level.
+    #[arg(long)]
+    next: bool,
     /// Config file [default: PATH/readiness.toml when it exists].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -680,9 +689,20 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
     };
     let index = readiness::scan(&args.path, &catalog, &scan_options)?;
     let scan = readiness::eval::build_report(&catalog, &index, None, None);
+    let known: Vec<&str> = catalog.rubrics.iter().map(|r| r.area.as_str()).collect();
+    if let Some(unknown) = args.areas.iter().find(|a| !known.contains(&a.as_str())) {
+        return Err(readiness::Error::Io(format!(
+            "--area `{unknown}` is not an area{} (areas: {})",
+            readiness::config::did_you_mean(unknown, &known),
+            known.join(", ")
+        )));
+    }
     let options = readiness::questionnaire::AskOptions {
         review_detected: args.review,
         only: args.checks.clone(),
+        areas: args.areas.clone(),
+        max_level: args.level,
+        next_only: args.next,
         max_age_days: args.answer.max_answer_age,
         today,
         by: args.by.clone().unwrap_or_else(who),

@@ -17,6 +17,13 @@ pub struct AskOptions {
     pub review_detected: bool,
     /// Ask exactly these checks (revisiting answers), when not empty.
     pub only: Vec<String>,
+    /// Only these areas, when not empty.
+    pub areas: Vec<String>,
+    /// Only checks at or below this level.
+    pub max_level: Option<u8>,
+    /// Only what stands between the project and its next level (the
+    /// report's next steps).
+    pub next_only: bool,
     pub max_age_days: i64,
     pub today: Date,
     /// Recorded as `by` in every answer.
@@ -64,7 +71,10 @@ pub fn plan(
             } else {
                 options.only.contains(&check.id)
             };
-            if !wanted {
+            let in_filters = (options.areas.is_empty() || options.areas.contains(&rubric.area))
+                && options.max_level.is_none_or(|m| result.level <= m)
+                && (!options.next_only || scan.next_steps.iter().any(|s| s.check == result.id));
+            if !wanted || !in_filters {
                 continue;
             }
             items.push(Item {
@@ -360,11 +370,47 @@ mod tests {
         AskOptions {
             review_detected: false,
             only: Vec::new(),
+            areas: Vec::new(),
+            max_level: None,
+            next_only: false,
             max_age_days: 180,
             today: Date::parse("2026-11-22").unwrap(),
             by: "Tess Ter".into(),
             file: ".readiness/answers.yaml".into(),
         }
+    }
+
+    #[test]
+    fn filters_narrow_the_questions_to_an_area_a_level_or_the_next_step() {
+        let (catalog, report) = setup();
+        let all = plan(&catalog, &report, &Answers::default(), &options());
+        let evals = plan(
+            &catalog,
+            &report,
+            &Answers::default(),
+            &AskOptions {
+                areas: vec!["evals".into()],
+                max_level: Some(2),
+                ..options()
+            },
+        );
+        assert!(!evals.is_empty() && evals.len() < all.len());
+        assert!(evals
+            .iter()
+            .all(|i| i.area == "evals" && i.check.level <= 2));
+        let next = plan(
+            &catalog,
+            &report,
+            &Answers::default(),
+            &AskOptions {
+                next_only: true,
+                ..options()
+            },
+        );
+        assert!(!next.is_empty() && next.len() < all.len());
+        assert!(next
+            .iter()
+            .all(|i| report.next_steps.iter().any(|s| s.check == i.check.id)));
     }
 
     #[test]

@@ -415,3 +415,28 @@ fn ask_never_runs_a_git_the_repository_ships() {
     session.exp_eof().unwrap();
     assert!(!marker.exists(), "the repository's ./git ran");
 }
+
+#[test]
+fn filters_name_real_areas() {
+    let repo = copy_example("level-1-training");
+    let mut cmd = readiness();
+    cmd.args(["ask", "--area", "evl"]).arg(repo.path());
+    let mut session = spawn_command(cmd, Some(20_000)).unwrap();
+    session
+        .exp_string("--area `evl` is not an area; did you mean `evals`?")
+        .unwrap();
+    session.exp_eof().unwrap();
+    // A real area and --next narrow the session to what blocks the next
+    // level in it.
+    let mut cmd = readiness();
+    cmd.args(["ask", "--area", "evals", "--next"])
+        .arg(repo.path());
+    let mut session = spawn_command(cmd, Some(20_000)).unwrap();
+    session.exp_string("questions to answer").unwrap();
+    session.exp_string("[1/").unwrap();
+    let (_, id) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
+    assert!(id.starts_with("EVL-"), "{id}");
+    session.exp_string("> ").unwrap();
+    session.send_line("q").unwrap();
+    session.exp_eof().unwrap();
+}
