@@ -40,6 +40,8 @@ pub struct Item {
     pub check: CheckResult,
     pub question: String,
     pub why: String,
+    /// How to meet the check (shown on `?`).
+    pub fix: String,
     pub rubric_version: String,
     pub existing: Option<Answer>,
 }
@@ -86,6 +88,7 @@ pub fn plan(
                     .clone()
                     .unwrap_or_else(|| format!("Is this in place: {}?", check.title)),
                 why: check.why.clone(),
+                fix: check.fix.clone(),
                 rubric_version: rubric.version.clone(),
                 existing,
             });
@@ -103,12 +106,20 @@ pub struct Summary {
     pub stopped: bool,
 }
 
-const CHOICES: &str = "[n] no  [m] manually  [a] automated  [x] not applicable  [s] skip  [q] quit";
+const CHOICES: &str =
+    "[n] no  [m] manually  [a] automated  [x] not applicable  [s] skip  [q] quit  [?] help";
 
 enum Choice {
     Answer(AnswerValue),
     Skip,
     Quit,
+}
+
+fn is_help(line: &str) -> bool {
+    matches!(
+        line.trim().to_ascii_lowercase().as_str(),
+        "?" | "h" | "help"
+    )
 }
 
 fn parse_choice(line: &str) -> Option<Choice> {
@@ -263,6 +274,15 @@ pub fn run(
             let Some(line) = read_line(input)? else {
                 break Choice::Quit;
             };
+            if is_help(&line) {
+                wrap(out, &item.fix, "  How to meet it: ", "       ")?;
+                writeln!(
+                    out,
+                    "  Answer for what is in place today: n no, m done by hand, a automated \
+                     (runs without anyone), x does not apply (say why), s skip, q stop."
+                )?;
+                continue;
+            }
             match parse_choice(&line) {
                 Some(choice) => break choice,
                 // "Yes" does not say how: asked again, never guessed.
@@ -411,6 +431,35 @@ mod tests {
         assert!(next
             .iter()
             .all(|i| report.next_steps.iter().any(|s| s.check == i.check.id)));
+    }
+
+    #[test]
+    fn question_mark_shows_how_to_meet_the_check_and_asks_again() {
+        let (catalog, report) = setup();
+        let items = plan(&catalog, &report, &Answers::default(), &options());
+        let mut answers = Answers::default();
+        let mut input = io::Cursor::new("?\nn\n\nq\n");
+        let mut out = Vec::new();
+        run(
+            &items,
+            &mut answers,
+            &options(),
+            &mut input,
+            &mut out,
+            |_| Ok(()),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let first_fix: String = items[0]
+            .fix
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains("How to meet it: "), "{text}");
+        assert!(text.contains(&first_fix), "{first_fix}: {text}");
+        assert_eq!(answers.entries.len(), 1);
+        assert_eq!(answers.entries[0].answer, AnswerValue::No);
     }
 
     #[test]
