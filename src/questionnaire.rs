@@ -433,13 +433,14 @@ mod tests {
             .all(|i| report.next_steps.iter().any(|s| s.check == i.check.id)));
     }
 
-    #[test]
-    fn question_mark_shows_how_to_meet_the_check_and_asks_again() {
+    /// A whole session over the default plan with `typed` as input: the
+    /// items, the answers it left and what it printed.
+    fn session(typed: &'static str) -> (Vec<Item>, Answers, String) {
         let (catalog, report) = setup();
         let items = plan(&catalog, &report, &Answers::default(), &options());
         let mut answers = Answers::default();
-        let mut input = io::Cursor::new("?\nn\n\nq\n");
         let mut out = Vec::new();
+        let mut input = io::Cursor::new(typed);
         run(
             &items,
             &mut answers,
@@ -449,7 +450,12 @@ mod tests {
             |_| Ok(()),
         )
         .unwrap();
-        let text = String::from_utf8(out).unwrap();
+        (items, answers, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn question_mark_shows_how_to_meet_the_check_and_asks_again() {
+        let (items, answers, text) = session("?\nn\n\nq\n");
         let first_fix: String = items[0]
             .fix
             .split_whitespace()
@@ -464,23 +470,9 @@ mod tests {
 
     #[test]
     fn yes_is_asked_again_never_taken_as_automated() {
-        let (catalog, report) = setup();
-        let items = plan(&catalog, &report, &Answers::default(), &options());
-        let mut answers = Answers::default();
         // "yes", then the note prompt must not receive the next key: the
         // question is asked again until it says how.
-        let mut input = io::Cursor::new("yes\nm\n\nq\n");
-        let mut out = Vec::new();
-        run(
-            &items,
-            &mut answers,
-            &options(),
-            &mut input,
-            &mut out,
-            |_| Ok(()),
-        )
-        .unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let (_, answers, text) = session("yes\nm\n\nq\n");
         assert!(
             text.contains("Yes, but how: [m] done manually or [a] automated?"),
             "{text}"

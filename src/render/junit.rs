@@ -171,6 +171,11 @@ pub fn render(report: &Report) -> String {
                 c.level,
                 xml(&c.title)
             );
+            // Judged once per check: why a failing outcome does not count.
+            let spared = match c.outcome {
+                Outcome::Unmet | Outcome::Unknown => scope.spares(&area.id, c),
+                _ => None,
+            };
             match c.outcome {
                 Outcome::Met if c.source == Some(Source::Waived) => {
                     let w = c.waiver.as_ref();
@@ -183,8 +188,8 @@ pub fn render(report: &Report) -> String {
                     );
                 }
                 Outcome::Met => out.push_str("/>\n"),
-                Outcome::Unmet | Outcome::Unknown if scope.spares(&area.id, c).is_some() => {
-                    let why = scope.spares(&area.id, c).unwrap_or_default();
+                Outcome::Unmet | Outcome::Unknown if spared.is_some() => {
+                    let why = spared.unwrap_or_default();
                     let what = match c.outcome {
                         Outcome::Unmet => c.reason.as_deref().unwrap_or("not met"),
                         _ => "could not be evaluated",
