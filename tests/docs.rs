@@ -33,3 +33,17 @@ fn catalogue_covers_every_area_at_every_level() {
         }
     }
 }
+
+#[test]
+fn each_check_states_its_level_weight_and_role_in_order() {
+    let catalog = readiness::load_catalog(&[]).unwrap();
+    let doc = readiness::rubric::doc::checks_markdown(&catalog);
+    // VER-01 defines versioning's rungs with weight 3 (rubrics/versioning.yaml).
+    let (_, check) = catalog.check("VER-01").unwrap();
+    let line = format!(
+        "Level {}, weight {}. Defines the area's rung",
+        check.level, check.weight
+    );
+    assert!(doc.contains(&line), "missing {line:?}");
+    assert!(!doc.contains("(see the area's rungs).;"), "role and weight are swapped");
+}

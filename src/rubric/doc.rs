@@ -266,12 +266,12 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
         for c in checks {
             let _ = write!(
                 out,
-                "\n### {} — {}\n\nLevel {}, weight {}; {} A questionnaire answer counts when it says `{}`; the scan {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
+                "\n### {} — {}\n\nLevel {}, weight {}. {} A questionnaire answer counts when it says `{}`; the scan {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
                 c.id,
                 c.title,
                 c.level,
-                role(r, &c.id),
                 c.weight,
+                role(r, &c.id),
                 c.needs.as_str(),
                 acceptance(&c.accept),
                 c.why.trim(),
