@@ -225,12 +225,10 @@ fn evaluate_evidence(
             applies_by_evidence: false,
         };
     }
-    // Applicability counts any evidence: an LLM call in a notebook still
-    // means the project uses LLMs.
     let applies = check
         .applies_when
         .as_ref()
-        .map(|r| evaluate(r, index, &Acceptance::default_for(1)));
+        .map(|r| evaluate(r, index, &Acceptance::anything()));
     let applies_by_evidence = area.as_ref().is_some_and(|e| e.tri == Tri::Met)
         || applies.as_ref().is_some_and(|a| a.tri == Tri::Met);
     if applies.as_ref().is_some_and(|a| a.tri == Tri::Unmet) {
@@ -322,7 +320,7 @@ fn evaluate_area(
     let area_rule = rubric
         .applies_when
         .as_ref()
-        .map(|r| evaluate(r, index, &Acceptance::default_for(1)));
+        .map(|r| evaluate(r, index, &Acceptance::anything()));
     let area_applies = !area_disabled && area_rule.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
     let mut checks = Vec::new();
     for check in &rubric.checks {

@@ -45,5 +45,8 @@ fn each_check_states_its_level_weight_and_role_in_order() {
         check.level, check.weight
     );
     assert!(doc.contains(&line), "missing {line:?}");
-    assert!(!doc.contains("(see the area's rungs).;"), "role and weight are swapped");
+    assert!(
+        !doc.contains("(see the area's rungs).;"),
+        "role and weight are swapped"
+    );
 }

@@ -472,3 +472,35 @@ fn a_notebook_a_job_runs_is_pipeline_code_and_the_report_says_so() {
         report.scan.notes
     );
 }
+
+#[test]
+fn a_notebook_no_job_runs_meets_no_level_1_check_but_is_shown_and_asked() {
+    let seeded = "{\n \"cells\": [\n  {\n   \"cell_type\": \"code\",\n   \"source\": [\n    \"np.random.seed(0)\\n\",\n    \"model.fit(X, y)\"\n   ]\n  }\n ]\n}\n";
+    let repo = Repo::new(&[
+        ("train.py", "model.fit(X, y)\n"),
+        ("eda.ipynb", seeded),
+        ("notebooks/explore.py", "random.seed(7)\n"),
+    ]);
+    let report = repo.score();
+    // Training in a notebook still makes the training checks apply.
+    let check = find(&report, "VER-10");
+    assert_eq!(check.outcome, Outcome::Unmet);
+    let seen: Vec<String> = check
+        .unconfirmed
+        .iter()
+        .map(|e| format!("{}:{} {}", e.path, e.line, e.class.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec!["eda.ipynb:6 notebook", "notebooks/explore.py:1 notebook"]
+    );
+    assert!(
+        check.reason.as_deref().unwrap_or("").contains("notebooks"),
+        "{:?}",
+        check.reason
+    );
+
+    // The same seed in a script counts.
+    let script = Repo::new(&[("train.py", "np.random.seed(0)\nmodel.fit(X, y)\n")]);
+    assert_eq!(evidence(&script.score(), "VER-10"), vec!["train.py:1"]);
+}

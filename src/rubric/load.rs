@@ -633,7 +633,7 @@ impl Loader {
                     None => self.error(
                         file,
                         n.pos,
-                        "`evidence_from` lists locations among `prod`, `test`, `example`",
+                        "`evidence_from` lists locations among `prod`, `test`, `example`, `notebook`",
                     ),
                 }
             }
@@ -663,6 +663,15 @@ impl Loader {
                 }
             },
         };
+        // A check that reads nothing but notebooks is the author asking
+        // about notebooks: it accepts them unless `evidence_from` says not.
+        if fields.get("evidence_from").is_none()
+            && evidence
+                .as_ref()
+                .is_some_and(|rule| self.reads_only_notebooks(rule))
+        {
+            accept.classes.push(Class::Notebook);
+        }
         if let Some(refs) = fields.get("references") {
             self.strings(file, refs, "`references`");
         }
@@ -683,6 +692,23 @@ impl Loader {
             needs: needs?.unwrap_or_else(|| Needs::default_for(level.unwrap_or(1))),
             accept,
         })
+    }
+
+    /// Every probe of the rule selects files by globs, and every glob names
+    /// `.ipynb` files only.
+    fn reads_only_notebooks(&self, rule: &Rule) -> bool {
+        let mut ids = Vec::new();
+        rule.probes(&mut ids);
+        !ids.is_empty()
+            && ids.iter().all(|&id| {
+                let globs = match &self.probes[id] {
+                    Probe::File { globs } | Probe::Content { globs, .. } => globs,
+                    Probe::Key(k) => &k.globs,
+                    Probe::Python(p) => &p.globs,
+                    Probe::Dependency { .. } => return false,
+                };
+                !globs.is_empty() && globs.iter().all(|g| g.ends_with(".ipynb"))
+            })
     }
 
     fn rule(&mut self, file: &str, node: &Node, what: &str) -> Option<Rule> {
@@ -1159,6 +1185,33 @@ checks:
         assert_eq!(check.weight, 2);
         assert_eq!(catalog.probes.len(), 2);
         assert!(catalog.rubrics[0].digest.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn a_check_that_reads_only_notebooks_accepts_them_unless_told_otherwise() {
+        let rubric = |files: &str, from: &str| {
+            format!(
+                "area: nb\ntitle: Nb\nversion: \"1\"\nchecks:\n  - id: NB-01\n    title: t\n    level: 1\n    why: w\n    fix: f\n{from}    evidence: {{ content: {{ files: \"{files}\", pattern: seed }} }}\n"
+            )
+        };
+        let accepts = |text: String| {
+            let catalog = load_catalog(&[src("nb.yaml", &text)], &[]).unwrap();
+            catalog.rubrics[0].checks[0]
+                .accept
+                .accepts(Class::Notebook, Strength::Medium)
+        };
+        assert!(accepts(rubric("**/*.ipynb", "")));
+        assert!(accepts(rubric("{a,b}/*.ipynb", "")));
+        assert!(!accepts(rubric("**/*.{py,ipynb}", "")));
+        assert!(!accepts(rubric("**/*.py", "")));
+        assert!(!accepts(rubric(
+            "**/*.ipynb",
+            "    evidence_from: [prod]\n"
+        )));
+        assert!(accepts(rubric(
+            "**/*.py",
+            "    evidence_from: [notebook]\n"
+        )));
     }
 
     #[test]

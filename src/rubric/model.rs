@@ -53,8 +53,13 @@ pub enum Class {
     Prod,
     /// Tests and test data.
     Test,
-    /// Examples, docs, notebooks, sandboxes: exploration, not practice.
+    /// Examples, docs, sandboxes: exploration, not practice.
     Example,
+    /// Jupyter notebooks and `notebooks/` folders. `ladder.md`: notebooks
+    /// count only where they configure real resources the pipeline uses, so
+    /// a notebook no job runs never meets a check on its own: the report
+    /// shows it and the questionnaire asks.
+    Notebook,
 }
 
 impl Class {
@@ -63,6 +68,7 @@ impl Class {
             "prod" => Class::Prod,
             "test" => Class::Test,
             "example" => Class::Example,
+            "notebook" => Class::Notebook,
             _ => return None,
         })
     }
@@ -72,6 +78,7 @@ impl Class {
             Class::Prod => "prod",
             Class::Test => "test",
             Class::Example => "example",
+            Class::Notebook => "notebook",
         }
     }
 
@@ -89,8 +96,6 @@ impl Class {
             "demos",
             "docs",
             "doc",
-            "notebooks",
-            "notebook",
             "tutorials",
             "tutorial",
             "playground",
@@ -106,7 +111,13 @@ impl Class {
             "fixtures",
             "spec",
         ];
-        if name.ends_with(".ipynb") || segments.iter().any(|s| EXAMPLE_DIRS.contains(s)) {
+        if name.ends_with(".ipynb")
+            || segments
+                .iter()
+                .any(|s| matches!(*s, "notebooks" | "notebook"))
+        {
+            Class::Notebook
+        } else if segments.iter().any(|s| EXAMPLE_DIRS.contains(s)) {
             Class::Example
         } else if segments.iter().any(|s| TEST_DIRS.contains(s))
             || name.starts_with("test_")
@@ -131,8 +142,8 @@ pub struct Acceptance {
 }
 
 impl Acceptance {
-    /// Level-1 checks accept any evidence; levels 2 and 3 need medium or
-    /// strong evidence outside examples, docs and notebooks.
+    /// Level-1 checks accept any evidence but a notebook's; levels 2 and 3
+    /// need medium or strong evidence outside examples, docs and notebooks.
     pub fn default_for(level: u8) -> Acceptance {
         if level <= 1 {
             Acceptance {
@@ -144,6 +155,15 @@ impl Acceptance {
                 classes: vec![Class::Prod, Class::Test],
                 min_strength: Strength::Medium,
             }
+        }
+    }
+
+    /// Any evidence at all, wherever it lives: what applicability reads (an
+    /// LLM call in a notebook still means the project uses LLMs).
+    pub fn anything() -> Acceptance {
+        Acceptance {
+            classes: vec![Class::Prod, Class::Test, Class::Example, Class::Notebook],
+            min_strength: Strength::Weak,
         }
     }
 
@@ -354,5 +374,31 @@ impl Catalog {
         self.rubrics
             .iter()
             .find_map(|r| r.checks.iter().find(|c| c.id == id).map(|c| (r, c)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notebooks_are_their_own_location_class() {
+        assert_eq!(Class::of("eda.ipynb"), Class::Notebook);
+        assert_eq!(Class::of("src/model/Train.IPYNB"), Class::Notebook);
+        assert_eq!(Class::of("Notebooks/train.py"), Class::Notebook);
+        assert_eq!(Class::of("examples/demo.ipynb"), Class::Notebook);
+        assert_eq!(Class::of("examples/train.py"), Class::Example);
+        assert_eq!(Class::of("notebook_utils/train.py"), Class::Prod);
+        assert_eq!(Class::of("tests/test_nb.py"), Class::Test);
+    }
+
+    #[test]
+    fn no_default_acceptance_takes_a_notebook_but_applicability_does() {
+        for level in 1..=3 {
+            let accept = Acceptance::default_for(level);
+            assert!(!accept.accepts(Class::Notebook, Strength::Strong));
+        }
+        assert!(Acceptance::default_for(1).accepts(Class::Example, Strength::Weak));
+        assert!(Acceptance::anything().accepts(Class::Notebook, Strength::Weak));
     }
 }

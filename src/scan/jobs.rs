@@ -69,12 +69,13 @@ pub fn promote_job_runs(index: &mut super::EvidenceIndex, job_runs: &BTreeSet<(S
         .map(|(target, job)| (target.as_str(), job.as_str()))
         .collect();
     for evidence in index.hits.iter_mut().flatten() {
-        if evidence.class != crate::rubric::model::Class::Example {
+        use crate::rubric::model::Class;
+        if !matches!(evidence.class, Class::Example | Class::Notebook) {
             continue;
         }
         let key = without_extension(super::rendered_name(&evidence.path));
         if let Some(job) = run_by.get(key) {
-            evidence.class = crate::rubric::model::Class::Prod;
+            evidence.class = Class::Prod;
             index.notes.push(format!(
                 "{}: run by a job defined in {job}; read as pipeline code",
                 evidence.path
