@@ -163,6 +163,15 @@ def fmt_areas(areas):
     return labels, got
 
 
+def target_dir():
+    """Cargo's target directory (honours CARGO_TARGET_DIR and .cargo/config)."""
+    out = subprocess.run(
+        ["cargo", "metadata", "--no-deps", "--format-version", "1"],
+        check=True, cwd=ROOT, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)["target_directory"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("checkouts", help="folder with one checkout per labelled repository")
@@ -177,7 +186,7 @@ def main():
     binary = args.binary
     if not binary:
         subprocess.run(["cargo", "build", "--release", "--quiet"], check=True, cwd=ROOT)
-        binary = os.path.join(ROOT, "target", "release", "readiness")
+        binary = os.path.join(target_dir(), "release", "readiness")
     # The labels are a copy of the development corpus; say so when the two
     # have drifted apart (the shared copy exists only in the workplace).
     shared = os.path.join(ROOT, "..", "shared", "corpus", "dev.yaml")

@@ -14,6 +14,7 @@ installed from crates.io into target/bench-tools/ on first use.
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -22,8 +23,20 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, "target", "bench")
-TOOLS = os.path.join(ROOT, "target", "bench-tools")
+
+
+def target_dir():
+    """Cargo's target directory (honours CARGO_TARGET_DIR and .cargo/config)."""
+    out = subprocess.run(
+        ["cargo", "metadata", "--no-deps", "--format-version", "1"],
+        check=True, cwd=ROOT, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)["target_directory"]
+
+
+TARGET = target_dir()
+BENCH = os.path.join(TARGET, "bench")
+TOOLS = os.path.join(TARGET, "bench-tools")
 
 
 def sh(cmd, **kw):
@@ -59,7 +72,7 @@ def tree(files):
     marker = os.path.join(path, ".generated")
     if not os.path.exists(marker):
         print(f"generating {files}-file monorepo in {os.path.relpath(path, ROOT)}...", file=sys.stderr)
-        sh([os.path.join(ROOT, "target", "release", "examples", "gen-monorepo"), path, str(files)])
+        sh([os.path.join(TARGET, "release", "examples", "gen-monorepo"), path, str(files)])
         open(marker, "w").close()
     return path
 
@@ -90,9 +103,9 @@ def main():
     os.makedirs(BENCH, exist_ok=True)
     patterns = os.path.join(BENCH, "patterns.txt")
     with open(patterns, "wb") as out:
-        sh([os.path.join(ROOT, "target", "release", "examples", "patterns")], stdout=out)
+        sh([os.path.join(TARGET, "release", "examples", "patterns")], stdout=out)
     count = sum(1 for _ in open(patterns))
-    readiness = os.path.join(ROOT, "target", "release", "readiness")
+    readiness = os.path.join(TARGET, "release", "readiness")
     rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
     rows = []
