@@ -56,55 +56,36 @@ impl Literals {
             .as_ref()
     }
 
-    /// Every occurrence in `text`, in text order. Overlapping occurrences
-    /// all count.
-    pub fn occurrences(&self, text: &str) -> Vec<Occurrence> {
+    /// Every occurrence on a line of at most `max_line` bytes (its newline
+    /// not counted), in text order; overlapping occurrences all count.
+    /// Longer lines (minified bundles, data on
+    /// one line) are never matched, so they are not searched either.
+    pub fn occurrences_in_lines_up_to(&self, text: &str, max_line: usize) -> Vec<Occurrence> {
         let Some(ac) = self.automaton() else {
-            return self.occurrences_without_automaton(text);
+            return self.occurrences_without_automaton(text, max_line);
         };
         let mut out = Vec::new();
-        // Matches arrive ordered by their end, so the line count only moves
-        // forward from the previous match's line start; the current line's
-        // span is found once, however many literals it holds.
-        let bytes = text.as_bytes();
-        let (mut counted_to, mut line) = (0usize, 1u32);
-        let mut current: Option<(usize, usize)> = None;
-        for m in ac.find_overlapping_iter(text) {
-            let start = m.start();
-            let (line_no, span) = if start >= counted_to {
-                let newlines = count_newlines(&bytes[counted_to..start]);
-                if newlines > 0 {
-                    current = None;
-                }
-                line += newlines;
-                counted_to = start;
-                let span = *current.get_or_insert_with(|| line_span(bytes, start));
-                (line, span)
-            } else {
-                // Started before the last counted position (a longer
-                // literal ending later): count back.
-                let back = count_newlines(&bytes[start..counted_to]);
-                let span = if back == 0 {
-                    *current.get_or_insert_with(|| line_span(bytes, start))
-                } else {
-                    line_span(bytes, start)
-                };
-                (line - back, span)
-            };
-            out.push(Occurrence {
-                literal: m.pattern().as_usize(),
-                line: line_no,
-                span,
-            });
+        for (start, end, first_line) in short_line_regions(text.as_bytes(), max_line) {
+            search(
+                ac,
+                &text.as_bytes()[start..end],
+                start,
+                first_line,
+                &mut out,
+            );
         }
         out
     }
 
-    fn occurrences_without_automaton(&self, text: &str) -> Vec<Occurrence> {
+    fn occurrences_without_automaton(&self, text: &str, max_line: usize) -> Vec<Occurrence> {
         let mut out = Vec::new();
         let mut line_start = 0;
         for (index, raw) in text.split('\n').enumerate() {
             let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            if raw.len() > max_line {
+                line_start += raw.len() + 1;
+                continue;
+            }
             let folded;
             let haystack = if self.fold_case {
                 folded = raw.to_ascii_lowercase();
@@ -152,6 +133,77 @@ impl Literals {
     }
 }
 
+/// Every overlapping match in `bytes`, a region of the file that starts at
+/// byte `base` on line `first_line`.
+fn search(
+    ac: &aho_corasick::AhoCorasick,
+    bytes: &[u8],
+    base: usize,
+    first_line: u32,
+    out: &mut Vec<Occurrence>,
+) {
+    // Matches arrive ordered by their end, so the line count only moves
+    // forward from the previous match's line start; the current line's
+    // span is found once, however many literals it holds.
+    let (mut counted_to, mut line) = (0usize, first_line);
+    let mut current: Option<(usize, usize)> = None;
+    for m in ac.find_overlapping_iter(bytes) {
+        let start = m.start();
+        let (line_no, span) = if start >= counted_to {
+            let newlines = count_newlines(&bytes[counted_to..start]);
+            if newlines > 0 {
+                current = None;
+            }
+            line += newlines;
+            counted_to = start;
+            let span = *current.get_or_insert_with(|| line_span(bytes, start));
+            (line, span)
+        } else {
+            // Started before the last counted position (a longer
+            // literal ending later): count back.
+            let back = count_newlines(&bytes[start..counted_to]);
+            let span = if back == 0 {
+                *current.get_or_insert_with(|| line_span(bytes, start))
+            } else {
+                line_span(bytes, start)
+            };
+            (line - back, span)
+        };
+        out.push(Occurrence {
+            literal: m.pattern().as_usize(),
+            line: line_no,
+            span: (base + span.0, base + span.1),
+        });
+    }
+}
+
+/// The runs of consecutive lines no longer than `max_line` bytes, as
+/// `(start, end, first line)`; each run ends at its last line's end.
+fn short_line_regions(bytes: &[u8], max_line: usize) -> Vec<(usize, usize, u32)> {
+    if bytes.len() <= max_line {
+        return vec![(0, bytes.len(), 1)];
+    }
+    let mut regions = Vec::new();
+    let mut open: Option<(usize, u32)> = None;
+    let (mut line_start, mut line) = (0usize, 1u32);
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        if end - line_start > max_line {
+            if let Some((start, first)) = open.take() {
+                regions.push((start, line_start, first));
+            }
+        } else if open.is_none() {
+            open = Some((line_start, line));
+        }
+        line_start = end + 1;
+        line = line.saturating_add(1);
+    }
+    if let Some((start, first)) = open {
+        regions.push((start, bytes.len(), first));
+    }
+    regions
+}
+
 /// Where a literal occurs: which one, on which line (1-based), and that
 /// line's byte range in the text (without its newline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -177,6 +229,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lines_longer_than_the_limit_are_not_searched_and_lines_keep_their_numbers() {
+        let mut literals = Literals::folding_case();
+        let seed = literals.id("seed");
+        let text = "seed\nxx seed xx\nseed\n\nseed()\nseed xxxxxxxxxxxxxx";
+        let found = literals.occurrences_in_lines_up_to(text, 6);
+        let lines: Vec<(usize, u32, &str)> = found
+            .iter()
+            .map(|o| (o.literal, o.line, &text[o.span.0..o.span.1]))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![(seed, 1, "seed"), (seed, 3, "seed"), (seed, 5, "seed()")]
+        );
+        let mut plain = Literals::folding_case();
+        plain.id("seed");
+        assert_eq!(plain.occurrences_without_automaton(text, 6), found);
+        // Without a limit every line counts.
+        assert_eq!(
+            literals.occurrences_in_lines_up_to(text, usize::MAX).len(),
+            5
+        );
+        assert_eq!(short_line_regions(b"", 6), vec![(0, 0, 1)]);
+        assert_eq!(
+            short_line_regions(b"abcdefgh\nab\nabcdefgh", 6),
+            vec![(9, 12, 2)]
+        );
+    }
+
+    #[test]
     fn occurrences_carry_their_line_and_its_span_whatever_the_order_of_matches() {
         let mut literals = Literals::folding_case();
         let (short, long) = (literals.id("eval"), literals.id("mlflow.evaluate("));
@@ -191,13 +272,13 @@ mod tests {
             at(short, 4, (22, 26)),
             at(long, 2, (2, 20)),
         ];
-        let mut found = literals.occurrences(text);
+        let mut found = literals.occurrences_in_lines_up_to(text, usize::MAX);
         found.sort_unstable();
         assert_eq!(found, expected);
         let mut plain = Literals::folding_case();
         plain.id("eval");
         plain.id("mlflow.evaluate(");
-        let mut found = plain.occurrences_without_automaton(text);
+        let mut found = plain.occurrences_without_automaton(text, usize::MAX);
         found.sort_unstable();
         assert_eq!(found, expected);
     }

@@ -49,7 +49,9 @@ pub(super) fn match_content(
     let required = plan
         .content_literals
         .get_or_init(|| RequiredLiterals::new(&plan.content, plan.strengths.len()));
-    let mut occurrences = required.literals.occurrences(scanned);
+    let mut occurrences = required
+        .literals
+        .occurrences_in_lines_up_to(scanned, max_line);
     let mut raw_hit = vec![false; plan.strengths.len()];
     let mut wanted = vec![false; plan.strengths.len()];
     for &id in ids {
@@ -60,9 +62,6 @@ pub(super) fn match_content(
     let mut tried_at = vec![usize::MAX; plan.strengths.len()];
     for occurrence in &occurrences {
         let (start, end) = occurrence.span;
-        if end - start > max_line {
-            continue; // skipped as code too (minified lines)
-        }
         let line = &scanned.as_bytes()[start..end];
         for &id in &required.probes_of[occurrence.literal] {
             if wanted[id] && !raw_hit[id] && tried_at[id] != start {
