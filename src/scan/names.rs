@@ -88,19 +88,24 @@ impl Names {
         if self.whole.is_empty() {
             return present;
         }
-        let mut rest = text.as_bytes();
-        while let Some(start) = rest.iter().position(|&b| is_identifier_byte(b)) {
-            rest = &rest[start..];
-            let end = rest
-                .iter()
-                .position(|&b| !is_identifier_byte(b))
-                .unwrap_or(rest.len());
-            let (word, after) = rest.split_at(end);
-            rest = after;
-            let first = usize::from(word[0]);
-            if self.lengths[first] & length_bit(word.len()) == 0 {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        loop {
+            while at < bytes.len() && !is_identifier_byte(bytes[at]) {
+                at += 1;
+            }
+            let start = at;
+            while at < bytes.len() && is_identifier_byte(bytes[at]) {
+                at += 1;
+            }
+            if start == at {
+                break;
+            }
+            let first = usize::from(bytes[start]);
+            if self.lengths[first] & length_bit(at - start) == 0 {
                 continue;
             }
+            let word = &bytes[start..at];
             for (name, id) in &self.whole[first] {
                 if **name == *word {
                     present[*id] = true;
