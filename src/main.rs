@@ -1,6 +1,8 @@
 //! The `readiness` binary: parses arguments, calls the library, prints, and
 //! turns the result into an exit code (0 gate met, 1 below the gate, 2 error).
 
+mod ask_terminal;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use readiness::config::Config;
 use readiness::render::table::TableOptions;
@@ -260,6 +262,11 @@ struct AskArgs {
     /// Only what stands between the project and its next level.
     #[arg(long)]
     next: bool,
+    /// Type answers as letters instead of choosing from arrow-key menus
+    /// (screen readers, terminals the menus cannot drive; the default when
+    /// TERM is `dumb`).
+    #[arg(long)]
+    plain: bool,
     /// Config file [default: PATH/readiness.toml when it exists].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -709,15 +716,21 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
         file: shown.clone(),
     };
     let items = readiness::questionnaire::plan(&catalog, &scan, &answers, &options);
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let mut out = std::io::stdout().lock();
+    let plain = args.plain || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let mut prompter: Box<dyn readiness::questionnaire::Prompter> = if plain {
+        Box::new(readiness::questionnaire::lines::LinePrompter::new(
+            std::io::stdin().lock(),
+            std::io::stdout().lock(),
+        ))
+    } else {
+        Box::new(ask_terminal::TerminalPrompter::new())
+    };
     let repo_owned = args.answer.answers.is_none();
     let root = args.path.clone();
     // What this session changed is what it writes: each save merges it into
     // the file as it is on disk then (see `answers::save_merged`).
     let loaded = answers.clone();
-    readiness::questionnaire::run(&items, &mut answers, &options, &mut input, &mut out, |a| {
+    readiness::questionnaire::run(&items, &mut answers, &options, &mut prompter, |a| {
         // The repository's answers file is written only inside it: not
         // through a `.readiness` directory that links elsewhere.
         if repo_owned {

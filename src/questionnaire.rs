@@ -2,14 +2,17 @@
 //! records each answer at once through a save callback (the binary saves the
 //! answers file atomically), so an interrupted session loses nothing.
 //!
-//! Generic over `BufRead` + `Write`: the binary passes the terminal, tests
-//! pass scripted input. It never decides whether input is interactive; the
-//! binary refuses to run it when stdin is not a terminal.
+//! Generic over a [`Prompter`]: the binary's arrow-key prompts on a
+//! terminal, [`lines::LinePrompter`] for typed lines (and the tests). It
+//! never decides whether input is interactive; the binary refuses to run it
+//! when stdin is not a terminal.
+
+pub mod lines;
 
 use crate::answers::{is_stale, Answer, AnswerValue, Answers, Date};
 use crate::report::{CheckResult, Outcome, Report};
 use crate::rubric::Catalog;
-use std::io::{self, BufRead, Write};
+use std::io;
 
 #[derive(Debug, Clone)]
 pub struct AskOptions {
@@ -106,50 +109,8 @@ pub struct Summary {
     pub stopped: bool,
 }
 
-const CHOICES: &str =
-    "[n] no  [m] manually  [a] automated  [x] not applicable  [s] skip  [q] quit  [?] help";
-
-enum Choice {
-    Answer(AnswerValue),
-    Skip,
-    Quit,
-}
-
-fn is_help(line: &str) -> bool {
-    matches!(
-        line.trim().to_ascii_lowercase().as_str(),
-        "?" | "h" | "help"
-    )
-}
-
-fn parse_choice(line: &str) -> Option<Choice> {
-    Some(match line.trim().to_ascii_lowercase().as_str() {
-        "n" | "no" => Choice::Answer(AnswerValue::No),
-        "m" | "manual" | "manually" => Choice::Answer(AnswerValue::Manual),
-        "a" | "auto" | "automated" => Choice::Answer(AnswerValue::Automated),
-        "x" | "na" | "n/a" | "not applicable" => Choice::Answer(AnswerValue::NotApplicable),
-        "s" | "skip" | "" => Choice::Skip,
-        "q" | "quit" | "exit" => Choice::Quit,
-        _ => return None,
-    })
-}
-
-/// Reads one line; `None` at end of input.
-fn read_line(input: &mut impl BufRead) -> io::Result<Option<String>> {
-    let mut line = String::new();
-    if input.read_line(&mut line)? == 0 {
-        return Ok(None);
-    }
-    Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
-}
-
-fn wrap(out: &mut impl Write, text: &str, first: &str, indent: &str) -> io::Result<()> {
-    let mut s = String::new();
-    crate::render::table::wrap_into(&mut s, crate::render::table::WIDTH, text, first, indent);
-    out.write_all(s.as_bytes())
-}
-
-fn describe_scan(check: &CheckResult) -> String {
+/// What the scan saw for a check, in one line.
+pub fn describe_scan(check: &CheckResult) -> String {
     match check.outcome {
         Outcome::Met => {
             let places: Vec<String> = check
@@ -192,173 +153,174 @@ fn describe_scan(check: &CheckResult) -> String {
     }
 }
 
-/// Asks every item in turn. `save` is called after each answer with the full
-/// set; an error from it stops the session (nothing else is written).
+/// One question as a prompter shows it.
+pub struct Question<'a> {
+    pub item: &'a Item,
+    /// 1-based position in the session, and how many questions there are.
+    pub number: usize,
+    pub total: usize,
+    /// The first question of its area (prompters show the area's title).
+    pub first_in_area: bool,
+    /// What the scan saw ([`describe_scan`]).
+    pub scan: String,
+    /// The answer on file now (this session's, once given), with whether it
+    /// is older than the allowed age.
+    pub current: Option<&'a Answer>,
+    pub stale: bool,
+    /// There is a previous question to go back to.
+    pub can_go_back: bool,
+}
+
+/// The text shown above a question: its area when it opens one, then
+/// number, check, why it matters, what the scan saw and the answer on file.
+pub fn header(q: &Question) -> String {
+    use crate::render::table::{wrap_into, WIDTH};
+    let item = q.item;
+    let mut out = String::new();
+    if q.first_in_area {
+        out.push_str(&format!("\n== {} ({}) ==\n", item.area_title, item.area));
+    }
+    out.push('\n');
+    let c = &item.check;
+    let title = format!(
+        "[{}/{}] {} (level {}) {}",
+        q.number, q.total, c.id, c.level, c.title
+    );
+    wrap_into(&mut out, WIDTH, &title, "", "      ");
+    wrap_into(&mut out, WIDTH, &item.why, "  Why: ", "       ");
+    wrap_into(&mut out, WIDTH, &q.scan, "  Scan: ", "       ");
+    if let Some(current) = q.current {
+        let stale = if q.stale { ", stale" } else { "" };
+        let text = format!(
+            "{} ({}, {}{stale})",
+            current.answer.describe(),
+            crate::text::printable(&current.by),
+            current.date
+        );
+        wrap_into(&mut out, WIDTH, &text, "  Current answer: ", "       ");
+    }
+    wrap_into(&mut out, WIDTH, &item.question, "  Q: ", "     ");
+    out
+}
+
+/// What the user chose for a question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// An answer; `reason` is given for (and required by) not applicable,
+    /// `note` only when the user asked to add one.
+    Answer {
+        value: AnswerValue,
+        reason: Option<String>,
+        note: Option<String>,
+    },
+    Skip,
+    Back,
+    Quit,
+}
+
+/// How questions reach the user: the terminal's arrow-key prompts in the
+/// binary, typed lines in [`lines::LinePrompter`].
+pub trait Prompter {
+    /// A line of information (the session's introduction, a saved answer,
+    /// the closing summary).
+    fn say(&mut self, text: &str) -> io::Result<()>;
+    /// Shows one question and returns the user's choice.
+    fn ask(&mut self, question: &Question) -> io::Result<Step>;
+}
+
+impl<P: Prompter + ?Sized> Prompter for Box<P> {
+    fn say(&mut self, text: &str) -> io::Result<()> {
+        (**self).say(text)
+    }
+    fn ask(&mut self, question: &Question) -> io::Result<Step> {
+        (**self).ask(question)
+    }
+}
+
+/// Asks the items in order, forward and back as the user goes. `save` is
+/// called after each answer with the full set, before anything else is
+/// asked; an error from it stops the session (nothing else is written).
 pub fn run(
     items: &[Item],
     answers: &mut Answers,
     options: &AskOptions,
-    input: &mut impl BufRead,
-    out: &mut impl Write,
+    prompter: &mut impl Prompter,
     mut save: impl FnMut(&Answers) -> io::Result<()>,
 ) -> io::Result<Summary> {
-    let mut summary = Summary::default();
     if items.is_empty() {
-        writeln!(
-            out,
-            "Nothing to ask: every check with a question is detected or already answered."
+        prompter.say(
+            "Nothing to ask: every check with a question is detected or already answered.\n\
+             Use --review to go over detected checks, or --check ID to revisit an answer.",
         )?;
-        writeln!(
-            out,
-            "Use --review to go over detected checks, or --check ID to revisit an answer."
-        )?;
-        return Ok(summary);
+        return Ok(Summary::default());
     }
-    writeln!(
-        out,
+    prompter.say(&format!(
         "{} question{} to answer; each answer is saved to {} at once.",
         items.len(),
         if items.len() == 1 { "" } else { "s" },
         options.file
-    )?;
-    writeln!(
-        out,
-        "Press Enter to skip a question, q to stop; run `readiness ask` again to resume."
-    )?;
-    let mut area = "";
-    for (i, item) in items.iter().enumerate() {
-        if item.area != area {
-            area = &item.area;
-            writeln!(out, "\n== {} ({}) ==", item.area_title, item.area)?;
-        }
-        let c = &item.check;
-        writeln!(out)?;
-        wrap(
-            out,
-            &format!(
-                "[{}/{}] {} (level {}) {}",
-                i + 1,
-                items.len(),
-                c.id,
-                c.level,
-                c.title
-            ),
-            "",
-            "      ",
-        )?;
-        wrap(out, &item.why, "  Why: ", "       ")?;
-        wrap(out, &describe_scan(c), "  Scan: ", "       ")?;
-        if let Some(existing) = &item.existing {
-            let stale = if is_stale(existing.date, options.today, options.max_age_days) {
-                ", stale"
-            } else {
-                ""
-            };
-            wrap(
-                out,
-                &format!(
-                    "{} ({}, {}{stale})",
-                    existing.answer.describe(),
-                    crate::text::printable(&existing.by),
-                    existing.date
-                ),
-                "  Current answer: ",
-                "       ",
-            )?;
-        }
-        wrap(out, &item.question, "  Q: ", "     ")?;
-        let choice = loop {
-            writeln!(out, "  {CHOICES}")?;
-            write!(out, "> ")?;
-            out.flush()?;
-            let Some(line) = read_line(input)? else {
-                break Choice::Quit;
-            };
-            if is_help(&line) {
-                wrap(out, &item.fix, "  How to meet it: ", "       ")?;
-                writeln!(
-                    out,
-                    "  Answer for what is in place today: n no, m done by hand, a automated \
-                     (runs without anyone), x does not apply (say why), s skip, q stop."
-                )?;
-                continue;
-            }
-            match parse_choice(&line) {
-                Some(choice) => break choice,
-                // "Yes" does not say how: asked again, never guessed.
-                None if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") => {
-                    writeln!(out, "  Yes, but how: [m] done manually or [a] automated?")?
-                }
-                None => writeln!(out, "  Please type one of n, m, a, x, s or q.")?,
-            }
+    ))?;
+    let mut answered = std::collections::BTreeSet::new();
+    let mut skipped = std::collections::BTreeSet::new();
+    let mut stopped = false;
+    let mut at = 0;
+    while at < items.len() {
+        let item = &items[at];
+        let id = item.check.id.as_str();
+        let current = answers.get(id).cloned();
+        let question = Question {
+            item,
+            number: at + 1,
+            total: items.len(),
+            first_in_area: at == 0 || items[at - 1].area != item.area,
+            scan: describe_scan(&item.check),
+            current: current.as_ref(),
+            stale: current
+                .as_ref()
+                .is_some_and(|a| is_stale(a.date, options.today, options.max_age_days)),
+            can_go_back: at > 0,
         };
-        let value = match choice {
-            Choice::Quit => {
-                summary.stopped = true;
+        match prompter.ask(&question)? {
+            Step::Quit => {
+                stopped = true;
                 break;
             }
-            Choice::Skip => {
-                summary.skipped += 1;
-                continue;
-            }
-            Choice::Answer(value) => value,
-        };
-        let reason = if value == AnswerValue::NotApplicable {
-            let mut reason = None;
-            while reason.is_none() {
-                write!(out, "  Why does it not apply? (required) ")?;
-                out.flush()?;
-                match read_line(input)? {
-                    None => break,
-                    Some(line) if line.trim().is_empty() => {
-                        writeln!(out, "  A reason is required for `not applicable`.")?
-                    }
-                    Some(line) => reason = Some(line.trim().to_owned()),
+            Step::Back => at = at.saturating_sub(1),
+            Step::Skip => {
+                if !answered.contains(id) {
+                    skipped.insert(id);
                 }
+                at += 1;
             }
-            match reason {
-                Some(r) => Some(r),
-                None => {
-                    summary.stopped = true;
-                    break;
-                }
-            }
-        } else {
-            None
-        };
-        // The answer is saved before anything else is asked: Ctrl-C or an
-        // error at the note prompt loses nothing chosen.
-        let mut answer = Answer {
-            check: c.id.clone(),
-            answer: value,
-            reason,
-            note: None,
-            by: options.by.clone(),
-            date: options.today,
-            rubric_version: item.rubric_version.clone(),
-        };
-        answers.set(answer.clone());
-        save(answers)?;
-        summary.answered += 1;
-        writeln!(out, "  Saved: {} = {}.", c.id, value.describe())?;
-        write!(out, "  Note or link (optional, Enter for none): ")?;
-        out.flush()?;
-        match read_line(input)? {
-            None => {
-                summary.stopped = true;
-                break;
-            }
-            Some(line) if !line.trim().is_empty() => {
-                answer.note = Some(line.trim().to_owned());
-                answers.set(answer);
+            Step::Answer {
+                value,
+                reason,
+                note,
+            } => {
+                answers.set(Answer {
+                    check: id.to_owned(),
+                    answer: value,
+                    reason,
+                    note,
+                    by: options.by.clone(),
+                    date: options.today,
+                    rubric_version: item.rubric_version.clone(),
+                });
                 save(answers)?;
+                answered.insert(id);
+                skipped.remove(id);
+                prompter.say(&format!("Saved: {id} = {}.", value.describe()))?;
+                at += 1;
             }
-            Some(_) => {}
         }
     }
-    writeln!(
-        out,
-        "\n{} answered, {} skipped{}. Run `readiness score` to see the effect.",
+    let summary = Summary {
+        answered: answered.len(),
+        skipped: skipped.len(),
+        stopped,
+    };
+    prompter.say(&format!(
+        "{} answered, {} skipped{}. Run `readiness score` to see the effect.",
         summary.answered,
         summary.skipped,
         if summary.stopped {
@@ -366,7 +328,7 @@ pub fn run(
         } else {
             ""
         }
-    )?;
+    ))?;
     Ok(summary)
 }
 
@@ -374,6 +336,7 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::scan::EvidenceIndex;
+    use lines::LinePrompter;
 
     fn setup() -> (Catalog, Report) {
         let catalog = crate::load_catalog(&[]).unwrap();
@@ -439,18 +402,10 @@ mod tests {
         let (catalog, report) = setup();
         let items = plan(&catalog, &report, &Answers::default(), &options());
         let mut answers = Answers::default();
-        let mut out = Vec::new();
-        let mut input = io::Cursor::new(typed);
-        run(
-            &items,
-            &mut answers,
-            &options(),
-            &mut input,
-            &mut out,
-            |_| Ok(()),
-        )
-        .unwrap();
-        (items, answers, String::from_utf8(out).unwrap())
+        let mut prompter = LinePrompter::new(io::Cursor::new(typed), Vec::new());
+        run(&items, &mut answers, &options(), &mut prompter, |_| Ok(())).unwrap();
+        let out = String::from_utf8(prompter.into_output()).unwrap();
+        (items, answers, out)
     }
 
     #[test]
@@ -470,9 +425,7 @@ mod tests {
 
     #[test]
     fn yes_is_asked_again_never_taken_as_automated() {
-        // "yes", then the note prompt must not receive the next key: the
-        // question is asked again until it says how.
-        let (_, answers, text) = session("yes\nm\n\nq\n");
+        let (_, answers, text) = session("yes\nm\nq\n");
         assert!(
             text.contains("Yes, but how: [m] done manually or [a] automated?"),
             "{text}"
@@ -483,7 +436,35 @@ mod tests {
     }
 
     #[test]
-    fn an_interrupt_at_the_note_prompt_keeps_the_answer() {
+    fn a_note_is_taken_only_when_typed_after_the_answer() {
+        let (_, answers, text) = session("m promote.sh pins it\nn\nq\n");
+        assert!(!text.contains("Note or link"), "{text}");
+        assert_eq!(
+            answers.entries[0].note.as_deref(),
+            Some("promote.sh pins it")
+        );
+        assert_eq!(answers.entries[1].note, None);
+    }
+
+    #[test]
+    fn back_returns_to_the_previous_question_with_its_answer_shown() {
+        let (items, answers, text) = session("b\nn\nb\na\nq\n");
+        assert!(text.contains("This is the first question."), "{text}");
+        assert!(
+            text.contains("Current answer: no (Tess Ter, 2026-11-22)"),
+            "{text}"
+        );
+        assert_eq!(answers.entries.len(), 1, "one check, answered twice");
+        assert_eq!(answers.entries[0].check, items[0].check.id);
+        assert_eq!(answers.entries[0].answer, AnswerValue::Automated);
+        assert!(
+            text.contains("1 answered, 0 skipped, stopped early"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_interrupt_after_an_answer_keeps_it() {
         /// Input that gives one line, then fails as a read cut short by
         /// Ctrl-C does.
         struct Interrupted(Option<&'static [u8]>);
@@ -502,21 +483,14 @@ mod tests {
         let items = plan(&catalog, &report, &Answers::default(), &options());
         let mut answers = Answers::default();
         let mut saved = Vec::new();
-        let mut input = io::BufReader::new(Interrupted(Some(b"a\n")));
-        let mut out = Vec::new();
-        let result = run(
-            &items,
-            &mut answers,
-            &options(),
-            &mut input,
-            &mut out,
-            |a| {
-                saved.push(a.entries.clone());
-                Ok(())
-            },
-        );
+        let input = io::BufReader::new(Interrupted(Some(b"a\n")));
+        let mut prompter = LinePrompter::new(input, Vec::new());
+        let result = run(&items, &mut answers, &options(), &mut prompter, |a| {
+            saved.push(a.entries.clone());
+            Ok(())
+        });
         assert!(result.is_err());
-        assert_eq!(saved.len(), 1, "saved before the note was asked");
+        assert_eq!(saved.len(), 1, "saved before the next question was asked");
         assert_eq!(saved[0][0].answer, AnswerValue::Automated);
     }
 
@@ -528,22 +502,14 @@ mod tests {
         let first_two: Vec<&str> = items.iter().take(2).map(|i| i.check.id.as_str()).collect();
         let mut answers = Answers::default();
         let mut saves = Vec::new();
-        let mut input =
-            io::Cursor::new("a\nhttps://ci.example/eval\nwhat\nx\n\nno vector data\n\ns\nq\n");
-        let mut out = Vec::new();
-        let summary = run(
-            &items,
-            &mut answers,
-            &options(),
-            &mut input,
-            &mut out,
-            |a| {
-                saves.push(a.entries.len());
-                Ok(())
-            },
-        )
+        let input = io::Cursor::new("a https://ci.example/eval\nwhat\nx\n\nno vector data\ns\nq\n");
+        let mut prompter = LinePrompter::new(input, Vec::new());
+        let summary = run(&items, &mut answers, &options(), &mut prompter, |a| {
+            saves.push(a.entries.len());
+            Ok(())
+        })
         .unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = String::from_utf8(prompter.into_output()).unwrap();
         assert_eq!(
             summary,
             Summary {
@@ -552,8 +518,7 @@ mod tests {
                 stopped: true
             }
         );
-        // Saved once chosen, again with the note.
-        assert_eq!(saves, vec![1, 1, 2], "saved after every answer");
+        assert_eq!(saves, vec![1, 2], "saved after every answer");
         assert_eq!(answers.entries[0].check, first_two[0]);
         assert_eq!(answers.entries[0].answer, AnswerValue::Automated);
         assert_eq!(
@@ -608,16 +573,8 @@ mod tests {
         let (catalog, report) = setup();
         let items = plan(&catalog, &report, &Answers::default(), &options());
         let mut answers = Answers::default();
-        let mut input = io::Cursor::new("m\n");
-        let summary = run(
-            &items,
-            &mut answers,
-            &options(),
-            &mut input,
-            &mut Vec::new(),
-            |_| Ok(()),
-        )
-        .unwrap();
+        let mut prompter = LinePrompter::new(io::Cursor::new("m\n"), Vec::new());
+        let summary = run(&items, &mut answers, &options(), &mut prompter, |_| Ok(())).unwrap();
         assert_eq!(summary.answered, 1);
         assert!(summary.stopped);
         assert_eq!(answers.entries[0].answer, AnswerValue::Manual);

@@ -10,6 +10,17 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use support::{bin, copy_example, find, json_check, Repo, TODAY};
 
+/// Keys as a terminal sends them.
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+
+/// Types keys and flushes them to the terminal at once.
+fn keys(session: &mut rexpect::session::PtySession, keys: &str) {
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
 fn readiness() -> Command {
     let mut cmd = bin();
     cmd.env("NO_COLOR", "1");
@@ -42,6 +53,8 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     );
     let file = repo.path().join(".readiness/answers.yaml");
 
+    // The arrow-key menus: a note first (only because it is asked for),
+    // then "yes, done by hand" one row down.
     let mut cmd = readiness();
     cmd.args(["ask", "--by", "Tess Ter"]).arg(repo.path());
     let mut session = spawn_command(cmd, Some(20_000)).unwrap();
@@ -51,41 +64,55 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.exp_string("[1/").unwrap();
     session.exp_string("VER-06").unwrap();
     session.exp_string("Scan: found no evidence").unwrap();
-    session.exp_string("> ").unwrap();
-    session.send_line("m").unwrap();
-    // Saved as soon as it is chosen, before the note is asked.
+    session.exp_string("Your answer").unwrap();
+    session.exp_string("Ctrl-C stops").unwrap();
+    keys(&mut session, &format!("{DOWN}{DOWN}{DOWN}{DOWN}{ENTER}"));
+    session.exp_string("Note or link:").unwrap();
+    keys(
+        &mut session,
+        &format!("promote.sh pins the version by hand{ENTER}"),
+    );
+    session.exp_string("note: promote.sh pins").unwrap();
+    keys(&mut session, &format!("{DOWN}{ENTER}"));
     session
         .exp_string("Saved: VER-06 = yes, done manually.")
         .unwrap();
-    session.exp_string("Note or link").unwrap();
-    session
-        .send_line("promote.sh pins the version by hand")
-        .unwrap();
     session.exp_string("[2/").unwrap();
     let (_, second) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
-    session.exp_string("> ").unwrap();
-    session.send_line("n").unwrap();
+    session.exp_string("Your answer").unwrap();
+    session.exp_string("Ctrl-C stops").unwrap();
+    keys(&mut session, ENTER);
     session
         .exp_string(&format!("Saved: {second} = no."))
         .unwrap();
-    session.exp_string("Note or link").unwrap();
-    session.send_line("").unwrap();
     session.exp_string("[3/").unwrap();
     let (_, third) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
-    session.exp_string("> ").unwrap();
-    // Ctrl-C at the note prompt: the answer just chosen is kept.
-    session.send_line("a").unwrap();
-    session.exp_string("Note or link").unwrap();
+    session.exp_string("Your answer").unwrap();
+    session.exp_string("Ctrl-C stops").unwrap();
+    // Esc goes back: the second question again, its answer marked and
+    // highlighted; two rows down is "automated".
+    keys(&mut session, ESC);
+    session.exp_string("[2/").unwrap();
+    session.exp_string("Current answer: no (Tess Ter").unwrap();
+    session.exp_string("(current answer)").unwrap();
+    keys(&mut session, &format!("{DOWN}{DOWN}{ENTER}"));
+    session
+        .exp_string(&format!("Saved: {second} = yes, automated"))
+        .unwrap();
+    session.exp_string("[3/").unwrap();
+    session.exp_string("Your answer").unwrap();
+    session.exp_string("Ctrl-C stops").unwrap();
+    // Ctrl-C stops; both answers are already on disk.
     session.send_control('c').unwrap();
+    session
+        .exp_string("2 answered, 0 skipped, stopped early")
+        .unwrap();
     session.exp_eof().unwrap();
 
     let saved = answers::load(&file, "answers.yaml", readiness::fsutil::Chosen::ByUser).unwrap();
     let ids: Vec<&str> = saved.entries.iter().map(|a| a.check.as_str()).collect();
-    assert_eq!(
-        ids,
-        ["FUTURE-01", "VER-06", second.as_str(), third.as_str()]
-    );
-    assert_eq!(saved.entries[3].answer, AnswerValue::Automated);
+    assert_eq!(ids, ["FUTURE-01", "VER-06", second.as_str()]);
+    assert_eq!(saved.entries[2].answer, AnswerValue::Automated);
     assert_eq!(saved.entries[1].answer, AnswerValue::Manual);
     assert_eq!(
         saved.entries[1].note.as_deref(),
@@ -105,16 +132,15 @@ fn interactive_session_can_be_interrupted_and_resumed() {
         .collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left behind");
 
-    // Resume: answered checks are not asked again.
+    // Resume with typed answers (--plain): answered checks are not asked
+    // again; the third, never answered, comes first.
     let mut cmd = readiness();
-    cmd.args(["ask", "--by", "Tess Ter"]).arg(repo.path());
+    cmd.args(["ask", "--plain", "--by", "Tess Ter"])
+        .arg(repo.path());
     let mut session = spawn_command(cmd, Some(20_000)).unwrap();
     session.exp_string("[1/").unwrap();
-    let (before, _) = session.exp_regex(r"\(level \d\)").unwrap();
-    assert!(
-        !before.contains("VER-06") && !before.contains(&second) && !before.contains(&third),
-        "{before}"
-    );
+    let (_, first) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
+    assert_eq!(first, third);
     session.exp_string("> ").unwrap();
     session.send_line("x").unwrap();
     session.exp_string("Why does it not apply?").unwrap();
@@ -122,8 +148,6 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.exp_string("A reason is required").unwrap();
     session.send_line("tabular model, out of scope").unwrap();
     session.exp_string("Saved:").unwrap();
-    session.exp_string("Note or link").unwrap();
-    session.send_line("").unwrap();
     session.exp_string("> ").unwrap();
     session.send_line("q").unwrap();
     session
@@ -131,10 +155,11 @@ fn interactive_session_can_be_interrupted_and_resumed() {
         .unwrap();
     session.exp_eof().unwrap();
     let saved = answers::load(&file, "answers.yaml", readiness::fsutil::Chosen::ByUser).unwrap();
-    assert_eq!(saved.entries.len(), 5);
-    assert_eq!(saved.entries[4].answer, AnswerValue::NotApplicable);
+    assert_eq!(saved.entries.len(), 4);
+    assert_eq!(saved.entries[3].check, third);
+    assert_eq!(saved.entries[3].answer, AnswerValue::NotApplicable);
     assert_eq!(
-        saved.entries[4].reason.as_deref(),
+        saved.entries[3].reason.as_deref(),
         Some("tabular model, out of scope")
     );
 
@@ -410,7 +435,8 @@ fn ask_never_runs_a_git_the_repository_ships() {
     .current_dir(repo.path())
     .args(["ask", "."]);
     let mut session = spawn_command(cmd, Some(20_000)).unwrap();
-    session.exp_string("> ").unwrap();
+    session.exp_string("Your answer").unwrap();
+    session.exp_string("Ctrl-C stops").unwrap();
     session.send_control('c').unwrap();
     session.exp_eof().unwrap();
     assert!(!marker.exists(), "the repository's ./git ran");
@@ -436,7 +462,8 @@ fn filters_name_real_areas() {
     session.exp_string("[1/").unwrap();
     let (_, id) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
     assert!(id.starts_with("EVL-"), "{id}");
-    session.exp_string("> ").unwrap();
-    session.send_line("q").unwrap();
+    session.exp_string("Your answer").unwrap();
+    session.exp_string("Ctrl-C stops").unwrap();
+    session.send_control('c').unwrap();
     session.exp_eof().unwrap();
 }
