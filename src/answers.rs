@@ -5,7 +5,6 @@
 
 use crate::diag::Diagnostic;
 use crate::node::{self, Node, Pos, Value};
-use std::fmt::Write as _;
 use std::path::Path;
 
 /// Where `ask` writes and `score` reads answers, relative to the repository.
@@ -76,6 +75,9 @@ pub struct Answers {
     pub entries: Vec<Answer>,
     /// Position of each entry's `check` key, parallel to `entries`.
     pub positions: Vec<Pos>,
+    /// The comment lines the file opens with, kept when it is saved again
+    /// (the serializer cannot keep comments inside the entries).
+    pub header: Option<String>,
 }
 
 impl Answers {
@@ -205,6 +207,23 @@ const ENTRY_KEYS: &[&str] = &[
     "rubric_version",
 ];
 
+/// The comment and blank lines before a file's first line of YAML, when
+/// there is at least one comment.
+fn leading_comments(text: &str) -> Option<String> {
+    let mut header = String::new();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !(trimmed.is_empty() || trimmed.starts_with('#')) {
+            break;
+        }
+        header.push_str(line);
+    }
+    if !header.ends_with('\n') && !header.is_empty() {
+        header.push('\n');
+    }
+    header.contains('#').then_some(header)
+}
+
 /// Parses an answers file. Every problem is reported with its position.
 pub fn parse(file: &str, text: &str) -> Result<Answers, Vec<Diagnostic>> {
     let root = node::parse_yaml(text).map_err(|e| {
@@ -215,7 +234,10 @@ pub fn parse(file: &str, text: &str) -> Result<Answers, Vec<Diagnostic>> {
         )]
     })?;
     let mut errors = Vec::new();
-    let mut answers = Answers::default();
+    let mut answers = Answers {
+        header: leading_comments(text),
+        ..Answers::default()
+    };
     let err = |errors: &mut Vec<Diagnostic>, pos: Pos, msg: String| {
         errors.push(Diagnostic::new(file, pos, msg))
     };
@@ -407,41 +429,33 @@ pub fn load(
     }
 }
 
-fn quote(s: &str) -> String {
-    // A JSON string is a valid YAML double-quoted scalar.
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
-}
+/// The text every answers file starts with.
+const HEADER: &str = "# Answers to `readiness ask`: what a repository scan cannot see.\n# Commit this file; `readiness score` reads it (use --evidence-only to ignore it).\n";
 
-/// The file's text: a header comment, then entries in the order given.
-pub fn render(answers: &Answers) -> String {
-    let mut out = String::from(
-        "# Answers to `readiness ask`: what a repository scan cannot see.\n# Commit this file; `readiness score` reads it (use --evidence-only to ignore it).\nversion: 1\nanswers:\n",
-    );
-    if answers.entries.is_empty() {
-        out.truncate(out.len() - 1);
-        out.push_str(" []\n");
+/// The file's text: its opening comments (the file's own, else ours), then
+/// entries in the order given,
+/// written by a YAML serializer (serde-saphyr), which quotes every string
+/// a YAML 1.1 or 1.2 reader could take for something else (`no`, `on`,
+/// dates, numbers) and escapes what they reject or fold (DEL, C1 controls,
+/// NEL), so PyYAML, yq and GitHub's loaders read the values written.
+pub fn render(answers: &Answers) -> std::io::Result<String> {
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        version: u32,
+        answers: &'a [Answer],
     }
-    for a in &answers.entries {
-        let _ = writeln!(out, "  - check: {}", quote(&a.check));
-        // Quoted: YAML 1.1 readers (PyYAML, yq v3, Ruby) take a bare `no`
-        // for false.
-        let _ = writeln!(out, "    answer: {}", quote(a.answer.as_str()));
-        if let Some(reason) = &a.reason {
-            let _ = writeln!(out, "    reason: {}", quote(reason));
-        }
-        if let Some(note) = &a.note {
-            let _ = writeln!(out, "    note: {}", quote(note));
-        }
-        let _ = writeln!(out, "    by: {}", quote(&a.by));
-        let _ = writeln!(out, "    date: {}", a.date);
-        let _ = writeln!(out, "    rubric_version: {}", quote(&a.rubric_version));
-    }
-    out
+    let body = serde_saphyr::to_string(&File {
+        version: 1,
+        answers: &answers.entries,
+    })
+    .map_err(|e| std::io::Error::other(format!("cannot write the answers as YAML: {e}")))?;
+    let header = answers.header.as_deref().unwrap_or(HEADER);
+    Ok(format!("{header}{body}"))
 }
 
 /// Writes the file atomically (see [`crate::fsutil::write_atomic`]).
 pub fn save(path: &Path, answers: &Answers) -> std::io::Result<()> {
-    crate::fsutil::write_atomic(path, render(answers).as_bytes())
+    crate::fsutil::write_atomic(path, render(answers)?.as_bytes())
 }
 
 /// Saves this session's answers without losing anyone else's: under a lock
@@ -469,7 +483,7 @@ pub fn save_merged(
     for answer in mine {
         current.set(answer.clone());
     }
-    crate::fsutil::write_atomic_locked(path, render(&current).as_bytes(), &lock)?;
+    crate::fsutil::write_atomic_locked(path, render(&current)?.as_bytes(), &lock)?;
     Ok(current)
 }
 
@@ -541,44 +555,104 @@ mod tests {
     }
 
     #[test]
+    fn the_comments_a_file_opens_with_are_kept_when_it_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.yaml");
+        let by_user = crate::fsutil::Chosen::ByUser;
+        let own = "# Platform team: ask #ml-platform before changing these.\n\n# Reviewed each quarter.\nversion: 1\nanswers: []\n";
+        std::fs::write(&path, own).unwrap();
+        save_merged(&path, "a", &[answer("MINE-1", AnswerValue::No)], by_user).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# Platform team: ask #ml-platform before changing these.\n\n# Reviewed each quarter.\nversion: 1\n"),
+            "{text}"
+        );
+        assert!(!text.contains("Answers to `readiness ask`"), "{text}");
+        // A new file gets the tool's own header.
+        let fresh = dir.path().join("new.yaml");
+        save_merged(&fresh, "n", &[answer("MINE-1", AnswerValue::No)], by_user).unwrap();
+        let text = std::fs::read_to_string(&fresh).unwrap();
+        assert!(text.starts_with(HEADER), "{text}");
+    }
+
+    #[test]
     fn round_trip_keeps_every_field_and_order() {
         let mut answers = Answers::default();
         answers.set(answer("EVL-03", AnswerValue::Automated));
         answers.set(answer("VER-05", AnswerValue::NotApplicable));
         answers.set(answer("ZZZ-99", AnswerValue::Manual));
-        let text = render(&answers);
+        let text = render(&answers).unwrap();
         let parsed = parse("a.yaml", &text).unwrap();
         assert_eq!(parsed.entries, answers.entries);
-        assert_eq!(render(&parsed), text);
+        assert_eq!(render(&parsed).unwrap(), text);
     }
 
     #[test]
     fn every_yaml_reader_reads_the_answers_as_written() {
+        // Strings a YAML 1.1 reader takes for something else, or rejects
+        // or folds when written raw: booleans, dates, numbers, comments,
+        // indicators, NEL, DEL and C1 controls, line and paragraph
+        // separators, edge spaces, newlines.
+        let tricky = [
+            "no",
+            "on",
+            "2026-01-01",
+            "1.0",
+            "~",
+            "#x",
+            "a: b",
+            "- x",
+            "*x",
+            "!x",
+            "@x",
+            "\u{85}nel",
+            "del\u{7f}",
+            "c1\u{9b}x",
+            "a\u{2028}b",
+            " lead",
+            "trail ",
+            "two\nlines",
+            "tab\tx",
+            "\"q\"",
+            "'q'",
+            "é ü",
+        ];
         let mut answers = Answers::default();
-        answers.set(answer("EVL-03", AnswerValue::No));
-        answers.set(answer("VER-05", AnswerValue::Automated));
-        let text = render(&answers);
+        for (i, text) in tricky.iter().enumerate() {
+            let mut a = answer(&format!("CHK-{i:02}"), AnswerValue::No);
+            a.note = Some((*text).to_owned());
+            a.by = (*text).to_owned();
+            answers.set(a);
+        }
+        let text = render(&answers).unwrap();
         // A bare `no` is false to YAML 1.1 readers (PyYAML, yq v3, Ruby).
-        assert!(text.contains("    answer: \"no\"\n"), "{text}");
         assert!(!text.contains("answer: no\n"), "{text}");
+        let parsed = parse("a.yaml", &text).unwrap();
+        assert_eq!(parsed.entries, answers.entries);
         // Where PyYAML is installed, read the file with it too.
-        let script = "import sys, yaml; d = yaml.safe_load(sys.stdin); \
-                      print(','.join(repr(a['answer']) for a in d['answers']))";
+        let script = "import sys, json, yaml; d = yaml.safe_load(sys.stdin); \
+                      print(json.dumps([[a['answer'], a['note'], a['by']] for a in d['answers']]))";
         if let Ok(mut child) = std::process::Command::new("python3")
             .args(["-c", script])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
         {
             use std::io::Write;
             let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
             let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
             if out.status.success() {
-                assert_eq!(
-                    String::from_utf8_lossy(&out.stdout).trim(),
-                    "'no','automated'"
-                );
+                let read: Vec<[String; 3]> = serde_json::from_slice(&out.stdout).unwrap();
+                let expected: Vec<[String; 3]> = tricky
+                    .iter()
+                    .map(|t| ["no".to_owned(), (*t).to_owned(), (*t).to_owned()])
+                    .collect();
+                assert_eq!(read, expected);
+            } else {
+                // No PyYAML here; anything else is a failure to read.
+                assert!(stderr.contains("No module named"), "{stderr}\n{text}");
             }
         }
     }

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = load_catalog(&[], &[source]);
     let _ = readiness::config::parse("readiness.toml", &text, std::path::Path::new("/repo"));
     if let Ok(answers) = readiness::answers::parse("answers.yaml", &text) {
-        let rendered = readiness::answers::render(&answers);
+        let rendered = readiness::answers::render(&answers).expect("answers render as YAML");
         let again = readiness::answers::parse("answers.yaml", &rendered)
             .expect("a rendered answers file parses");
         assert_eq!(again.entries, answers.entries, "round trip");
