@@ -13,7 +13,8 @@ pub const DEFAULT_PATH: &str = ".readiness/answers.yaml";
 /// Answers older than this many days are asked again.
 pub const DEFAULT_MAX_AGE_DAYS: i64 = 180;
 
-/// The ML Test Score scale, plus "not applicable" (skip is never stored).
+/// The ML Test Score scale, "yes" for questions of fact (a check whose
+/// `scale` is `yes_no`), plus "not applicable" (skip is never stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerValue {
@@ -21,6 +22,7 @@ pub enum AnswerValue {
     Manual,
     Automated,
     NotApplicable,
+    Yes,
 }
 
 impl AnswerValue {
@@ -30,6 +32,7 @@ impl AnswerValue {
             AnswerValue::Manual => "manual",
             AnswerValue::Automated => "automated",
             AnswerValue::NotApplicable => "not_applicable",
+            AnswerValue::Yes => "yes",
         }
     }
 
@@ -39,6 +42,7 @@ impl AnswerValue {
             AnswerValue::Manual => "yes, done manually",
             AnswerValue::Automated => "yes, automated",
             AnswerValue::NotApplicable => "not applicable",
+            AnswerValue::Yes => "yes",
         }
     }
 
@@ -48,6 +52,7 @@ impl AnswerValue {
             "manual" => AnswerValue::Manual,
             "automated" => AnswerValue::Automated,
             "not_applicable" => AnswerValue::NotApplicable,
+            "yes" => AnswerValue::Yes,
             _ => return None,
         })
     }

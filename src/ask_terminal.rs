@@ -4,6 +4,7 @@
 
 use readiness::answers::AnswerValue;
 use readiness::questionnaire::{header, Prompter, Question, Step};
+use readiness::rubric::model::Scale;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -25,6 +26,7 @@ impl fmt::Display for Pick {
             Pick::Answer(AnswerValue::Manual) => "yes, done by hand",
             Pick::Answer(AnswerValue::Automated) => "yes, automated: runs without anyone",
             Pick::Answer(AnswerValue::NotApplicable) => "does not apply here (say why)",
+            Pick::Answer(AnswerValue::Yes) => "yes",
             Pick::Note => "add a note or link, then answer",
             Pick::Explain => "explain: how to meet this check",
             Pick::Skip => "skip for now",
@@ -109,15 +111,21 @@ impl Prompter for TerminalPrompter {
         let current = q.current.map(|a| a.answer);
         let mut note: Option<String> = None;
         loop {
-            let mut picks = vec![
-                Pick::Answer(AnswerValue::No),
-                Pick::Answer(AnswerValue::Manual),
-                Pick::Answer(AnswerValue::Automated),
-                Pick::Answer(AnswerValue::NotApplicable),
-                Pick::Note,
-                Pick::Explain,
-                Pick::Skip,
-            ];
+            let answers: &[AnswerValue] = match q.item.scale {
+                Scale::Practice => &[
+                    AnswerValue::No,
+                    AnswerValue::Manual,
+                    AnswerValue::Automated,
+                    AnswerValue::NotApplicable,
+                ],
+                Scale::YesNo => &[
+                    AnswerValue::No,
+                    AnswerValue::Yes,
+                    AnswerValue::NotApplicable,
+                ],
+            };
+            let mut picks: Vec<Pick> = answers.iter().map(|&a| Pick::Answer(a)).collect();
+            picks.extend([Pick::Note, Pick::Explain, Pick::Skip]);
             if q.can_go_back {
                 picks.push(Pick::Back);
             }

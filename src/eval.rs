@@ -19,7 +19,7 @@ use crate::report::{
 use crate::report::{
     AnswerInfo, AnswersSummary, Contradiction, Gate, Source, WaiverState, WaiverStatus,
 };
-use crate::rubric::model::{Acceptance, Catalog, Needs, Rubric, Rule};
+use crate::rubric::model::{Acceptance, Catalog, Needs, Rubric, Rule, Scale};
 use crate::scan::{Evidence, EvidenceIndex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -365,6 +365,27 @@ fn evaluate_area(
                         outcome = Outcome::Met;
                         credit = 1.0;
                         reason = None;
+                    }
+                    // A fact is there or not: "yes" meets it at any level.
+                    AnswerValue::Yes if check.scale == Scale::YesNo => {
+                        outcome = Outcome::Met;
+                        credit = 1.0;
+                        reason = None;
+                    }
+                    // "Yes" to a practice does not say how: counted as done
+                    // by hand, and the reason says so.
+                    AnswerValue::Yes => {
+                        credit = 0.5;
+                        if check.needs == Needs::Manual {
+                            outcome = Outcome::Met;
+                            reason = None;
+                        } else {
+                            outcome = Outcome::Unmet;
+                            reason = Some(format!(
+                                "answered `yes` without saying how; counted as done manually, and level {} needs it automated",
+                                check.level
+                            ));
+                        }
                     }
                     AnswerValue::Manual => {
                         credit = 0.5;

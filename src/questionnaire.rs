@@ -47,6 +47,8 @@ pub struct Item {
     pub fix: String,
     pub rubric_version: String,
     pub existing: Option<Answer>,
+    /// The answers the question offers.
+    pub scale: crate::rubric::model::Scale,
 }
 
 /// Chooses the questions, area by area in catalogue order, lowest level first.
@@ -94,6 +96,7 @@ pub fn plan(
                 fix: check.fix.clone(),
                 rubric_version: rubric.version.clone(),
                 existing,
+                scale: check.scale,
             });
         }
     }
@@ -335,6 +338,7 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rubric::model::Scale;
     use crate::scan::EvidenceIndex;
     use lines::LinePrompter;
 
@@ -396,11 +400,22 @@ mod tests {
             .all(|i| report.next_steps.iter().any(|s| s.check == i.check.id)));
     }
 
-    /// A whole session over the default plan with `typed` as input: the
-    /// items, the answers it left and what it printed.
-    fn session(typed: &'static str) -> (Vec<Item>, Answers, String) {
+    /// The default plan's questions of one scale.
+    fn items_of(scale: Scale) -> Vec<Item> {
         let (catalog, report) = setup();
-        let items = plan(&catalog, &report, &Answers::default(), &options());
+        let mut items = plan(&catalog, &report, &Answers::default(), &options());
+        items.retain(|i| i.scale == scale);
+        items
+    }
+
+    /// A whole session over the default plan's practice questions with
+    /// `typed` as input: the items, the answers it left and what it printed.
+    fn session(typed: &'static str) -> (Vec<Item>, Answers, String) {
+        session_of(Scale::Practice, typed)
+    }
+
+    fn session_of(scale: Scale, typed: &'static str) -> (Vec<Item>, Answers, String) {
+        let items = items_of(scale);
         let mut answers = Answers::default();
         let mut prompter = LinePrompter::new(io::Cursor::new(typed), Vec::new());
         run(&items, &mut answers, &options(), &mut prompter, |_| Ok(())).unwrap();
@@ -433,6 +448,26 @@ mod tests {
         assert_eq!(answers.entries.len(), 1);
         assert_eq!(answers.entries[0].answer, AnswerValue::Manual);
         assert_eq!(answers.entries[0].note, None);
+    }
+
+    #[test]
+    fn a_question_of_fact_is_answered_yes_or_no() {
+        let (items, answers, text) = session_of(Scale::YesNo, "m\na\ny see MODEL_CARD.md\nq\n");
+        assert!(
+            text.contains("[n] no  [y] yes  [x] not applicable"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Please type one of n, y, x, s, b or q."),
+            "{text}"
+        );
+        assert_eq!(answers.entries.len(), 1);
+        assert_eq!(answers.entries[0].check, items[0].check.id);
+        assert_eq!(answers.entries[0].answer, AnswerValue::Yes);
+        assert_eq!(
+            answers.entries[0].note.as_deref(),
+            Some("see MODEL_CARD.md")
+        );
     }
 
     #[test]
@@ -479,8 +514,7 @@ mod tests {
                 }
             }
         }
-        let (catalog, report) = setup();
-        let items = plan(&catalog, &report, &Answers::default(), &options());
+        let items = items_of(Scale::Practice);
         let mut answers = Answers::default();
         let mut saved = Vec::new();
         let input = io::BufReader::new(Interrupted(Some(b"a\n")));
@@ -496,8 +530,7 @@ mod tests {
 
     #[test]
     fn asks_unsettled_checks_with_questions_and_saves_each_answer() {
-        let (catalog, report) = setup();
-        let items = plan(&catalog, &report, &Answers::default(), &options());
+        let items = items_of(Scale::Practice);
         assert!(items.iter().all(|i| i.check.outcome != Outcome::Met));
         let first_two: Vec<&str> = items.iter().take(2).map(|i| i.check.id.as_str()).collect();
         let mut answers = Answers::default();
@@ -570,8 +603,7 @@ mod tests {
 
     #[test]
     fn end_of_input_stops_without_losing_saved_answers() {
-        let (catalog, report) = setup();
-        let items = plan(&catalog, &report, &Answers::default(), &options());
+        let items = items_of(Scale::Practice);
         let mut answers = Answers::default();
         let mut prompter = LinePrompter::new(io::Cursor::new("m\n"), Vec::new());
         let summary = run(&items, &mut answers, &options(), &mut prompter, |_| Ok(())).unwrap();

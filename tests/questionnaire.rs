@@ -66,7 +66,9 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.exp_string("Scan: found no evidence").unwrap();
     session.exp_string("Your answer").unwrap();
     session.exp_string("Ctrl-C stops").unwrap();
-    keys(&mut session, &format!("{DOWN}{DOWN}{DOWN}{DOWN}{ENTER}"));
+    // VER-06 is a question of fact: no, yes, not applicable, then "add a
+    // note" on the fourth row.
+    keys(&mut session, &format!("{DOWN}{DOWN}{DOWN}{ENTER}"));
     session.exp_string("Note or link:").unwrap();
     keys(
         &mut session,
@@ -74,9 +76,7 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     );
     session.exp_string("note: promote.sh pins").unwrap();
     keys(&mut session, &format!("{DOWN}{ENTER}"));
-    session
-        .exp_string("Saved: VER-06 = yes, done manually.")
-        .unwrap();
+    session.exp_string("Saved: VER-06 = yes.").unwrap();
     session.exp_string("[2/").unwrap();
     let (_, second) = session.exp_regex(r"[A-Z]{3}-\d\d").unwrap();
     session.exp_string("Your answer").unwrap();
@@ -90,14 +90,14 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     session.exp_string("Your answer").unwrap();
     session.exp_string("Ctrl-C stops").unwrap();
     // Esc goes back: the second question again, its answer marked and
-    // highlighted; two rows down is "automated".
+    // highlighted; one row down is "yes".
     keys(&mut session, ESC);
     session.exp_string("[2/").unwrap();
     session.exp_string("Current answer: no (Tess Ter").unwrap();
     session.exp_string("(current answer)").unwrap();
-    keys(&mut session, &format!("{DOWN}{DOWN}{ENTER}"));
+    keys(&mut session, &format!("{DOWN}{ENTER}"));
     session
-        .exp_string(&format!("Saved: {second} = yes, automated"))
+        .exp_string(&format!("Saved: {second} = yes."))
         .unwrap();
     session.exp_string("[3/").unwrap();
     session.exp_string("Your answer").unwrap();
@@ -112,8 +112,8 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     let saved = answers::load(&file, "answers.yaml", readiness::fsutil::Chosen::ByUser).unwrap();
     let ids: Vec<&str> = saved.entries.iter().map(|a| a.check.as_str()).collect();
     assert_eq!(ids, ["FUTURE-01", "VER-06", second.as_str()]);
-    assert_eq!(saved.entries[2].answer, AnswerValue::Automated);
-    assert_eq!(saved.entries[1].answer, AnswerValue::Manual);
+    assert_eq!(saved.entries[2].answer, AnswerValue::Yes);
+    assert_eq!(saved.entries[1].answer, AnswerValue::Yes);
     assert_eq!(
         saved.entries[1].note.as_deref(),
         Some("promote.sh pins the version by hand")
@@ -166,10 +166,10 @@ fn interactive_session_can_be_interrupted_and_resumed() {
     // `score` reads the file automatically.
     let report = score_json(repo.path(), &[]);
     let ver06 = json_check(&report, "VER-06");
-    assert_eq!(ver06["outcome"], "unmet", "level 2 needs it automated");
-    assert_eq!(ver06["credit"], 0.5);
+    assert_eq!(ver06["outcome"], "met", "a question of fact: yes meets it");
+    assert_eq!(ver06["credit"], 1.0);
     assert_eq!(ver06["source"], "answered");
-    assert_eq!(ver06["answer"]["value"], "manual");
+    assert_eq!(ver06["answer"]["value"], "yes");
     assert!(report["answers"]["warnings"][0]
         .as_str()
         .unwrap()
@@ -466,4 +466,25 @@ fn filters_name_real_areas() {
     session.exp_string("Ctrl-C stops").unwrap();
     session.send_control('c').unwrap();
     session.exp_eof().unwrap();
+}
+
+#[test]
+fn yes_meets_a_question_of_fact_and_counts_as_manual_for_a_practice() {
+    let repo = copy_example("level-1-training");
+    // VER-06 (level 2) is a question of fact; EVL-04 (level 2) a practice.
+    write_answers(&repo, &[("VER-06", "yes", TODAY), ("EVL-04", "yes", TODAY)]);
+    let report = score_json(repo.path(), &[]);
+    let fact = json_check(&report, "VER-06");
+    assert_eq!(fact["outcome"], "met");
+    assert_eq!(fact["credit"], 1.0);
+    let practice = json_check(&report, "EVL-04");
+    assert_eq!(practice["outcome"], "unmet");
+    assert_eq!(practice["credit"], 0.5);
+    assert!(
+        practice["reason"]
+            .as_str()
+            .unwrap()
+            .contains("answered `yes` without saying how"),
+        "{practice}"
+    );
 }

@@ -4,10 +4,12 @@
 
 use super::{Prompter, Question, Step};
 use crate::answers::AnswerValue;
+use crate::rubric::model::Scale;
 use std::io::{self, BufRead, Write};
 
-const CHOICES: &str =
+const PRACTICE: &str =
     "[n] no  [m] manually  [a] automated  [x] not applicable  [s] skip  [b] back  [q] quit  [?] help";
+const YES_NO: &str = "[n] no  [y] yes  [x] not applicable  [s] skip  [b] back  [q] quit  [?] help";
 
 /// Prompts on `output`, reads answers from `input`.
 pub struct LinePrompter<R, W> {
@@ -57,14 +59,21 @@ impl<R: BufRead, W: Write> LinePrompter<R, W> {
 }
 
 /// A typed line: a choice and, after it, the note (or the reason for `x`).
-fn parse(line: &str) -> Option<(Choice, Option<String>)> {
+/// The letters are the question's scale's: `m` and `a` for a practice, `y`
+/// for a fact.
+fn parse(line: &str, scale: Scale) -> Option<(Choice, Option<String>)> {
     let line = line.trim();
     let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let rest = rest.trim();
     let choice = match word.to_ascii_lowercase().as_str() {
         "n" | "no" => Choice::Answer(AnswerValue::No),
-        "m" | "manual" | "manually" => Choice::Answer(AnswerValue::Manual),
-        "a" | "auto" | "automated" => Choice::Answer(AnswerValue::Automated),
+        "m" | "manual" | "manually" if scale == Scale::Practice => {
+            Choice::Answer(AnswerValue::Manual)
+        }
+        "a" | "auto" | "automated" if scale == Scale::Practice => {
+            Choice::Answer(AnswerValue::Automated)
+        }
+        "y" | "yes" if scale == Scale::YesNo => Choice::Answer(AnswerValue::Yes),
         "x" | "na" | "n/a" => Choice::Answer(AnswerValue::NotApplicable),
         "s" | "skip" | "" => Choice::Skip,
         "b" | "back" => Choice::Back,
@@ -90,26 +99,37 @@ impl<R: BufRead, W: Write> Prompter for LinePrompter<R, W> {
 
     fn ask(&mut self, q: &Question) -> io::Result<Step> {
         self.output.write_all(super::header(q).as_bytes())?;
+        let (choices, letters) = match q.item.scale {
+            Scale::Practice => (PRACTICE, "n, m, a, x, s, b or q"),
+            Scale::YesNo => (YES_NO, "n, y, x, s, b or q"),
+        };
         loop {
-            writeln!(self.output, "  {CHOICES}")?;
+            writeln!(self.output, "  {choices}")?;
             writeln!(
                 self.output,
-                "  (a note goes after the letter: `m promote.sh pins it`)"
+                "  (a note goes after the letter: `{} see the runbook`)",
+                if q.item.scale == Scale::YesNo {
+                    "y"
+                } else {
+                    "m"
+                }
             )?;
             write!(self.output, "> ")?;
             self.output.flush()?;
             let Some(line) = self.read_line()? else {
                 return Ok(Step::Quit);
             };
-            let Some((choice, rest)) = parse(&line) else {
-                // "Yes" does not say how: asked again, never guessed.
-                if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            let Some((choice, rest)) = parse(&line, q.item.scale) else {
+                // "Yes" to a practice does not say how: asked again, never
+                // guessed.
+                let word = line.trim().to_ascii_lowercase();
+                if q.item.scale == Scale::Practice && matches!(word.as_str(), "y" | "yes") {
                     writeln!(
                         self.output,
                         "  Yes, but how: [m] done manually or [a] automated?"
                     )?;
                 } else {
-                    writeln!(self.output, "  Please type one of n, m, a, x, s, b or q.")?;
+                    writeln!(self.output, "  Please type one of {letters}.")?;
                 }
                 continue;
             };
@@ -119,8 +139,16 @@ impl<R: BufRead, W: Write> Prompter for LinePrompter<R, W> {
                     self.wrap(&fix, "  How to meet it: ", "       ")?;
                     writeln!(
                         self.output,
-                        "  Answer for what is in place today: n no, m done by hand, a automated \
-                         (runs without anyone), x does not apply (say why), s skip, b back, q stop."
+                        "  {}",
+                        match q.item.scale {
+                            Scale::Practice =>
+                                "Answer for what is in place today: n no, m done by hand, \
+                                a automated (runs without anyone), x does not apply (say why), \
+                                s skip, b back, q stop.",
+                            Scale::YesNo =>
+                                "Answer for what is true today: n no, y yes, x does not \
+                                apply (say why), s skip, b back, q stop.",
+                        }
                     )?;
                 }
                 Choice::Back if !q.can_go_back => {

@@ -132,12 +132,21 @@ fn rule(catalog: &Catalog, rule: &Rule, depth: usize, out: &mut String) {
     }
 }
 
+/// The answer that counts toward the check's level: `yes` for a question of
+/// fact, else what the check `needs`.
+fn counting_answer(c: &crate::rubric::Check) -> String {
+    match c.scale {
+        crate::rubric::model::Scale::YesNo => "`yes` (a question of fact)".to_owned(),
+        crate::rubric::model::Scale::Practice => format!("`{}`", c.needs.as_str()),
+    }
+}
+
 /// Everything about one check, for `readiness explain`: what it gates, why,
 /// how to fix it, and exactly which files, patterns and keys it looks for.
 pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
     let (rubric, c) = catalog.check(id)?;
     let mut out = format!(
-        "{} {}\narea: {} ({}), rubric version {} from {}\nlevel {}, weight {}; an answer counts for the level when it says `{}`; {}\n\nWhy: {}\n\nFix: {}\n",
+        "{} {}\narea: {} ({}), rubric version {} from {}\nlevel {}, weight {}; an answer counts for the level when it says {}; {}\n\nWhy: {}\n\nFix: {}\n",
         c.id,
         c.title,
         rubric.area,
@@ -146,7 +155,7 @@ pub fn explain(catalog: &Catalog, id: &str) -> Option<String> {
         rubric.source,
         c.level,
         c.weight,
-        c.needs.as_str(),
+        counting_answer(c),
         acceptance(&c.accept),
         c.why.trim(),
         c.fix.trim()
@@ -266,13 +275,13 @@ pub fn checks_markdown(catalog: &Catalog) -> String {
         for c in checks {
             let _ = write!(
                 out,
-                "\n### {} — {}\n\nLevel {}, weight {}. {} A questionnaire answer counts when it says `{}`; the scan {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
+                "\n### {} — {}\n\nLevel {}, weight {}. {} A questionnaire answer counts when it says {}; the scan {}.\n\n**Why.** {}\n\n**Fix.** {}\n",
                 c.id,
                 c.title,
                 c.level,
                 c.weight,
                 role(r, &c.id),
-                c.needs.as_str(),
+                counting_answer(c),
                 acceptance(&c.accept),
                 c.why.trim(),
                 c.fix.trim()

@@ -3,7 +3,7 @@
 
 use super::model::{
     Acceptance, Catalog, Check, Class, Ecosystem, Format, KeyProbe, Needs, Probe, Rubric, Rule,
-    Strength,
+    Scale, Strength,
 };
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::node::{self, Entry, Node, Pos, Value};
@@ -50,6 +50,7 @@ const CHECK_KEYS: &[&str] = &[
     "not_applicable",
     "question",
     "needs",
+    "scale",
     "evidence_from",
     "min_strength",
     "references",
@@ -672,6 +673,20 @@ impl Loader {
         {
             accept.classes.push(Class::Notebook);
         }
+        let scale = match fields.get("scale") {
+            None => Some(Scale::Practice),
+            Some(n) => match n.as_str().and_then(Scale::parse) {
+                Some(scale) => Some(scale),
+                None => {
+                    self.error(
+                        file,
+                        n.pos,
+                        format!("`scale` in {what} must be `practice` or `yes_no`"),
+                    );
+                    None
+                }
+            },
+        };
         if let Some(refs) = fields.get("references") {
             self.strings(file, refs, "`references`");
         }
@@ -690,6 +705,7 @@ impl Loader {
             evidence: evidence?,
             question,
             needs: needs?.unwrap_or_else(|| Needs::default_for(level.unwrap_or(1))),
+            scale: scale?,
             accept,
         })
     }

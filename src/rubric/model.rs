@@ -222,6 +222,8 @@ pub struct Check {
     pub question: Option<String>,
     /// What an answer must say for the check to count toward its level.
     pub needs: Needs,
+    /// The answers the questionnaire offers.
+    pub scale: Scale,
     /// Which evidence meets the check on its own.
     pub accept: Acceptance,
 }
@@ -249,6 +251,34 @@ impl Needs {
         match self {
             Needs::Manual => "manual",
             Needs::Automated => "automated",
+        }
+    }
+}
+
+/// The answers a question offers. A practice is done by hand or automated
+/// (the ML Test Score scale); a fact (a model card exists, seeds are fixed,
+/// an owner is named) is simply there or not, and "yes" meets the check at
+/// any level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    #[default]
+    Practice,
+    YesNo,
+}
+
+impl Scale {
+    pub fn parse(s: &str) -> Option<Scale> {
+        match s {
+            "practice" => Some(Scale::Practice),
+            "yes_no" => Some(Scale::YesNo),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scale::Practice => "practice",
+            Scale::YesNo => "yes_no",
         }
     }
 }
