@@ -124,8 +124,19 @@ fn write_atomic_via(path: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Resul
     let dir = parent_dir(path);
     std::fs::create_dir_all(&dir)?;
     let tmp = dir.join(tmp_name);
+    // Whatever has that name already (a crashed save's leftover, or a link
+    // a pull request planted to have us write through it) is removed, not
+    // followed; the new file is created only if nothing took the name in
+    // between (O_EXCL never follows a link).
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
@@ -220,5 +231,37 @@ mod bounded_tests {
                 "{escape}"
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_name_planted_as_a_link_is_never_written_through() {
+        let repo = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let dir = repo.path().join(".readiness");
+        std::fs::create_dir(&dir).unwrap();
+        let path = dir.join("answers.yaml");
+        // Both temporary names a save can use, committed as links.
+        std::os::unix::fs::symlink(&victim, dir.join(".answers.yaml.tmp")).unwrap();
+        let pid_name = format!(".answers.yaml.{}.tmp", std::process::id());
+        std::os::unix::fs::symlink(&victim, dir.join(&pid_name)).unwrap();
+        let lock = lock_beside(&path).unwrap();
+        write_atomic_locked(&path, b"version: 1\n", &lock).unwrap();
+        drop(lock);
+        write_atomic(&path, b"version: 1\nanswers: []\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        assert!(
+            meta.file_type().is_file(),
+            "the saved file is a regular file"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "version: 1\nanswers: []\n"
+        );
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary names left");
     }
 }
