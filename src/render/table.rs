@@ -29,18 +29,19 @@ struct Style {
 }
 
 impl Style {
-    fn paint(&self, text: &str, code: &str) -> String {
+    fn paint(&self, text: &str, effect: anstyle::Effects) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            let style = anstyle::Style::new().effects(effect);
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
     }
     fn bold(&self, text: &str) -> String {
-        self.paint(text, "1")
+        self.paint(text, anstyle::Effects::BOLD)
     }
     fn dim(&self, text: &str) -> String {
-        self.paint(text, "2")
+        self.paint(text, anstyle::Effects::DIMMED)
     }
 }
 
