@@ -721,6 +721,7 @@ pub fn build_report(
         next_steps,
         gate,
         baseline: None,
+        provenance: None,
         answers,
         scan: ScanSummary {
             stats: index.stats.clone(),

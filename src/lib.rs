@@ -11,6 +11,7 @@ pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod fleet;
 pub mod fsutil;
 pub mod ladder;
 pub mod next_steps;

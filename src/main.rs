@@ -2,6 +2,7 @@
 //! turns the result into an exit code (0 gate met, 1 below the gate, 2 error).
 
 mod ask_terminal;
+mod fleet_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use readiness::config::Config;
@@ -36,6 +37,10 @@ enum Command {
     Diff(DiffArgs),
     /// Show a check: level, why, fix and exactly what it looks for.
     Explain(ExplainArgs),
+    /// Fold many repositories' JSON reports into one organisation view:
+    /// levels per repository, levels per area, the most common next steps,
+    /// stale reports and older rubrics.
+    Fleet(fleet_cmd::FleetArgs),
     /// List or validate rubrics.
     #[command(subcommand)]
     Rubrics(RubricsCommand),
@@ -301,6 +306,17 @@ struct ScoreArgs {
     /// check is no longer met (a changed rubric is reported, not failed).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Record the repository's name in the report (e.g. `org/name`), for
+    /// `readiness fleet`.
+    #[arg(long, value_name = "NAME")]
+    repository: Option<String>,
+    /// Record the commit scored in the report.
+    #[arg(long, value_name = "SHA")]
+    commit: Option<String>,
+    /// Record the commit's date (YYYY-MM-DD) in the report: `fleet` flags
+    /// reports older than its --stale-after.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    commit_date: Option<readiness::answers::Date>,
     /// Exit with 1 when the overall level is below N (a release gate);
     /// overrides `min_level` in the config.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=3))]
@@ -532,6 +548,13 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
         input.as_ref(),
         Some(&policy),
     )?;
+    if args.repository.is_some() || args.commit.is_some() || args.commit_date.is_some() {
+        report.provenance = Some(readiness::report::Provenance {
+            repository: args.repository.clone(),
+            commit: args.commit.clone(),
+            commit_date: args.commit_date.map(|d| d.to_string()),
+        });
+    }
     if let Some(path) = &args.baseline {
         let text = read_named(path, readiness::fsutil::MAX_REPORT)?;
         readiness::apply_baseline(&mut report, &text, &path.display().to_string())?;
@@ -753,6 +776,10 @@ fn run_ask(args: &AskArgs) -> Result<ExitCode, readiness::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn parse_date(s: &str) -> Result<readiness::answers::Date, String> {
+    readiness::answers::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+}
+
 fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
     let matches = Cli::command().get_matches();
@@ -771,6 +798,7 @@ fn main() -> ExitCode {
         Command::Init(args) => run_init(args),
         Command::Diff(args) => run_diff(args),
         Command::Explain(args) => run_explain(args),
+        Command::Fleet(args) => fleet_cmd::run(args),
         Command::Rubrics(command) => run_rubrics(command),
         Command::Completions(args) => {
             let mut script = Vec::new();

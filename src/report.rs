@@ -25,10 +25,29 @@ pub struct Report {
     /// The comparison with `--baseline` (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSummary>,
+    /// Where the report comes from, when `score` was told (`--repository`,
+    /// `--commit`, `--commit-date`): what `fleet` and `trend` group and
+    /// order reports by. Absent otherwise, so output stays deterministic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     /// The questionnaire answers used (absent when no answers file was read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<AnswersSummary>,
     pub scan: ScanSummary,
+}
+
+/// Where a report comes from, as the caller said.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Provenance {
+    /// The repository, e.g. `org/name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// The commit scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// The commit's date, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit_date: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

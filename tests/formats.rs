@@ -91,6 +91,16 @@ fn json_reports_validate_against_the_committed_schema() {
             == 1
     );
     assert_valid(&validator, &report, "report with answers and unknowns");
+    // With provenance (`fleet` groups and orders by it).
+    let out = bin()
+        .args(["score", "--format", "json", "--repository", "org/x"])
+        .args(["--commit", "abc", "--commit-date", "2026-11-30"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    let with: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(with["provenance"]["commit_date"], "2026-11-30");
+    assert_valid(&validator, &with, "report with provenance");
     // The schema is strict: an undocumented field fails validation.
     let mut extra = report.clone();
     extra["overall"]["surprise"] = serde_json::json!(1);

@@ -14,12 +14,16 @@ pub struct MarkdownOptions {
 
 /// Text in a table cell: one line, and `|` escaped (GitHub reads `\|` as
 /// a pipe even inside a code span there).
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     inline(text).replace('|', "\\|")
 }
 
 /// Text in a paragraph or a list item: one line. A `|` stays as written (a
 /// backslash before it would show inside a code span such as `` `|| true` ``).
+pub(crate) fn inline_text(text: &str) -> String {
+    inline(text)
+}
+
 fn inline(text: &str) -> String {
     text.replace(['\r', '\n'], " ")
 }

@@ -1,5 +1,6 @@
 //! Output formats: each is a pure function from a [`Report`](crate::report::Report) to text.
 
+pub mod fleet;
 pub mod json;
 pub mod junit;
 pub mod markdown;

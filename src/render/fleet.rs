@@ -1,0 +1,186 @@
+//! `readiness fleet` as a table, JSON or Markdown: pure functions of one
+//! [`Fleet`] value. Names come from other repositories' reports, so every
+//! human format shows them with control characters escaped.
+
+use crate::fleet::Fleet;
+use crate::text::printable;
+use std::fmt::Write;
+
+fn level(l: Option<u8>) -> String {
+    l.map_or_else(|| "n/a".to_owned(), |l| l.to_string())
+}
+
+/// The area columns, in the order the reports list them.
+fn area_ids(fleet: &Fleet) -> Vec<&str> {
+    fleet.areas.iter().map(|a| a.area.as_str()).collect()
+}
+
+fn flags(r: &crate::fleet::Repository) -> String {
+    let mut flags = Vec::new();
+    if r.stale {
+        flags.push(match &r.commit_date {
+            Some(d) => format!("stale ({d})"),
+            None => "no commit date".to_owned(),
+        });
+    }
+    if !r.older_rubrics.is_empty() {
+        flags.push(format!("older rubric: {}", r.older_rubrics.join(", ")));
+    }
+    flags.join("; ")
+}
+
+pub fn json(fleet: &Fleet) -> String {
+    let mut text = serde_json::to_string_pretty(fleet)
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string());
+    text.push('\n');
+    text
+}
+
+pub fn table(fleet: &Fleet) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Fleet: {} repositories from {} reports; overall level 0: {}, 1: {}, 2: {}, 3: {}",
+        fleet.repositories.len(),
+        fleet.reports,
+        fleet.overall[0],
+        fleet.overall[1],
+        fleet.overall[2],
+        fleet.overall[3]
+    );
+    let areas = area_ids(fleet);
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let mut header = vec![
+        "Repository".to_owned(),
+        "Level".to_owned(),
+        "Score".to_owned(),
+    ];
+    header.extend(areas.iter().map(|a| (*a).to_owned()));
+    header.push("Flags".to_owned());
+    t.set_header(header);
+    for r in &fleet.repositories {
+        let mut row = vec![
+            printable(&r.repository).into_owned(),
+            r.level.to_string(),
+            r.score.to_string(),
+        ];
+        row.extend(
+            areas
+                .iter()
+                .map(|a| r.areas.get(*a).map_or("-".to_owned(), |l| level(*l))),
+        );
+        row.push(printable(&flags(r)).into_owned());
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "{t}");
+    let _ = writeln!(
+        out,
+        "\nLevels per area (repositories at 0 / 1 / 2 / 3, not applicable)"
+    );
+    for a in &fleet.areas {
+        let _ = writeln!(
+            out,
+            "  {:<12} {} / {} / {} / {}, n/a {}",
+            printable(&a.area),
+            a.levels[0],
+            a.levels[1],
+            a.levels[2],
+            a.levels[3],
+            a.not_applicable
+        );
+    }
+    if !fleet.blocking.is_empty() {
+        let _ = writeln!(out, "\nMost common next steps (repositories held back)");
+        for b in &fleet.blocking {
+            let _ = writeln!(
+                out,
+                "  {:>4}  {} {}",
+                b.repositories,
+                printable(&b.check),
+                printable(&b.title)
+            );
+        }
+    }
+    for note in &fleet.notes {
+        let _ = writeln!(out, "note: {}", printable(note));
+    }
+    out
+}
+
+pub fn markdown(fleet: &Fleet) -> String {
+    use super::markdown::cell;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## readiness fleet: {} repositories\n\nOverall level 0: {}, 1: {}, 2: {}, 3: {} ({} reports read).\n",
+        fleet.repositories.len(),
+        fleet.overall[0],
+        fleet.overall[1],
+        fleet.overall[2],
+        fleet.overall[3],
+        fleet.reports
+    );
+    let areas = area_ids(fleet);
+    let _ = write!(out, "| Repository | Level | Score |");
+    for a in &areas {
+        let _ = write!(out, " {} |", cell(&printable(a)));
+    }
+    let _ = writeln!(out, " Flags |");
+    let _ = writeln!(out, "|---|---:|---:|{}---|", "---:|".repeat(areas.len()));
+    for r in &fleet.repositories {
+        let _ = write!(
+            out,
+            "| {} | {} | {} |",
+            cell(&printable(&r.repository)),
+            r.level,
+            r.score
+        );
+        for a in &areas {
+            let _ = write!(
+                out,
+                " {} |",
+                r.areas.get(*a).map_or("-".to_owned(), |l| level(*l))
+            );
+        }
+        let _ = writeln!(out, " {} |", cell(&printable(&flags(r))));
+    }
+    let _ = writeln!(
+        out,
+        "\n### Levels per area\n\n| Area | 0 | 1 | 2 | 3 | n/a |\n|---|---:|---:|---:|---:|---:|"
+    );
+    for a in &fleet.areas {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&printable(&a.area)),
+            a.levels[0],
+            a.levels[1],
+            a.levels[2],
+            a.levels[3],
+            a.not_applicable
+        );
+    }
+    if !fleet.blocking.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n### Most common next steps\n\n| Check | Title | Repositories |\n|---|---|---:|"
+        );
+        for b in &fleet.blocking {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&printable(&b.check)),
+                cell(&printable(&b.title)),
+                b.repositories
+            );
+        }
+    }
+    if !fleet.notes.is_empty() {
+        let _ = writeln!(out, "\n### Notes\n");
+        for n in &fleet.notes {
+            let _ = writeln!(out, "- {}", super::markdown::inline_text(&printable(n)));
+        }
+    }
+    out
+}
