@@ -35,6 +35,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import target_dir  # noqa: E402
+
 try:
     import yaml
 except ImportError:  # pragma: no cover - message for a fresh machine
@@ -162,14 +165,6 @@ def fmt_areas(areas):
     got = " ".join(one(g) for _, g in areas.values())
     return labels, got
 
-
-def target_dir():
-    """Cargo's target directory (honours CARGO_TARGET_DIR and .cargo/config)."""
-    out = subprocess.run(
-        ["cargo", "metadata", "--no-deps", "--format-version", "1"],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)["target_directory"]
 
 
 def main():

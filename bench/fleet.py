@@ -15,19 +15,16 @@ the runs) with peak resident memory from the kernel's rusage.
 import argparse
 import json
 import os
+import sys
 import statistics
 import subprocess
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import target_dir  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-
-def target_dir():
-    out = subprocess.run(
-        ["cargo", "metadata", "--no-deps", "--format-version", "1"],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)["target_directory"]
 
 
 def timed(cmd):

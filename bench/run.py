@@ -22,16 +22,11 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import target_dir  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-
-def target_dir():
-    """Cargo's target directory (honours CARGO_TARGET_DIR and .cargo/config)."""
-    out = subprocess.run(
-        ["cargo", "metadata", "--no-deps", "--format-version", "1"],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)["target_directory"]
 
 
 TARGET = target_dir()

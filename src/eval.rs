@@ -360,51 +360,38 @@ fn evaluate_area(
                 }
             } else if found.outcome != Outcome::NotApplicable && !input.ignore {
                 source = Some(Source::Answered);
-                match answer.answer {
-                    AnswerValue::Automated => {
-                        outcome = Outcome::Met;
-                        credit = 1.0;
-                        reason = None;
-                    }
+                match (answer.answer, check.scale) {
                     // A fact is there or not: "yes" meets it at any level.
-                    AnswerValue::Yes if check.scale == Scale::YesNo => {
+                    (AnswerValue::Automated, _) | (AnswerValue::Yes, Scale::YesNo) => {
                         outcome = Outcome::Met;
                         credit = 1.0;
                         reason = None;
                     }
                     // "Yes" to a practice does not say how: counted as done
                     // by hand, and the reason says so.
-                    AnswerValue::Yes => {
+                    (AnswerValue::Manual | AnswerValue::Yes, _) => {
                         credit = 0.5;
                         if check.needs == Needs::Manual {
                             outcome = Outcome::Met;
                             reason = None;
                         } else {
                             outcome = Outcome::Unmet;
+                            let said = if answer.answer == AnswerValue::Yes {
+                                "`yes` without saying how; counted as done manually, and"
+                            } else {
+                                "`yes, done manually`;"
+                            };
                             reason = Some(format!(
-                                "answered `yes` without saying how; counted as done manually, and level {} needs it automated",
+                                "answered {said} level {} needs it automated",
                                 check.level
                             ));
                         }
                     }
-                    AnswerValue::Manual => {
-                        credit = 0.5;
-                        if check.needs == Needs::Manual {
-                            outcome = Outcome::Met;
-                            reason = None;
-                        } else {
-                            outcome = Outcome::Unmet;
-                            reason = Some(format!(
-                                "answered `yes, done manually`; level {} needs it automated",
-                                check.level
-                            ));
-                        }
-                    }
-                    AnswerValue::No => {
+                    (AnswerValue::No, _) => {
                         outcome = Outcome::Unmet;
                         reason = None;
                     }
-                    AnswerValue::NotApplicable => {
+                    (AnswerValue::NotApplicable, _) => {
                         outcome = Outcome::NotApplicable;
                         reason = Some(format!(
                             "answered not applicable: {}",
