@@ -129,7 +129,7 @@ const TOP_BLOCKING: usize = 10;
 
 /// Compares dotted versions numerically (`2.10.0` > `2.9.1`); parts that
 /// are not numbers compare as text.
-fn version_key(v: &str) -> Vec<(u64, String)> {
+pub fn version_key(v: &str) -> Vec<(u64, String)> {
     v.split('.')
         .map(|p| (p.parse().unwrap_or(0), p.to_owned()))
         .collect()

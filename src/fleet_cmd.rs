@@ -1,4 +1,5 @@
-//! `readiness fleet`: the command line over [`readiness::fleet`].
+//! `readiness fleet` and `readiness trend`: the command lines over
+//! [`readiness::fleet`] and [`readiness::trend`], commands over many reports.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,40 @@ pub fn run(args: &FleetArgs) -> Result<ExitCode, readiness::Error> {
     if fleet.reports == 0 {
         return Err(readiness::Error::Io(
             "fleet: no readiness JSON report among the paths given".to_owned(),
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Parser)]
+pub struct TrendArgs {
+    /// JSON reports of one repository over time (scored with
+    /// --commit-date), or folders searched for `*.json`.
+    #[arg(required = true, value_name = "REPORT_OR_DIR")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: TrendFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TrendFormat {
+    Table,
+    Json,
+}
+
+pub fn run_trend(args: &TrendArgs) -> Result<ExitCode, readiness::Error> {
+    let (files, notes) = readiness::fleet::report_files(&args.paths);
+    let reports = files.iter().map(|f| readiness::fleet::read_report(f));
+    let trend = readiness::trend::fold(reports, notes);
+    let text = match args.format {
+        TrendFormat::Table => readiness::render::trend::table(&trend),
+        TrendFormat::Json => readiness::render::trend::json(&trend),
+    };
+    crate::print_bytes(text.as_bytes())?;
+    if trend.repositories.is_empty() {
+        return Err(readiness::Error::Io(
+            "trend: no dated readiness JSON report among the paths given".to_owned(),
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -22,6 +22,7 @@ pub mod report;
 pub mod rubric;
 pub mod scan;
 pub mod text;
+pub mod trend;
 pub mod yaml_fast;
 
 use std::path::{Path, PathBuf};

@@ -41,6 +41,9 @@ enum Command {
     /// levels per repository, levels per area, the most common next steps,
     /// stale reports and older rubrics.
     Fleet(fleet_cmd::FleetArgs),
+    /// One repository's stored reports in commit order: each area's level
+    /// and score over time, rubric changes and regressions.
+    Trend(fleet_cmd::TrendArgs),
     /// List or validate rubrics.
     #[command(subcommand)]
     Rubrics(RubricsCommand),
@@ -799,6 +802,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => run_diff(args),
         Command::Explain(args) => run_explain(args),
         Command::Fleet(args) => fleet_cmd::run(args),
+        Command::Trend(args) => fleet_cmd::run_trend(args),
         Command::Rubrics(command) => run_rubrics(command),
         Command::Completions(args) => {
             let mut script = Vec::new();

@@ -160,3 +160,35 @@ fn repository_names_cannot_write_to_the_terminal() {
     assert!(!text.contains('\u{1b}'), "{text:?}");
     assert!(!text.contains("\nFAKE"), "{text:?}");
 }
+
+#[test]
+fn trend_orders_a_repository_s_reports_and_flags_a_regression() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Stored out of order; the commit dates decide.
+    report(d, "c.json", "level-0-notebook", "org/churn", "2026-03-01");
+    report(d, "a.json", "level-0-notebook", "org/churn", "2026-01-01");
+    report(d, "b.json", "level-1-training", "org/churn", "2026-02-01");
+    let out = bin()
+        .args(["trend", "--format", "json"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let trend: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points = trend["repositories"][0]["points"].as_array().unwrap();
+    let levels: Vec<u64> = points
+        .iter()
+        .map(|p| p["level"].as_u64().unwrap())
+        .collect();
+    assert_eq!(levels, [0, 1, 0]);
+    let regressions = points[2]["regressions"].as_array().unwrap();
+    assert!(
+        regressions.iter().any(|r| r == "overall level 1 -> 0"),
+        "{regressions:?}"
+    );
+    assert!(points[1]["regressions"].as_array().unwrap().is_empty());
+    let out = bin().arg("trend").arg(d).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!(text);
+}

@@ -6,4 +6,5 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod table;
+pub mod trend;
 pub mod verdict;
