@@ -361,6 +361,8 @@ enum Format {
     Sarif,
     Markdown,
     Junit,
+    /// One self-contained page (inline CSS and SVG, no network loads).
+    Html,
 }
 
 /// Where each requested format goes: `None` is stdout.
@@ -567,6 +569,12 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
             Format::Json => readiness::render::json::render(&report),
             Format::Sarif => readiness::render::sarif::render(&report),
             Format::Junit => readiness::render::junit::render(&report),
+            Format::Html => readiness::render::html::render(
+                &report,
+                &readiness::render::html::HtmlOptions {
+                    link_base: args.link_base.clone(),
+                },
+            ),
             Format::Markdown => readiness::render::markdown::render(
                 &report,
                 &readiness::render::markdown::MarkdownOptions {

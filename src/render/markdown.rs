@@ -44,7 +44,7 @@ fn code_span(text: &str) -> String {
 
 /// A repository path in a link destination, percent-encoded so that spaces,
 /// parentheses, `#`, `?` and `%` keep it one destination and one path.
-fn link_path(path: &str) -> String {
+pub(crate) fn link_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {

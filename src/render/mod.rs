@@ -1,6 +1,7 @@
 //! Output formats: each is a pure function from a [`Report`](crate::report::Report) to text.
 
 pub mod fleet;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
