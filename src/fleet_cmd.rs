@@ -27,6 +27,7 @@ enum FleetFormat {
     Table,
     Json,
     Markdown,
+    Html,
 }
 
 pub fn run(args: &FleetArgs) -> Result<ExitCode, readiness::Error> {
@@ -45,6 +46,7 @@ pub fn run(args: &FleetArgs) -> Result<ExitCode, readiness::Error> {
         FleetFormat::Table => readiness::render::fleet::table(&fleet),
         FleetFormat::Json => readiness::render::fleet::json(&fleet),
         FleetFormat::Markdown => readiness::render::fleet::markdown(&fleet),
+        FleetFormat::Html => readiness::render::fleet::html(&fleet),
     };
     crate::print_bytes(text.as_bytes())?;
     // No report read at all is an error, not an empty fleet.
@@ -71,6 +73,7 @@ pub struct TrendArgs {
 enum TrendFormat {
     Table,
     Json,
+    Html,
 }
 
 pub fn run_trend(args: &TrendArgs) -> Result<ExitCode, readiness::Error> {
@@ -80,6 +83,7 @@ pub fn run_trend(args: &TrendArgs) -> Result<ExitCode, readiness::Error> {
     let text = match args.format {
         TrendFormat::Table => readiness::render::trend::table(&trend),
         TrendFormat::Json => readiness::render::trend::json(&trend),
+        TrendFormat::Html => readiness::render::trend::html(&trend),
     };
     crate::print_bytes(text.as_bytes())?;
     if trend.repositories.is_empty() {

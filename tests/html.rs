@@ -72,6 +72,57 @@ fn the_page_is_self_contained_and_escapes_the_repository() {
     }
 }
 
+/// `fleet` and `trend` pages over reports of two examples, one repository
+/// named to inject markup.
+fn many_report_pages() -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (file, example, repo, date) in [
+        (
+            "a.json",
+            "level-0-notebook",
+            "org/<b>churn</b>",
+            "2026-01-01",
+        ),
+        (
+            "b.json",
+            "level-1-training",
+            "org/<b>churn</b>",
+            "2026-02-01",
+        ),
+        ("c.json", "rag-pgvector", "org/docs", "2026-02-03"),
+    ] {
+        let out = bin()
+            .args(["score", "--format", "json", "--repository", repo])
+            .args(["--commit-date", date])
+            .arg(root.join(example))
+            .output()
+            .unwrap();
+        std::fs::write(dir.path().join(file), out.stdout).unwrap();
+    }
+    ["fleet", "trend"]
+        .into_iter()
+        .map(|command| {
+            let out = bin()
+                .args([command, "--format", "html"])
+                .arg(dir.path())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{command}");
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn fleet_and_trend_pages_escape_what_other_repositories_wrote() {
+    for page in many_report_pages() {
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert!(page.contains("org/&lt;b&gt;churn&lt;/b&gt;"), "{page}");
+        assert!(!page.contains("<b>"), "{page}");
+    }
+}
+
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
@@ -98,9 +149,16 @@ fn chromium_renders_every_page_without_errors_or_network() {
     let hostile = hostile();
     let mut dirs = examples();
     dirs.push(hostile.path().to_path_buf());
-    for (i, dir) in dirs.iter().enumerate() {
+    let mut pages: Vec<(String, String)> = dirs
+        .iter()
+        .map(|d| (d.display().to_string(), html(d)))
+        .collect();
+    for (name, page) in ["fleet", "trend"].iter().zip(many_report_pages()) {
+        pages.push(((*name).to_owned(), page));
+    }
+    for (i, (name, text)) in pages.iter().enumerate() {
         let page = work.path().join(format!("page-{i}.html"));
-        std::fs::write(&page, html(dir)).unwrap();
+        std::fs::write(&page, text).unwrap();
         let shot = work.path().join(format!("page-{i}.png"));
         let out = Command::new(browser)
             .args([
@@ -132,13 +190,9 @@ fn chromium_renders_every_page_without_errors_or_network() {
             .lines()
             .filter(|l| l.contains(":CONSOLE") || l.contains("Refused to"))
             .collect();
-        assert!(console.is_empty(), "{}: {console:?}", dir.display());
-        // Not blank: a page of text, a ladder and a chart is a large PNG.
+        assert!(console.is_empty(), "{name}: {console:?}");
+        // Not blank: a page of text, tables and a chart is a large PNG.
         let size = std::fs::metadata(&shot).unwrap().len();
-        assert!(
-            size > 20_000,
-            "{}: screenshot of {size} bytes",
-            dir.display()
-        );
+        assert!(size > 20_000, "{name}: screenshot of {size} bytes");
     }
 }

@@ -184,3 +184,81 @@ pub fn markdown(fleet: &Fleet) -> String {
     }
     out
 }
+
+/// The organisation view as one self-contained page (see
+/// [`super::html::page`]): a table per section, a caption on each.
+pub fn html(fleet: &Fleet) -> String {
+    use super::html::escape;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<h1>readiness fleet: {} repositories</h1>\n<p>Overall level 0: {}, 1: {}, 2: {}, 3: {} ({} reports read).</p>",
+        fleet.repositories.len(),
+        fleet.overall[0],
+        fleet.overall[1],
+        fleet.overall[2],
+        fleet.overall[3],
+        fleet.reports
+    );
+    let areas = area_ids(fleet);
+    out.push_str("<table>\n<caption>Levels per repository (its newest report)</caption>\n<thead><tr><th scope=\"col\">Repository</th><th scope=\"col\">Level</th><th scope=\"col\">Score</th>");
+    for a in &areas {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(a));
+    }
+    out.push_str("<th scope=\"col\">Flags</th></tr></thead>\n<tbody>\n");
+    for r in &fleet.repositories {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            escape(&r.repository),
+            r.level,
+            r.score
+        );
+        for a in &areas {
+            let _ = write!(
+                out,
+                "<td class=\"num\">{}</td>",
+                r.areas.get(*a).map_or("-".to_owned(), |l| level(*l))
+            );
+        }
+        let _ = writeln!(out, "<td>{}</td></tr>", escape(&flags(r)));
+    }
+    out.push_str("</tbody>\n</table>\n<h2>Levels per area</h2>\n<table>\n<caption>Repositories at each level</caption>\n<thead><tr><th scope=\"col\">Area</th><th scope=\"col\">0</th><th scope=\"col\">1</th><th scope=\"col\">2</th><th scope=\"col\">3</th><th scope=\"col\">n/a</th></tr></thead>\n<tbody>\n");
+    for a in &fleet.areas {
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&a.area),
+            a.levels[0],
+            a.levels[1],
+            a.levels[2],
+            a.levels[3],
+            a.not_applicable
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if !fleet.blocking.is_empty() {
+        out.push_str("<h2>Most common next steps</h2>\n<table>\n<caption>Checks that hold the most repositories back</caption>\n<thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Title</th><th scope=\"col\">Repositories</th></tr></thead>\n<tbody>\n");
+        for b in &fleet.blocking {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(&b.check),
+                escape(&b.title),
+                b.repositories
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    if !fleet.notes.is_empty() {
+        out.push_str("<h2>Notes</h2>\n<ul>\n");
+        for n in &fleet.notes {
+            let _ = writeln!(out, "<li>{}</li>", escape(n));
+        }
+        out.push_str("</ul>\n");
+    }
+    super::html::page(
+        &format!("readiness fleet: {} repositories", fleet.repositories.len()),
+        &out,
+    )
+}

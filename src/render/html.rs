@@ -60,7 +60,7 @@ ol.ladder>li{flex:1 1 12rem;border:2px solid #767676;border-radius:.4rem;padding
 ol.ladder>li.met{border-color:#1b6e20;background:#eaf5ea}
 .status{font-weight:600}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.25rem .6rem;text-align:left}
-td.num{text-align:right}
+td.num{text-align:right;white-space:nowrap}tbody th{white-space:nowrap}
 code{background:#f2f2f2;padding:0 .2rem;border-radius:.2rem;word-break:break-all}
 a{color:#0b5cad}
 .why{color:#333}
@@ -103,15 +103,19 @@ fn chart(report: &Report) -> String {
     svg
 }
 
+/// The document around a page's body: its title, the inline style and the
+/// policy that forbids every network load.
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape(title)
+    )
+}
+
 pub fn render(report: &Report, options: &HtmlOptions) -> String {
     let o = &report.overall;
     let mut out = String::new();
     let title = format!("readiness: Level {} of 3, {}", o.level, o.name);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        escape(&title)
-    );
     let _ = writeln!(
         out,
         "<h1>Readiness: Level {} of 3, {}</h1>\n<p class=\"score\">Score {}/100</p>\n<p><strong>Why:</strong> {}.</p>",
@@ -250,8 +254,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
+    page(&title, &out)
 }
 
 #[cfg(test)]
