@@ -5,64 +5,13 @@
 //! were made with older rubrics. The view is one value ([`Fleet`]) that
 //! every format renders.
 //!
-//! Reports are read leniently (fields added by later versions are
-//! ignored); a file that is not a readiness report (schema version 1) is
-//! skipped with a note naming it, never a silent pass.
+//! Reports are read as [`crate::stored`] reads them.
 
 use crate::answers::Date;
-use crate::report::Provenance;
-use serde::{Deserialize, Serialize};
+pub use crate::stored::Input;
+use crate::stored::{parse, version_key, Saved};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// What `fleet` reads of a report.
-#[derive(Debug, Deserialize)]
-struct Saved {
-    schema_version: u32,
-    tool: SavedTool,
-    rubrics: Vec<SavedRubric>,
-    overall: SavedOverall,
-    areas: Vec<SavedArea>,
-    #[serde(default)]
-    next_steps: Vec<SavedStep>,
-    #[serde(default)]
-    provenance: Option<Provenance>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedTool {
-    version: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedRubric {
-    area: String,
-    version: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedOverall {
-    level: u8,
-    score: u8,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedArea {
-    id: String,
-    level: Option<u8>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedStep {
-    check: String,
-    title: String,
-}
-
-/// One report to fold in: its text and the name to show for it (its path
-/// as given).
-pub struct Input {
-    pub name: String,
-    pub text: String,
-}
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -127,103 +76,9 @@ pub struct Blocking {
 /// How many blocking checks the view lists.
 const TOP_BLOCKING: usize = 10;
 
-/// Compares dotted versions numerically (`2.10.0` > `2.9.1`); parts that
-/// are not numbers compare as text.
-pub fn version_key(v: &str) -> Vec<(u64, String)> {
-    v.split('.')
-        .map(|p| (p.parse().unwrap_or(0), p.to_owned()))
-        .collect()
-}
-
 struct Parsed {
     name: String,
     saved: Saved,
-}
-
-fn parse(input: &Input) -> Result<Parsed, String> {
-    let unsupported = |version: u32| {
-        format!(
-            "{}: skipped, schema_version {version} is not supported (this readiness reads 1)",
-            input.name
-        )
-    };
-    let saved: Saved = serde_json::from_str(&input.text).map_err(|e| {
-        // A report of another schema version fails on its fields first:
-        // say what it is.
-        #[derive(Deserialize)]
-        struct Version {
-            schema_version: u32,
-        }
-        match serde_json::from_str::<Version>(&input.text) {
-            Ok(v) if v.schema_version != 1 => unsupported(v.schema_version),
-            _ => format!(
-                "{}:{}:{}: skipped, not a readiness JSON report ({e})",
-                input.name,
-                e.line(),
-                e.column()
-            ),
-        }
-    })?;
-    if saved.schema_version != 1 {
-        return Err(unsupported(saved.schema_version));
-    }
-    Ok(Parsed {
-        name: input.name.clone(),
-        saved,
-    })
-}
-
-/// The report files named on the command line: files as given, folders
-/// searched for `*.json` (links not followed, nothing skipped by ignore
-/// files), sorted within each folder.
-pub fn report_files(paths: &[std::path::PathBuf]) -> (Vec<std::path::PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut notes = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found: Vec<std::path::PathBuf> = ignore::WalkBuilder::new(path)
-                .standard_filters(false)
-                .follow_links(false)
-                .build()
-                .filter_map(|e| match e {
-                    Ok(e) => Some(e),
-                    Err(err) => {
-                        notes.push(format!("{}: {err}", path.display()));
-                        None
-                    }
-                })
-                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-                .map(|e| e.into_path())
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    (files, notes)
-}
-
-/// One report file, read through the report size cap. A file that cannot
-/// be read is a note, not an error: one bad artifact does not hide the
-/// fleet.
-pub fn read_report(file: &std::path::Path) -> Result<Input, String> {
-    let name = file.display().to_string();
-    let bytes = crate::fsutil::read_bounded(
-        file,
-        crate::fsutil::MAX_REPORT,
-        crate::fsutil::Chosen::ByUser,
-    )
-    .map_err(|e| format!("{name}: skipped, cannot read: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let pos = crate::node::invalid_utf8_pos(&e);
-        format!(
-            "{name}:{}:{}: skipped, not valid UTF-8",
-            pos.line, pos.column
-        )
-    })?;
-    Ok(Input { name, text })
 }
 
 /// Folds the reports into one view, one at a time (only what the view
@@ -238,7 +93,12 @@ pub fn fold(
     let mut by_repo: BTreeMap<String, Parsed> = BTreeMap::new();
     let mut reports = 0;
     for input in inputs {
-        let parsed = match input.and_then(|input| parse(&input)) {
+        let parsed = match input.and_then(|input| {
+            parse(&input).map(|saved| Parsed {
+                name: input.name.clone(),
+                saved,
+            })
+        }) {
             Ok(p) => p,
             Err(note) => {
                 notes.push(note);

@@ -35,12 +35,12 @@ pub fn run(args: &FleetArgs) -> Result<ExitCode, readiness::Error> {
         Some(d) => d,
         None => readiness::answers::Date::today().map_err(readiness::Error::Io)?,
     };
-    let (files, notes) = readiness::fleet::report_files(&args.paths);
+    let (files, notes) = readiness::stored::report_files(&args.paths);
     let options = readiness::fleet::Options {
         stale_after_days: args.stale_after,
         today,
     };
-    let reports = files.iter().map(|f| readiness::fleet::read_report(f));
+    let reports = files.iter().map(|f| readiness::stored::read_report(f));
     let fleet = readiness::fleet::fold(reports, &options, notes);
     let text = match args.format {
         FleetFormat::Table => readiness::render::fleet::table(&fleet),
@@ -77,8 +77,8 @@ enum TrendFormat {
 }
 
 pub fn run_trend(args: &TrendArgs) -> Result<ExitCode, readiness::Error> {
-    let (files, notes) = readiness::fleet::report_files(&args.paths);
-    let reports = files.iter().map(|f| readiness::fleet::read_report(f));
+    let (files, notes) = readiness::stored::report_files(&args.paths);
+    let reports = files.iter().map(|f| readiness::stored::read_report(f));
     let trend = readiness::trend::fold(reports, notes);
     let text = match args.format {
         TrendFormat::Table => readiness::render::trend::table(&trend),

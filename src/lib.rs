@@ -21,6 +21,7 @@ pub mod render;
 pub mod report;
 pub mod rubric;
 pub mod scan;
+pub mod stored;
 pub mod text;
 pub mod trend;
 pub mod yaml_fast;

@@ -3,46 +3,9 @@
 //! (not the project) moved a score, and regressions under unchanged rubrics.
 //! The history is one value ([`Trend`]) that every format renders.
 
-use crate::fleet::Input;
-use crate::report::Provenance;
-use serde::{Deserialize, Serialize};
+use crate::stored::{Input, Saved};
+use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Deserialize)]
-struct Saved {
-    schema_version: u32,
-    tool: SavedTool,
-    rubrics: Vec<SavedRubric>,
-    overall: SavedOverall,
-    areas: Vec<SavedArea>,
-    #[serde(default)]
-    provenance: Option<Provenance>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedTool {
-    version: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedRubric {
-    area: String,
-    version: String,
-    digest: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedOverall {
-    level: u8,
-    score: u8,
-}
-
-#[derive(Debug, Deserialize)]
-struct SavedArea {
-    id: String,
-    level: Option<u8>,
-    score: Option<u8>,
-}
 
 /// The history of each repository found among the reports.
 #[derive(Debug, Clone, Serialize)]
@@ -90,21 +53,9 @@ struct Parsed {
     date: String,
 }
 
+/// A report with the commit date that orders it.
 fn parse(input: &Input) -> Result<Parsed, String> {
-    let saved: Saved = serde_json::from_str(&input.text).map_err(|e| {
-        format!(
-            "{}:{}:{}: skipped, not a readiness JSON report ({e})",
-            input.name,
-            e.line(),
-            e.column()
-        )
-    })?;
-    if saved.schema_version != 1 {
-        return Err(format!(
-            "{}: skipped, schema_version {} is not supported (this readiness reads 1)",
-            input.name, saved.schema_version
-        ));
-    }
+    let saved = crate::stored::parse(input)?;
     let date = saved
         .provenance
         .as_ref()
@@ -195,8 +146,8 @@ pub fn fold(
             a.date
                 .cmp(&b.date)
                 .then_with(|| {
-                    crate::fleet::version_key(&a.saved.tool.version)
-                        .cmp(&crate::fleet::version_key(&b.saved.tool.version))
+                    crate::stored::version_key(&a.saved.tool.version)
+                        .cmp(&crate::stored::version_key(&b.saved.tool.version))
                 })
                 .then_with(|| a.name.cmp(&b.name))
         });
