@@ -15,22 +15,11 @@ pub struct HtmlOptions {
     pub link_base: String,
 }
 
-/// Text or an attribute value with `& < > " '` escaped, and control
-/// characters shown escaped (they carry no meaning in a page).
+/// Text or an attribute value: control characters shown escaped (they
+/// carry no meaning in a page), then the XML escapes, which HTML reads the
+/// same way.
 pub fn escape(text: &str) -> String {
-    let text = crate::text::printable(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::junit::xml(&crate::text::printable(text))
 }
 
 /// Prose from the rubrics: escaped, with `code spans` set as code.
@@ -265,7 +254,7 @@ mod tests {
     fn markup_and_control_characters_are_escaped() {
         assert_eq!(
             escape("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert!(!escape("a\u{1b}[2Jb").contains('\u{1b}'));
         assert_eq!(prose("run `a<b` now"), "run <code>a&lt;b</code> now");

@@ -90,7 +90,7 @@ impl Scope {
 
 /// Escapes text for XML attributes and content, dropping characters XML 1.0
 /// cannot carry.
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
