@@ -29,6 +29,8 @@ pub struct Config {
     pub disable_checks: Vec<(String, Pos)>,
     pub disable_areas: Vec<(String, Pos)>,
     pub waivers: Vec<Waiver>,
+    /// `[[project]]` entries, `detect_projects` and `rollup`.
+    pub projects: crate::projects::ProjectConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +50,9 @@ const TOP_KEYS: &[&str] = &[
     "disable_checks",
     "disable_areas",
     "waiver",
+    "project",
+    "detect_projects",
+    "rollup",
 ];
 const WAIVER_KEYS: &[&str] = &["check", "reason", "owner", "expires"];
 
@@ -178,6 +183,29 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<Config, Vec<Diagnost
                     file,
                     node.pos,
                     "write waivers as `[[waiver]]` tables",
+                )),
+            },
+            "project" => {
+                config.projects.declared =
+                    crate::projects::declared::parse_projects(node, file, &mut errors)
+            }
+            "detect_projects" => match node.value {
+                Value::Bool(b) => config.projects.detect = b,
+                _ => errors.push(Diagnostic::new(
+                    file,
+                    node.pos,
+                    "`detect_projects` must be true or false",
+                )),
+            },
+            "rollup" => match node.as_str() {
+                Some("most_mature") => {
+                    config.projects.rollup = crate::projects::RollupRule::MostMature
+                }
+                Some("weakest") => config.projects.rollup = crate::projects::RollupRule::Weakest,
+                _ => errors.push(Diagnostic::new(
+                    file,
+                    node.pos,
+                    "`rollup` must be \"most_mature\" or \"weakest\"",
                 )),
             },
             other => errors.push(Diagnostic::new(
@@ -501,7 +529,7 @@ mod tests {
             errors("min_level = 5\nmin_levle = 1\n[[waiver]]\ncheck = \"A\"\nowner = \"o\"\nexpires = \"next year\"\n"),
             vec![
                 "readiness.toml:1:13: `min_level` must be a level from 0 to 3",
-                "readiness.toml:2:1: unknown key `min_levle`; expected one of: min_level, area_min_level, rubrics, exclude, disable_checks, disable_areas, waiver",
+                "readiness.toml:2:1: unknown key `min_levle`; expected one of: min_level, area_min_level, rubrics, exclude, disable_checks, disable_areas, waiver, project, detect_projects, rollup",
                 "readiness.toml:3:1: a waiver needs a non-empty `reason` (a waiver without a reason is not accepted)",
                 "readiness.toml:6:11: `expires` = `next year` is not a date (YYYY-MM-DD); the waiver is rejected",
             ]

@@ -516,6 +516,7 @@ fn evaluate_area(
             .flatten(),
         blocking: if is_applicable { blocking } else { Vec::new() },
         checks,
+        project: None,
     }
 }
 
@@ -710,6 +711,9 @@ pub fn build_report(
         baseline: None,
         provenance: None,
         answers,
+        project: None,
+        projects: Vec::new(),
+        rollup: None,
         scan: ScanSummary {
             stats: index.stats.clone(),
             problems: index.problems.clone(),

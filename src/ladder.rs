@@ -427,6 +427,7 @@ mod tests {
             next_capability: None,
             blocking: Vec::new(),
             checks: Vec::new(),
+            project: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod ladder;
 pub mod next_steps;
 pub mod node;
+pub mod projects;
 pub mod questionnaire;
 pub mod render;
 pub mod report;
@@ -117,7 +118,8 @@ pub fn load_catalog_from(
 }
 
 /// Scans `root` and scores it against `catalog`, using questionnaire
-/// answers when given.
+/// answers when given. A repository of several projects is scored per
+/// project (see [`projects`]; the policy's config may declare them).
 pub fn score(
     root: &Path,
     catalog: &rubric::Catalog,
@@ -125,8 +127,77 @@ pub fn score(
     answers: Option<&eval::AnswerInput>,
     policy: Option<&eval::GateInput>,
 ) -> Result<report::Report, Error> {
+    score_project(root, catalog, options, answers, policy, None)
+}
+
+/// [`score`], for the one project named `only` when given.
+pub fn score_project(
+    root: &Path,
+    catalog: &rubric::Catalog,
+    options: &scan::ScanOptions,
+    answers: Option<&eval::AnswerInput>,
+    policy: Option<&eval::GateInput>,
+    only: Option<&str>,
+) -> Result<report::Report, Error> {
     let index = scan(root, catalog, options)?;
-    Ok(eval::build_report(catalog, &index, answers, policy))
+    let settings = policy
+        .and_then(|p| p.config)
+        .map(|c| c.projects.clone())
+        .unwrap_or_default();
+    let layout = projects::layout(catalog, &index, &settings)
+        .map_err(|e| Error::Io(format!("{}: {e}", config::FILE_NAME)))?;
+    let build = |scoped: &scan::EvidenceIndex| eval::build_report(catalog, scoped, answers, policy);
+    let one_system =
+        layout.projects.is_empty() || (layout.projects.len() == 1 && settings.declared.is_empty());
+    if one_system {
+        return match only {
+            Some(name) => Err(Error::Io(format!(
+                "no project `{name}`: {} holds no projects (declare them with `[[project]]` in {})",
+                root.display(),
+                config::FILE_NAME
+            ))),
+            None => Ok(build(&index)),
+        };
+    }
+    let read = |path: &str| {
+        fsutil::read_bounded(
+            &root.join(path),
+            options.max_file_size,
+            fsutil::Chosen::ByRepository { root },
+        )
+        .ok()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    };
+    let coverage = projects::Coverage::new(&layout, &index, &read);
+    let scored = |i: usize| build(&projects::scope(&index, &layout, i, &coverage));
+    let single = match only {
+        Some(name) => Some(
+            layout
+                .projects
+                .iter()
+                .position(|p| p.name == name)
+                .ok_or_else(|| {
+                    let names: Vec<&str> =
+                        layout.projects.iter().map(|p| p.name.as_str()).collect();
+                    let hint = config::did_you_mean(name, &names);
+                    let then = if hint.is_empty() { "; the" } else { " The" };
+                    Error::Io(format!(
+                        "no project `{name}`{hint}{then} projects are: {}",
+                        names.join(", ")
+                    ))
+                })?,
+        ),
+        None => (layout.projects.len() == 1).then_some(0),
+    };
+    if let Some(i) = single {
+        let mut report = scored(i);
+        report.project = Some(projects::rollup::reference(&layout.projects[i]));
+        return Ok(report);
+    }
+    let reports = (0..layout.projects.len())
+        .map(|i| (layout.projects[i].clone(), scored(i)))
+        .collect();
+    Ok(projects::rollup::combine(reports, settings.rollup))
 }
 
 /// Compares the report with a baseline report (JSON text) and records the

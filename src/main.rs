@@ -320,6 +320,10 @@ struct ScoreArgs {
     /// reports older than its --stale-after.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     commit_date: Option<readiness::answers::Date>,
+    /// Score only the project NAME of a repository that holds several (the
+    /// names are listed in the full report); its gate is the only one.
+    #[arg(long, value_name = "NAME")]
+    project: Option<String>,
     /// Exit with 1 when the overall level is below N (a release gate);
     /// overrides `min_level` in the config.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=3))]
@@ -546,12 +550,13 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
         min_level: args.min_level,
         today,
     };
-    let mut report = readiness::score(
+    let mut report = readiness::score_project(
         &args.path,
         &catalog,
         &options,
         input.as_ref(),
         Some(&policy),
+        args.project.as_deref(),
     )?;
     if args.repository.is_some() || args.commit.is_some() || args.commit_date.is_some() {
         report.provenance = Some(readiness::report::Provenance {

@@ -33,7 +33,61 @@ pub struct Report {
     /// The questionnaire answers used (absent when no answers file was read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<AnswersSummary>,
+    /// The project the levels above are for, when the repository holds
+    /// several (see `projects`) or one was asked for (`--project`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<ProjectRef>,
+    /// Every project of the repository, when it holds two or more; empty
+    /// (absent) for a repository that is one system.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<ProjectSummary>,
+    /// How the repository's figure was chosen among its projects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollup: Option<Rollup>,
     pub scan: ScanSummary,
+}
+
+/// A project: its name, folders and how it was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRef {
+    pub name: String,
+    pub folders: Vec<String>,
+    pub origin: crate::projects::Origin,
+}
+
+/// One project's levels, as the per-project table shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectSummary {
+    #[serde(flatten)]
+    pub project: ProjectRef,
+    pub level: u8,
+    pub score: u8,
+    /// Each area's level (`null` when it does not apply), in report order.
+    pub areas: Vec<ProjectArea>,
+    /// What stands between the project and its next level (absent at 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// The checks its next overall level needs.
+    pub blocking: Vec<String>,
+    /// Whether its release gate passed (absent without a gate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate_passed: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectArea {
+    pub id: String,
+    pub level: Option<u8>,
+}
+
+/// The rule that picked the project the repository's figure is for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rollup {
+    pub rule: crate::projects::RollupRule,
+    /// The project chosen.
+    pub project: String,
+    /// How many projects are at each level, 0 to 3.
+    pub distribution: [usize; 4],
 }
 
 /// Where a report comes from, as the caller said.
@@ -238,6 +292,10 @@ pub struct AreaResult {
     /// checks that define the next rung.
     pub blocking: Vec<String>,
     pub checks: Vec<CheckResult>,
+    /// In a repository of several projects, the project this area's row is
+    /// from (the rollup rule picks it per area).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -101,6 +101,23 @@ fn json_reports_validate_against_the_committed_schema() {
     let with: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(with["provenance"]["commit_date"], "2026-11-30");
     assert_valid(&validator, &with, "report with provenance");
+    // A repository of projects, whole (with a gate per project) and one
+    // project of it.
+    let platform = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/monorepos/platform");
+    for args in [
+        &["--min-level", "1"][..],
+        &["--project", "projects/fraud"][..],
+    ] {
+        let out = bin()
+            .args(["score", "--format", "json"])
+            .args(args)
+            .arg(&platform)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(json["project"]["name"].is_string(), "{args:?}");
+        assert_valid(&validator, &json, &format!("projects {args:?}"));
+    }
     // The schema is strict: an undocumented field fails validation.
     let mut extra = report.clone();
     extra["overall"]["surprise"] = serde_json::json!(1);

@@ -116,6 +116,11 @@ pub fn render(report: &Report, options: &HtmlOptions) -> String {
     if let Some(next) = &o.next {
         let _ = writeln!(out, "<p><strong>Next:</strong> {}.</p>", escape(next));
     }
+    let code = |name: &str| format!("<code>{}</code>", escape(name));
+    if let Some(which) = super::projects::which(report, &code) {
+        // `which` escaped the names it was given; the rest is our own text.
+        let _ = writeln!(out, "<p class=\"which\">{which}</p>");
+    }
     if let Some(gate) = &report.gate {
         let verdict = if gate.passed { "passed" } else { "failed" };
         let _ = writeln!(out, "<p><strong>Release gate {verdict}.</strong></p>");
@@ -154,11 +159,20 @@ pub fn render(report: &Report, options: &HtmlOptions) -> String {
     }
     out.push_str("</ol>\n<h2>Areas</h2>\n");
     out.push_str(&chart(report));
-    out.push_str("\n<table>\n<caption>Level, score and checks met per area</caption>\n<thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Level</th><th scope=\"col\">Score</th><th scope=\"col\">Checks met</th></tr></thead>\n<tbody>\n");
+    let by_project = report.areas.iter().any(|a| a.project.is_some());
+    let _ = writeln!(
+        out,
+        "\n<table>\n<caption>Level, score and checks met per area</caption>\n<thead><tr><th scope=\"col\">Area</th>{}<th scope=\"col\">Level</th><th scope=\"col\">Score</th><th scope=\"col\">Checks met</th></tr></thead>\n<tbody>",
+        if by_project { "<th scope=\"col\">Project</th>" } else { "" }
+    );
     for a in &report.areas {
+        let project = match (&a.project, by_project) {
+            (Some(p), true) => format!("<td>{}</td>", code(p)),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th>{project}<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(&a.title),
             level_label(a.level),
             a.score.map_or("-".to_owned(), |s| s.to_string()),
@@ -170,6 +184,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> String {
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    projects_table(&mut out, report);
     match o.next_level {
         Some(next) => {
             let _ = writeln!(
@@ -244,6 +259,43 @@ pub fn render(report: &Report, options: &HtmlOptions) -> String {
         out.push_str("</ul>\n");
     }
     page(&title, &out)
+}
+
+/// One row per project, one column per area.
+fn projects_table(out: &mut String, report: &Report) {
+    if report.projects.is_empty() {
+        return;
+    }
+    let gated = report.projects.iter().any(|p| p.gate_passed.is_some());
+    let _ = write!(
+        out,
+        "<h2>Projects ({n})</h2>\n<table>\n<caption>Overall and area levels of each of the {n} projects</caption>\n<thead><tr><th scope=\"col\">Project</th><th scope=\"col\">Level</th><th scope=\"col\">Score</th>",
+        n = report.projects.len()
+    );
+    for a in &report.areas {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&a.title));
+    }
+    if gated {
+        out.push_str("<th scope=\"col\">Gate</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for p in &report.projects {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><code>{}</code></th><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            escape(&p.project.name),
+            p.level,
+            p.score
+        );
+        for a in &p.areas {
+            let _ = write!(out, "<td class=\"num\">{}</td>", level_label(a.level));
+        }
+        if gated {
+            let _ = write!(out, "<td>{}</td>", super::projects::gate(p.gate_passed));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 #[cfg(test)]

@@ -69,6 +69,9 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
     if let Some(next) = &o.next {
         let _ = writeln!(out, "\n**Next:** {}.", inline(next));
     }
+    if let Some(which) = super::projects::which(report, &code_span) {
+        let _ = writeln!(out, "\n{}", inline(&which));
+    }
     out.push('\n');
     if let Some(gate) = &report.gate {
         let verdict = if gate.passed { "passed" } else { "**failed**" };
@@ -81,8 +84,17 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         }
         out.push('\n');
     }
-    out.push_str("| Area | Level | Score | Checks met |\n|---|---:|---:|---:|\n");
+    let by_project = report.areas.iter().any(|a| a.project.is_some());
+    if by_project {
+        out.push_str("| Area | Project | Level | Score | Checks met |\n|---|---|---:|---:|---:|\n");
+    } else {
+        out.push_str("| Area | Level | Score | Checks met |\n|---|---:|---:|---:|\n");
+    }
     for a in &report.areas {
+        let title = match (&a.project, by_project) {
+            (Some(project), true) => format!("{} | {}", cell(&a.title), cell(&code_span(project))),
+            _ => cell(&a.title),
+        };
         match (a.level, a.score) {
             (Some(level), Some(score)) => {
                 let unknown = if a.checks_unknown > 0 {
@@ -92,17 +104,16 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "| {} | {level} | {score} | {}/{}{unknown} |",
-                    cell(&a.title),
-                    a.checks_met,
-                    a.checks_applicable
+                    "| {title} | {level} | {score} | {}/{}{unknown} |",
+                    a.checks_met, a.checks_applicable
                 );
             }
             _ => {
-                let _ = writeln!(out, "| {} | n/a | - | - |", cell(&a.title));
+                let _ = writeln!(out, "| {title} | n/a | - | - |");
             }
         }
     }
+    projects_table(&mut out, report);
     match o.next_level {
         Some(next) => {
             let _ = writeln!(
@@ -204,6 +215,45 @@ pub fn render(report: &Report, options: &MarkdownOptions) -> String {
         }
     }
     out
+}
+
+/// One row per project, one column per area.
+fn projects_table(out: &mut String, report: &Report) {
+    if report.projects.is_empty() {
+        return;
+    }
+    let gated = report.projects.iter().any(|p| p.gate_passed.is_some());
+    let _ = write!(
+        out,
+        "\n### Projects ({})\n\n| Project | Level | Score |",
+        report.projects.len()
+    );
+    for a in &report.areas {
+        let _ = write!(out, " {} |", cell(&a.id));
+    }
+    out.push_str(if gated {
+        " Gate |\n|---|---:|---:|"
+    } else {
+        "\n|---|---:|---:|"
+    });
+    out.push_str(&"---:|".repeat(report.areas.len()));
+    out.push_str(if gated { "---|\n" } else { "\n" });
+    for p in &report.projects {
+        let _ = write!(
+            out,
+            "| {} | {} | {} |",
+            cell(&code_span(&p.project.name)),
+            p.level,
+            p.score
+        );
+        for a in &p.areas {
+            let _ = write!(out, " {} |", super::projects::level(a.level));
+        }
+        if gated {
+            let _ = write!(out, " {} |", super::projects::gate(p.gate_passed));
+        }
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod projects;
 pub mod sarif;
 pub mod table;
 pub mod trend;

@@ -143,13 +143,20 @@ fn area_table(areas: &[AreaResult], style: &Style) -> String {
             cell
         }
     };
-    table.set_header(vec![
+    let by_project = areas.iter().any(|a| a.project.is_some());
+    let mut headers = vec![
         header("Area"),
         header("Title"),
         header("Level"),
         header("Score"),
         header("Checks"),
-    ]);
+    ];
+    if by_project {
+        // In a repository of projects the title gives way to the project
+        // each row is from.
+        headers[1] = header("Project");
+    }
+    table.set_header(headers);
     for area in areas {
         let (level, score, checks) = match (area.level, area.score) {
             (Some(level), Some(score)) => {
@@ -169,15 +176,67 @@ fn area_table(areas: &[AreaResult], style: &Style) -> String {
             }
             _ => (Cell::new("n/a"), Cell::new("-"), Cell::new("-")),
         };
+        let second = if by_project {
+            area.project.as_deref().unwrap_or("")
+        } else {
+            &area.title
+        };
         table.add_row(vec![
             Cell::new(&area.id),
-            Cell::new(&area.title),
+            Cell::new(second),
             level.set_alignment(CellAlignment::Right),
             score.set_alignment(CellAlignment::Right),
             checks.set_alignment(CellAlignment::Right),
         ]);
     }
     table.to_string()
+}
+
+/// One row per project: its level, score, area levels and gate.
+fn projects_table(report: &Report, style: &Style) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(u16::try_from(style.width).unwrap_or(u16::MAX));
+    if !style.color {
+        table.force_no_tty();
+    } else {
+        table.enforce_styling();
+    }
+    let gated = report.projects.iter().any(|p| p.gate_passed.is_some());
+    let mut header = vec!["Project", "Level", "Score", "Areas"];
+    if gated {
+        header.push("Gate");
+    }
+    table.set_header(header);
+    for p in &report.projects {
+        let areas: Vec<String> = p
+            .areas
+            .iter()
+            .map(|a| super::projects::level(a.level))
+            .collect();
+        let mut row = vec![
+            Cell::new(&p.project.name),
+            Cell::new(p.level).set_alignment(CellAlignment::Right),
+            Cell::new(p.score).set_alignment(CellAlignment::Right),
+            Cell::new(areas.join(" ")),
+        ];
+        if gated {
+            row.push(Cell::new(super::projects::gate(p.gate_passed)));
+        }
+        table.add_row(row);
+    }
+    let legend: Vec<&str> = report.areas.iter().map(|a| a.id.as_str()).collect();
+    let mut out = format!("{table}\n");
+    wrap_into(
+        &mut out,
+        style.width,
+        &format!("Areas: {} (- = not applicable)", legend.join(", ")),
+        "",
+        "  ",
+    );
+    out
 }
 
 pub fn render(report: &Report, options: &TableOptions) -> String {
@@ -196,6 +255,9 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     wrap_into(&mut out, style.width, &overall.reason, "  Why: ", "       ");
     if let Some(next) = &overall.next {
         wrap_into(&mut out, style.width, next, "  Next: ", "        ");
+    }
+    if let Some(which) = super::projects::which(report, &|n| n.to_owned()) {
+        wrap_into(&mut out, style.width, &which, "  ", "  ");
     }
     if let Some(gate) = &report.gate {
         let mut thresholds = Vec::new();
@@ -232,6 +294,12 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
             "",
             "  ",
         );
+    }
+    if !report.projects.is_empty() {
+        out.push('\n');
+        out.push_str(&style.bold(&format!("Projects ({})", report.projects.len())));
+        out.push('\n');
+        out.push_str(&projects_table(report, &style));
     }
 
     out.push('\n');

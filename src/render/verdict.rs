@@ -7,10 +7,20 @@ use crate::report::Report;
 /// score S/100`, or `gate passed`, or just the level when no gate applies.
 /// Control characters are escaped: failures can quote `readiness.toml`.
 pub fn render(report: &Report) -> String {
-    let level = format!(
+    let mut level = format!(
         "level {} of 3 ({}), score {}/100",
         report.overall.level, report.overall.name, report.overall.score
     );
+    match (&report.project, &report.rollup) {
+        (Some(_), Some(rollup)) => level.push_str(&format!(
+            " for project {}, {} of {}",
+            rollup.project,
+            rollup.rule.describe(),
+            report.projects.len()
+        )),
+        (Some(project), None) => level.push_str(&format!(" for project {}", project.name)),
+        _ => {}
+    }
     let line = match &report.gate {
         None => format!("readiness: {level}"),
         Some(gate) if gate.passed => format!("readiness: gate passed; {level}"),

@@ -163,6 +163,10 @@ pub struct EvidenceIndex {
     pub notes: Vec<String>,
     /// The top-level README file, if any (`README.md` preferred).
     pub readme: Option<String>,
+    /// Files that make their folder a unit that builds or runs on its own
+    /// (dependency manifests, pipeline and template definitions), sorted:
+    /// what project detection reads (see [`crate::projects`]).
+    pub markers: Vec<String>,
 }
 
 /// At most this many hits are kept per probe per file.
@@ -181,6 +185,8 @@ struct FileResult {
     problem: Option<String>,
     /// A top-level README.
     readme: Option<String>,
+    /// The file is a project marker (see [`EvidenceIndex::markers`]).
+    marker: Option<String>,
     /// Files a job definition in this file runs (see [`jobs`]), with the
     /// job file.
     job_runs: Vec<(String, String)>,
@@ -287,6 +293,9 @@ fn visit(
     let path = relative(root, entry.path);
     if entry.depth == 1 && path.to_ascii_lowercase().starts_with("readme") {
         result.readme = Some(path.clone());
+    }
+    if crate::projects::is_marker(rendered_name(&path)) {
+        result.marker = Some(path.clone());
     }
     plan.globs.matches_into(rendered_name(&path), matched);
     if matched.is_empty() {

@@ -115,6 +115,7 @@ impl<'a> Scanner<'a> {
                         || result.note.is_some()
                         || result.problem.is_some()
                         || result.readme.is_some()
+                        || result.marker.is_some()
                         || !result.job_runs.is_empty()
                     {
                         let _ = worker.tx.send(FileResult {
@@ -176,6 +177,7 @@ impl<'a> Scanner<'a> {
             if let Some(readme) = result.readme {
                 readmes.push(readme);
             }
+            index.markers.extend(result.marker);
             declared.extend(result.declared);
             manifest_errors.extend(result.manifest_errors);
         }
@@ -194,6 +196,8 @@ impl<'a> Scanner<'a> {
         index.problems.dedup();
         index.notes.sort();
         index.notes.dedup();
+        index.markers.sort();
+        index.markers.dedup();
         jobs::promote_job_runs(&mut index, &job_runs);
         // README.md first, then any other README.* in name order.
         readmes.sort_by_key(|r| (r != "README.md", r.clone()));

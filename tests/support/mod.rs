@@ -114,6 +114,20 @@ pub fn copy_example(name: &str) -> Repo {
     repo
 }
 
+/// A fixture monorepo under `tests/fixtures/monorepos/`.
+pub fn monorepo(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/monorepos")
+        .join(name)
+}
+
+/// A temporary copy of a fixture monorepo, to add a `readiness.toml` to.
+pub fn copy_monorepo(name: &str) -> Repo {
+    let repo = Repo::new(&[]);
+    copy_dir(&monorepo(name), repo.path());
+    repo
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

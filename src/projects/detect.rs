@@ -1,0 +1,274 @@
+//! Projects found from a repository's layout, when none are declared.
+//!
+//! A folder is a *collection* when at least [`MIN_DETECTED`] of its direct
+//! sub-folders each hold
+//! - ML work of their own: evidence under the sub-folder makes some area's
+//!   or check's `applies_when` rule hold (training code, an ML lifecycle
+//!   tool, an LLM or embedding library: the rubrics' own test of whether
+//!   they apply), and
+//! - a marker somewhere inside (a dependency manifest, a pipeline or
+//!   deployment definition, a project template: [`super::is_marker`]).
+//!
+//! The collection is the root, or else top-level folders (`examples/`,
+//! `projects/`). Then every sibling with evidence is somebody's: one with a
+//! marker is a project (its ML work may be of a kind no rule names), one
+//! without is *other work*, whose evidence no project counts. Tests, docs
+//! and hidden folders (`.github`) are never projects: what they hold is
+//! shared. A project folder with no marker of its own whose sub-folders
+//! form a collection (a course's labs grouped by edition) gives way to
+//! them.
+//!
+//! Beside a collection below the root, the top-level folders that hold ML
+//! work of their own are the repository's own project, [`ROOT_PROJECT`].
+//!
+//! A repository whose root defines one system (a deployment or pipeline
+//! for all of it, composed services, a template at the root:
+//! [`super::is_system_definition`]) is never a collection.
+//!
+//! Two or three cooperating parts (model build and model deploy, pipelines
+//! and components, training and serving) are not a collection below the
+//! threshold; a team that wants them scored apart declares them.
+
+use super::{under, Layout, Origin, Project};
+use crate::rubric::model::{Catalog, Class, ProbeId, Rule};
+use crate::scan::EvidenceIndex;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Sibling projects a folder needs before it is taken for a collection.
+pub const MIN_DETECTED: usize = 3;
+
+/// The name of the project a repository keeps beside a collection of
+/// others (`examples/` next to its own `training/`).
+pub const ROOT_PROJECT: &str = "(repository root)";
+
+#[derive(Default)]
+struct Folder {
+    /// Probes with a hit somewhere below the folder.
+    probes: BTreeSet<ProbeId>,
+    marker: bool,
+}
+
+/// The projects the layout shows; empty when the repository is one system.
+pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
+    let folders = folders(index);
+    let rules = applicability_rules(catalog);
+    let works = |f: &Folder| rules.iter().any(|r| shows(r, &f.probes));
+    let qualifies = |name: &str, f: &Folder| f.marker && works(f) && !set_aside(name);
+    let children = |parent: &str| {
+        let parent = parent.to_owned();
+        folders
+            .iter()
+            .filter(move |(name, _)| is_child(name, &parent))
+    };
+    let count = |parent: &str| children(parent).filter(|(n, f)| qualifies(n, f)).count();
+    let mut collections = Vec::new();
+    if index.markers.iter().any(|m| super::is_system_definition(m)) {
+        return Layout::default();
+    }
+    if count("") >= MIN_DETECTED {
+        collections.push(String::new());
+    } else {
+        collections.extend(
+            children("")
+                .filter(|(name, _)| !set_aside(name) && count(name) >= MIN_DETECTED)
+                .map(|(name, _)| name.clone()),
+        );
+    }
+    // Inside a collection every sibling is somebody's: one with a marker is
+    // a project too (its ML work may be of a kind no rule names), one
+    // without is other work. Only tests, docs and hidden folders are shared.
+    let mut layout = Layout::default();
+    let marked_at = |folder: &str| {
+        index
+            .markers
+            .iter()
+            .any(|m| m.rsplit_once('/').is_some_and(|(dir, _)| dir == folder))
+    };
+    let collections_found = collections.clone();
+    while let Some(collection) = collections.pop() {
+        for (name, folder) in children(&collection) {
+            if set_aside(name) || folder.probes.is_empty() {
+                continue;
+            }
+            if !folder.marker {
+                layout.other_work.push(name.clone());
+            } else if !marked_at(name) && count(name) >= MIN_DETECTED {
+                // A collection inside the collection (a course's labs
+                // grouped by edition): its own sub-folders are the projects.
+                collections.push(name.clone());
+            } else {
+                layout.projects.push(Project {
+                    name: name.clone(),
+                    folders: vec![name.clone()],
+                    origin: Origin::Detected,
+                });
+            }
+        }
+    }
+    layout.projects.sort_by(|a, b| a.name.cmp(&b.name));
+    // Beside a collection below the root (`examples/`), the top-level
+    // folders with ML work of their own make one more project: the
+    // repository's own, named after the root.
+    if !collections_found.iter().any(String::is_empty) {
+        let own = other_work(catalog, index, &layout.projects)
+            .into_iter()
+            .filter(|f| !f.contains('/') && !collections_found.contains(f))
+            .collect::<Vec<_>>();
+        if !own.is_empty() {
+            layout.projects.push(Project {
+                name: ROOT_PROJECT.to_owned(),
+                folders: own,
+                origin: Origin::Detected,
+            });
+        }
+    }
+    layout.other_work.sort();
+    layout.other_work.dedup();
+    layout
+}
+
+/// Folders one or two levels down, outside every project, that hold ML
+/// work of their own (a sample no project includes, another team's model):
+/// what they hold counts for no project. Folders that hold a project are
+/// looked into, not claimed; folders without ML work (shared helpers, CI,
+/// runbooks) stay shared.
+pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]) -> Vec<String> {
+    let folders = folders(index);
+    let rules = applicability_rules(catalog);
+    let overlaps = |name: &str| {
+        projects
+            .iter()
+            .flat_map(|p| &p.folders)
+            .any(|f| under(name, f) || under(f, name))
+    };
+    let mut out = Vec::new();
+    for (name, folder) in &folders {
+        let parent_free = match name.rsplit_once('/') {
+            None => true,
+            // A second-level folder is looked at only inside a folder that
+            // holds a project.
+            Some((parent, _)) => overlaps(parent) && !set_aside(parent),
+        };
+        if parent_free
+            && !set_aside(name)
+            && !overlaps(name)
+            && rules.iter().any(|r| shows(r, &folder.probes))
+        {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// Every folder one or two levels down that holds a hit or a marker, with
+/// what is below it.
+fn folders(index: &EvidenceIndex) -> BTreeMap<String, Folder> {
+    let mut out: BTreeMap<String, Folder> = BTreeMap::new();
+    for (id, hits) in index.hits.iter().enumerate() {
+        let mut last: Option<&str> = None;
+        for hit in hits {
+            // Hits are sorted by path: one visit per file is enough.
+            if last == Some(hit.path.as_str()) {
+                continue;
+            }
+            last = Some(&hit.path);
+            for folder in prefixes(&hit.path) {
+                out.entry(folder.to_owned()).or_default().probes.insert(id);
+            }
+        }
+    }
+    for marker in &index.markers {
+        for folder in prefixes(marker) {
+            out.entry(folder.to_owned()).or_default().marker = true;
+        }
+    }
+    out
+}
+
+/// The folders one and two levels down that hold `path`.
+fn prefixes(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/')
+        .take(2)
+        .map(move |(i, _)| &path[..i])
+}
+
+fn is_child(name: &str, parent: &str) -> bool {
+    let rest = if parent.is_empty() {
+        Some(name)
+    } else {
+        name.strip_prefix(parent).and_then(|r| r.strip_prefix('/'))
+    };
+    rest.is_some_and(|r| !r.is_empty() && !r.contains('/'))
+}
+
+/// Folders that are never a project: hidden ones (`.github`), tests and
+/// documentation.
+fn set_aside(folder: &str) -> bool {
+    let last = folder.rsplit('/').next().unwrap_or(folder);
+    let lower = last.to_ascii_lowercase();
+    last.starts_with('.')
+        || matches!(lower.as_str(), "docs" | "doc")
+        || Class::of(&format!("{lower}/file")) == Class::Test
+}
+
+/// Every `applies_when` rule of the catalog: the rubrics' own test of
+/// whether a repository does ML work they judge.
+fn applicability_rules(catalog: &Catalog) -> Vec<&Rule> {
+    catalog
+        .rubrics
+        .iter()
+        .flat_map(|r| {
+            r.applies_when
+                .iter()
+                .chain(r.checks.iter().filter_map(|c| c.applies_when.as_ref()))
+        })
+        .collect()
+}
+
+/// The rule holds on the probes present, and on something present: a rule
+/// that holds on nothing (`not: ...`) shows no work.
+fn shows(rule: &Rule, present: &BTreeSet<ProbeId>) -> bool {
+    let mut used = Vec::new();
+    rule.probes(&mut used);
+    used.iter().any(|id| present.contains(id)) && holds(rule, present)
+}
+
+fn holds(rule: &Rule, present: &BTreeSet<ProbeId>) -> bool {
+    match rule {
+        Rule::Any(rules) => rules.iter().any(|r| holds(r, present)),
+        Rule::All(rules) => rules.iter().all(|r| holds(r, present)),
+        Rule::Not(rule) => !holds(rule, present),
+        Rule::Probe(id) => present.contains(id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_lies_in_the_folders_one_and_two_levels_up() {
+        assert_eq!(prefixes("a/b/c/d.py").collect::<Vec<_>>(), ["a", "a/b"]);
+        assert_eq!(prefixes("a/d.py").collect::<Vec<_>>(), ["a"]);
+        assert_eq!(prefixes("d.py").count(), 0);
+    }
+
+    #[test]
+    fn children_are_one_level_below_their_parent() {
+        assert!(is_child("week_1", ""));
+        assert!(!is_child("a/b", ""));
+        assert!(is_child("examples/a", "examples"));
+        assert!(!is_child("examples/a/b", "examples"));
+        assert!(!is_child("examples2/a", "examples"));
+    }
+
+    #[test]
+    fn tests_docs_and_hidden_folders_are_never_projects() {
+        for f in ["tests", "examples/test", ".github", "docs"] {
+            assert!(set_aside(f), "{f}");
+        }
+        for f in ["week_1", "examples/churn", "fraud"] {
+            assert!(!set_aside(f), "{f}");
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The ML projects of a repository. A course, a collection of samples or a
+//! platform monorepo holds several projects, and `ladder.md` says their
+//! capabilities do not add up: each project is scored on its own evidence
+//! plus what the repository provides to it (see [`scope`]).
+//!
+//! Projects come from `readiness.toml` (`[[project]]`, see [`declared`]) or,
+//! when none are declared, from the repository's layout (see [`detect`]).
+//! Fewer than two projects means one system: the report is the one a
+//! repository has always had.
+
+pub mod declared;
+mod detect;
+pub mod rollup;
+mod scope;
+
+pub use declared::{ProjectConfig, ProjectDecl, RollupRule};
+pub use detect::{detect, MIN_DETECTED};
+pub use scope::{scope, Coverage};
+
+use serde::Serialize;
+
+/// One ML project: a name and the folders that hold it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Project {
+    pub name: String,
+    /// Repository-relative folders, without a trailing `/`.
+    pub folders: Vec<String>,
+    pub origin: Origin,
+}
+
+/// How a project became one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Named in `readiness.toml`.
+    Declared,
+    /// Found from the repository's layout.
+    Detected,
+}
+
+/// The projects of a repository, and the folders that hold ML work of
+/// their own but are no project (a sample without a manifest, a model no
+/// declared project includes): evidence there counts for no project, and
+/// is not shared with any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub projects: Vec<Project>,
+    pub other_work: Vec<String>,
+}
+
+impl Layout {
+    /// The project whose folders hold `path`, with the folder: the deepest
+    /// folder wins, so a project nested in another keeps its own files.
+    pub fn owner_of(&self, path: &str) -> Option<(usize, &str)> {
+        self.projects
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.folders.iter().map(move |f| (i, f.as_str())))
+            .filter(|(_, f)| under(path, f))
+            .max_by_key(|(_, f)| f.len())
+    }
+
+    /// Whether `path` lies in a project or in other ML work: evidence that
+    /// is nobody else's to inherit.
+    pub fn is_claimed(&self, path: &str) -> bool {
+        self.owner_of(path).is_some() || self.other_work.iter().any(|f| under(path, f))
+    }
+}
+
+/// Whether `path` is `folder` or lies below it.
+pub fn under(path: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || path
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Files whose presence makes their folder a unit that builds or runs on
+/// its own: dependency manifests, pipeline and deployment definitions, and
+/// project templates.
+pub fn is_marker(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        // Dependency manifests.
+        "pyproject.toml"
+            | "setup.py"
+            | "setup.cfg"
+            | "pipfile"
+            | "environment.yml"
+            | "environment.yaml"
+            | "conda.yml"
+            | "conda.yaml"
+            | "package.json"
+            | "go.mod"
+            | "cargo.toml"
+            // Pipeline, run and deployment definitions.
+            | "dvc.yaml"
+            | "mlproject"
+            | "dockerfile"
+            | "databricks.yml"
+            | "databricks.yaml"
+            | "bentofile.yaml"
+            | "cdk.json"
+            | "serverless.yml"
+            | "serverless.yaml"
+            | "template.yaml"
+            | "template.yml"
+            // Systems of several services.
+            | "docker-compose.yml"
+            | "docker-compose.yaml"
+            | "compose.yml"
+            | "compose.yaml"
+            | "azure.yaml"
+            | "skaffold.yaml"
+            | "tiltfile"
+            | "pnpm-workspace.yaml"
+            | "lerna.json"
+            | "nx.json"
+            | "turbo.json"
+            // Project templates.
+            | "cookiecutter.json"
+            | "copier.yml"
+            | "copier.yaml"
+            | "databricks_template_schema.json"
+    ) || (lower.starts_with("requirements") && (lower.ends_with(".txt") || lower.ends_with(".in")))
+        || conda_environment(&lower)
+        || (lower.starts_with("buildspec") && (lower.ends_with(".yml") || lower.ends_with(".yaml")))
+}
+
+/// The projects of the repository the scan saw: those `readiness.toml`
+/// declares, else those its layout shows (unless detection is off).
+pub fn layout(
+    catalog: &crate::rubric::Catalog,
+    index: &crate::scan::EvidenceIndex,
+    settings: &ProjectConfig,
+) -> Result<Layout, String> {
+    if !settings.declared.is_empty() {
+        let projects = declared::resolve(&settings.declared, &folders_seen(index))?;
+        return Ok(Layout {
+            other_work: detect::other_work(catalog, index, &projects),
+            projects,
+        });
+    }
+    Ok(if settings.detect {
+        detect(catalog, index)
+    } else {
+        Layout::default()
+    })
+}
+
+/// Every folder above a file the scan recorded (a hit or a marker): what a
+/// declared glob can match.
+fn folders_seen(index: &crate::scan::EvidenceIndex) -> std::collections::BTreeSet<String> {
+    let paths = index
+        .hits
+        .iter()
+        .flatten()
+        .map(|e| e.path.as_str())
+        .chain(index.markers.iter().map(String::as_str));
+    let mut out = std::collections::BTreeSet::new();
+    for path in paths {
+        for (i, _) in path.match_indices('/') {
+            out.insert(path[..i].to_owned());
+        }
+    }
+    out
+}
+
+/// A conda environment file under the names teams give it besides
+/// `environment.yml`: `conda_dependencies.yml`, `train-env.yml`, `myenv.yml`.
+fn conda_environment(lower_name: &str) -> bool {
+    let Some(stem) = lower_name
+        .strip_suffix(".yml")
+        .or_else(|| lower_name.strip_suffix(".yaml"))
+    else {
+        return false;
+    };
+    stem.contains("conda") || stem.ends_with("env") || stem.ends_with("environment")
+}
+
+/// Root files that make the whole repository one system: a deployment or
+/// pipeline definition for all of it (CDK, Serverless, SAM, a Databricks
+/// bundle, DVC, MLflow Projects, an image), services composed together
+/// (Compose, the Azure Developer CLI, Skaffold, Tilt, JavaScript
+/// workspaces), or a project template at the root. Dependency manifests
+/// alone are not: a collection's root often holds one for its tooling.
+pub fn is_system_definition(path: &str) -> bool {
+    !path.contains('/')
+        && matches!(
+            path.to_ascii_lowercase().as_str(),
+            "cdk.json"
+                | "serverless.yml"
+                | "serverless.yaml"
+                | "template.yaml"
+                | "template.yml"
+                | "databricks.yml"
+                | "databricks.yaml"
+                | "dvc.yaml"
+                | "mlproject"
+                | "dockerfile"
+                | "bentofile.yaml"
+                | "docker-compose.yml"
+                | "docker-compose.yaml"
+                | "compose.yml"
+                | "compose.yaml"
+                | "azure.yaml"
+                | "skaffold.yaml"
+                | "tiltfile"
+                | "pnpm-workspace.yaml"
+                | "lerna.json"
+                | "nx.json"
+                | "turbo.json"
+                | "cookiecutter.json"
+                | "copier.yml"
+                | "copier.yaml"
+                | "databricks_template_schema.json"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_manifests_pipeline_definitions_and_templates() {
+        for name in [
+            "requirements.txt",
+            "a/requirements-dev.in",
+            "a/b/pyproject.toml",
+            "x/Dockerfile",
+            "dvc.yaml",
+            "MLproject",
+            "t/cookiecutter.json",
+            "seed/buildspec-deploy.yml",
+            "score/myenv.yml",
+            "a/conda_dependencies.yml",
+            "training-env.yaml",
+        ] {
+            assert!(is_marker(name), "{name}");
+        }
+        for name in [
+            "README.md",
+            "train.py",
+            "requirements.md",
+            "docs/dockerfile.md",
+            "deploy/envoy.yaml",
+            "values.yml",
+        ] {
+            assert!(!is_marker(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_system_is_defined_at_the_root_only() {
+        for name in [
+            "docker-compose.yml",
+            "cdk.json",
+            "dvc.yaml",
+            "Dockerfile",
+            "azure.yaml",
+        ] {
+            assert!(is_system_definition(name), "{name}");
+            assert!(is_marker(name), "{name}");
+            assert!(!is_system_definition(&format!("svc/{name}")), "{name}");
+        }
+        for name in ["pyproject.toml", "requirements.txt", "package.json"] {
+            assert!(!is_system_definition(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_folder_holds_itself_and_what_is_below_it_not_its_namesakes() {
+        assert!(under("week_1/train.py", "week_1"));
+        assert!(under("week_1", "week_1"));
+        assert!(!under("week_10/train.py", "week_1"));
+        assert!(under("anything", ""));
+    }
+}

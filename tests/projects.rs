@@ -1,0 +1,315 @@
+//! Repositories of several ML projects (`ladder.md`: "capabilities from
+//! different projects do not add up"), over the fixture monorepos in
+//! `tests/fixtures/monorepos/`: a course of independent weeks, a repository
+//! of project templates, a platform monorepo with shared CI, CODEOWNERS and
+//! runbook, and a repository that is one project.
+
+mod support;
+
+use readiness::projects::{Origin, RollupRule};
+use readiness::report::{Outcome, Report};
+use readiness::scan::ScanOptions;
+use std::path::Path;
+use support::*;
+
+/// The report for `path` with its `readiness.toml` (when any), for one
+/// project when `only` names it.
+fn scored(path: &Path, only: Option<&str>) -> Report {
+    let catalog = readiness::load_catalog(&[]).unwrap();
+    let config_file = path.join(readiness::config::FILE_NAME);
+    let config = config_file.is_file().then(|| {
+        readiness::config::Config::load(
+            &config_file,
+            "readiness.toml",
+            readiness::fsutil::Chosen::ByUser,
+        )
+        .expect("config parses")
+    });
+    let policy = readiness::eval::GateInput {
+        config: config.as_ref(),
+        min_level: None,
+        today: readiness::answers::Date::parse(TODAY).unwrap(),
+    };
+    readiness::score_project(
+        path,
+        &catalog,
+        &ScanOptions::default(),
+        None,
+        Some(&policy),
+        only,
+    )
+    .unwrap()
+}
+
+fn names(report: &Report) -> Vec<&str> {
+    report
+        .projects
+        .iter()
+        .map(|p| p.project.name.as_str())
+        .collect()
+}
+
+/// Every file a met check of `report` cites.
+fn cited(report: &Report) -> Vec<String> {
+    let mut out: Vec<String> = report
+        .checks()
+        .filter(|c| c.outcome == Outcome::Met)
+        .flat_map(|c| c.evidence.iter().map(|e| e.path.clone()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn project_level(report: &Report, name: &str) -> u8 {
+    report
+        .projects
+        .iter()
+        .find(|p| p.project.name == name)
+        .unwrap_or_else(|| panic!("no project {name}"))
+        .level
+}
+
+#[test]
+fn a_course_is_scored_week_by_week_and_the_best_week_is_named() {
+    let report = scored(&monorepo("course"), None);
+    assert_eq!(
+        names(&report),
+        ["week_1_basics", "week_2_tracking", "week_3_ci"]
+    );
+    assert!(report
+        .projects
+        .iter()
+        .all(|p| p.project.origin == Origin::Detected));
+    let rollup = report.rollup.as_ref().expect("a rollup");
+    assert_eq!(rollup.rule, RollupRule::MostMature);
+    assert_eq!(rollup.project, "week_3_ci");
+    assert_eq!(rollup.distribution.iter().sum::<usize>(), 3);
+    assert_eq!(report.project.as_ref().unwrap().name, "week_3_ci");
+    assert_eq!(report.overall.level, project_level(&report, "week_3_ci"));
+    // Week 1 saves a pickle: nothing of week 2's registry or week 3's gate.
+    assert_eq!(project_level(&report, "week_1_basics"), 0);
+}
+
+#[test]
+fn evidence_from_one_project_never_counts_for_another() {
+    for fixture in ["course", "templates", "platform"] {
+        let all = scored(&monorepo(fixture), None);
+        for project in &all.projects {
+            let name = &project.project.name;
+            let alone = scored(&monorepo(fixture), Some(name));
+            assert_eq!(alone.project.as_ref().unwrap().name, *name);
+            assert!(alone.projects.is_empty() && alone.rollup.is_none());
+            assert_eq!(alone.overall.level, project.level, "{fixture} {name}");
+            for path in cited(&alone) {
+                let elsewhere = all.projects.iter().any(|other| {
+                    other.project.name != *name
+                        && other
+                            .project
+                            .folders
+                            .iter()
+                            .any(|f| path.starts_with(&format!("{f}/")))
+                });
+                assert!(!elsewhere, "{fixture}: {name} cites {path}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_workflow_counts_for_the_projects_it_names_and_a_runbook_for_all() {
+    let course = monorepo("course");
+    let week3 = scored(&course, Some("week_3_ci"));
+    assert!(cited(&week3).contains(&".github/workflows/week3.yml".to_owned()));
+    let week2 = scored(&course, Some("week_2_tracking"));
+    assert!(!cited(&week2).iter().any(|p| p.starts_with(".github/")));
+
+    let platform = monorepo("platform");
+    let fraud = scored(&platform, Some("projects/fraud"));
+    let churn = scored(&platform, Some("projects/churn"));
+    let recsys = scored(&platform, Some("projects/recsys"));
+    // The fraud workflow filters on the fraud folder: its eval gate is the
+    // fraud model's only.
+    assert!(cited(&fraud).contains(&".github/workflows/fraud.yml".to_owned()));
+    assert!(!cited(&churn).iter().any(|p| p.starts_with(".github/")));
+    assert!(area_level(&fraud, "evals") > area_level(&churn, "evals"));
+    // CODEOWNERS names fraud and churn, not recsys.
+    assert_eq!(outcome(&fraud, "OWN-01"), Outcome::Met);
+    assert_eq!(outcome(&churn, "OWN-01"), Outcome::Met);
+    assert_ne!(outcome(&recsys, "OWN-01"), Outcome::Met);
+    assert_eq!(evidence(&churn, "OWN-01"), ["CODEOWNERS:2"]);
+    // The root runbook covers every model.
+    for report in [&fraud, &churn, &recsys] {
+        assert_eq!(outcome(report, "OWN-04"), Outcome::Met);
+    }
+}
+
+#[test]
+fn a_template_repository_is_judged_template_by_template() {
+    let report = scored(&monorepo("templates"), None);
+    assert_eq!(names(&report), ["batch-scoring", "classic-ml", "llm-rag"]);
+    let applies = |name: &str| {
+        let alone = scored(&monorepo("templates"), Some(name));
+        area_level(&alone, "data-layer").is_some()
+    };
+    // Only the RAG template keeps embeddings: the data layer applies to it
+    // alone, as it would to the project it generates.
+    assert!(applies("llm-rag"));
+    assert!(!applies("classic-ml"));
+    assert!(!applies("batch-scoring"));
+    // The generated project's code is production code to that project.
+    assert!(project_level(&report, "classic-ml") >= 1);
+}
+
+#[test]
+fn a_repository_of_one_project_looks_as_it_always_has() {
+    let single = monorepo("single");
+    let report = scored(&single, None);
+    assert!(report.projects.is_empty() && report.project.is_none());
+    let json = readiness::render::json::render(&report);
+    for key in ["\"projects\"", "\"project\"", "\"rollup\""] {
+        assert!(!json.contains(key), "{key} in {json}");
+    }
+    // The same bytes as with detection switched off.
+    let (on, off) = (copy_monorepo("single"), copy_monorepo("single"));
+    on.write("readiness.toml", b"detect_projects = true\n");
+    off.write("readiness.toml", b"detect_projects = false\n");
+    assert_eq!(
+        readiness::render::json::render(&scored(on.path(), None)),
+        readiness::render::json::render(&scored(off.path(), None))
+    );
+    let err = readiness::score_project(
+        &single,
+        &readiness::load_catalog(&[]).unwrap(),
+        &ScanOptions::default(),
+        None,
+        None,
+        Some("anything"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("holds no projects"), "{err}");
+}
+
+#[test]
+fn declared_projects_replace_detection_and_undeclared_models_count_for_none() {
+    let repo = copy_monorepo("platform");
+    repo.write(
+        "readiness.toml",
+        b"[[project]]\nname = \"fraud\"\npaths = [\"projects/fraud\", \"libs/features\"]\n\n[[project]]\npath = \"projects/churn\"\n",
+    );
+    let report = scored(repo.path(), None);
+    assert_eq!(names(&report), ["fraud", "projects/churn"]);
+    assert!(report
+        .projects
+        .iter()
+        .all(|p| p.project.origin == Origin::Declared));
+    // recsys trains a model of its own: no declared project inherits it.
+    for name in ["fraud", "projects/churn"] {
+        let alone = scored(repo.path(), Some(name));
+        assert!(
+            !cited(&alone)
+                .iter()
+                .any(|p| p.starts_with("projects/recsys")),
+            "{name}"
+        );
+    }
+    // A glob names one project per folder.
+    repo.write("readiness.toml", b"[[project]]\npath = \"projects/*\"\n");
+    assert_eq!(
+        names(&scored(repo.path(), None)),
+        ["projects/churn", "projects/fraud", "projects/recsys"]
+    );
+}
+
+#[test]
+fn the_gate_holds_per_project_and_names_the_one_that_fails() {
+    let repo = copy_monorepo("platform");
+    repo.write("readiness.toml", b"min_level = 1\n");
+    let report = scored(repo.path(), None);
+    let gate = report.gate.as_ref().expect("a gate");
+    assert!(!gate.passed);
+    assert_eq!(
+        gate.failures,
+        ["project projects/recsys: overall level 0 is below the required level 1"]
+    );
+    let per_project: Vec<Option<bool>> = report.projects.iter().map(|p| p.gate_passed).collect();
+    assert_eq!(per_project, [Some(true), Some(true), Some(false)]);
+    // One project's gate alone.
+    let fraud = scored(repo.path(), Some("projects/fraud"));
+    assert!(fraud.gate.as_ref().unwrap().passed);
+}
+
+#[test]
+fn the_weakest_rollup_reports_the_project_furthest_behind() {
+    let repo = copy_monorepo("platform");
+    repo.write("readiness.toml", b"rollup = \"weakest\"\n");
+    let report = scored(repo.path(), None);
+    let rollup = report.rollup.as_ref().unwrap();
+    assert_eq!(rollup.rule, RollupRule::Weakest);
+    assert_eq!(rollup.project, "projects/recsys");
+    assert_eq!(report.overall.level, 0);
+    // Each area row is the weakest project's level in it.
+    for area in &report.areas {
+        let lowest = report
+            .projects
+            .iter()
+            .filter_map(|p| p.areas.iter().find(|a| a.id == area.id).unwrap().level)
+            .min();
+        assert_eq!(area.level, lowest, "{}", area.id);
+    }
+}
+
+#[test]
+fn the_cli_scores_one_project_and_lists_them_all() {
+    let out = bin()
+        .args(["score", "--format", "json", "--project", "projects/churn"])
+        .arg(monorepo("platform"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["project"]["name"], "projects/churn");
+    assert_eq!(json["project"]["origin"], "detected");
+    assert!(json.get("projects").is_none());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("for project projects/churn"), "{stderr}");
+
+    let out = bin()
+        .args(["score", "--project", "projects/chrun"])
+        .arg(monorepo("platform"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("did you mean `projects/churn`"), "{stderr}");
+    assert!(stderr.contains("projects/recsys"), "{stderr}");
+}
+
+#[test]
+fn project_settings_are_checked_with_their_position() {
+    for (text, expected) in [
+        (
+            "rollup = \"best\"\n",
+            "readiness.toml:1:10: `rollup` must be",
+        ),
+        (
+            "detect_projects = \"no\"\n",
+            "readiness.toml:1:19: `detect_projects` must be",
+        ),
+        (
+            "[[project]]\npath = \"../other\"\n",
+            "readiness.toml:2:8: project path `../other` must be a folder inside the repository",
+        ),
+    ] {
+        let repo = copy_monorepo("single");
+        repo.write("readiness.toml", text.as_bytes());
+        let out = bin().arg("score").arg(repo.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{text}: {stderr}");
+    }
+}
