@@ -168,8 +168,8 @@ pub fn score_project(
         .ok()
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
     };
-    let coverage = projects::Coverage::new(&layout, &index, &read);
-    let scored = |i: usize| build(&projects::scope(&index, &layout, i, &coverage));
+    let partition = projects::Partition::new(&index, &layout, &read);
+    let scored = |i: usize| build(&partition.scoped(&index, i));
     let single = match only {
         Some(name) => Some(
             layout
@@ -194,11 +194,37 @@ pub fn score_project(
         report.project = Some(projects::rollup::reference(&layout.projects[i]));
         return Ok(report);
     }
-    let reports = (0..layout.projects.len())
-        .map(|i| (layout.projects[i].clone(), scored(i)))
-        .collect();
-    Ok(projects::rollup::combine(reports, settings.rollup))
+    // Projects are scored on every core, a few at a time, and folded in
+    // their order: a monorepo of thousands of projects never holds all
+    // their reports at once.
+    let workers = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let order: Vec<usize> = (0..layout.projects.len()).collect();
+    let mut fold = projects::rollup::Fold::new(settings.rollup);
+    for batch in order.chunks(PROJECTS_PER_WORKER * workers) {
+        let share = batch.len().div_ceil(workers);
+        let reports: Vec<report::Report> = std::thread::scope(|s| {
+            let scored = &scored;
+            let handles: Vec<_> = batch
+                .chunks(share)
+                .map(|part| s.spawn(move || part.iter().map(|&i| scored(i)).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for (&i, report) in batch.iter().zip(reports) {
+            fold.add(&layout.projects[i], report);
+        }
+    }
+    Ok(fold.finish().expect("two or more projects"))
 }
+
+/// Projects each worker scores before their reports are folded.
+const PROJECTS_PER_WORKER: usize = 16;
 
 /// Compares the report with a baseline report (JSON text) and records the
 /// result; regressions fail the gate (creating one if no threshold did).

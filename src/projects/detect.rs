@@ -29,10 +29,10 @@
 //! and components, training and serving) are not a collection below the
 //! threshold; a team that wants them scored apart declares them.
 
-use super::{under, Layout, Origin, Project};
+use super::{Layout, Origin, Project};
 use crate::rubric::model::{Catalog, Class, ProbeId, Rule};
 use crate::scan::EvidenceIndex;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Sibling projects a folder needs before it is taken for a collection.
 pub const MIN_DETECTED: usize = 3;
@@ -54,12 +54,7 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
     let rules = applicability_rules(catalog);
     let works = |f: &Folder| rules.iter().any(|r| shows(r, &f.probes));
     let qualifies = |name: &str, f: &Folder| f.marker && works(f) && !set_aside(name);
-    let children = |parent: &str| {
-        let parent = parent.to_owned();
-        folders
-            .iter()
-            .filter(move |(name, _)| is_child(name, &parent))
-    };
+    let children = |parent: &str| children_of(&folders, parent);
     let count = |parent: &str| children(parent).filter(|(n, f)| qualifies(n, f)).count();
     let mut collections = Vec::new();
     if index.markers.iter().any(|m| super::is_system_definition(m)) {
@@ -78,12 +73,12 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
     // a project too (its ML work may be of a kind no rule names), one
     // without is other work. Only tests, docs and hidden folders are shared.
     let mut layout = Layout::default();
-    let marked_at = |folder: &str| {
-        index
-            .markers
-            .iter()
-            .any(|m| m.rsplit_once('/').is_some_and(|(dir, _)| dir == folder))
-    };
+    let marker_dirs: HashSet<&str> = index
+        .markers
+        .iter()
+        .filter_map(|m| m.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    let marked_at = |folder: &str| marker_dirs.contains(folder);
     let collections_found = collections.clone();
     while let Some(collection) = collections.pop() {
         for (name, folder) in children(&collection) {
@@ -135,11 +130,23 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
 pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]) -> Vec<String> {
     let folders = folders(index);
     let rules = applicability_rules(catalog);
+    // A folder overlaps a project when it is one of its folders, lies
+    // below one, or holds one.
+    let project_folders: HashSet<&str> = projects
+        .iter()
+        .flat_map(|p| &p.folders)
+        .map(String::as_str)
+        .collect();
+    let holding: HashSet<&str> = project_folders
+        .iter()
+        .flat_map(|f| f.match_indices('/').map(move |(i, _)| &f[..i]))
+        .collect();
     let overlaps = |name: &str| {
-        projects
-            .iter()
-            .flat_map(|p| &p.folders)
-            .any(|f| under(name, f) || under(f, name))
+        project_folders.contains("")
+            || holding.contains(name)
+            || std::iter::once(name.len())
+                .chain(name.match_indices('/').map(|(i, _)| i))
+                .any(|end| project_folders.contains(&name[..end]))
     };
     let mut out = Vec::new();
     for (name, folder) in &folders {
@@ -164,6 +171,13 @@ pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]
 /// what is below it.
 fn folders(index: &EvidenceIndex) -> BTreeMap<String, Folder> {
     let mut out: BTreeMap<String, Folder> = BTreeMap::new();
+    // Allocate a name once per folder, not once per hit.
+    fn entry<'m>(out: &'m mut BTreeMap<String, Folder>, folder: &str) -> &'m mut Folder {
+        if !out.contains_key(folder) {
+            out.insert(folder.to_owned(), Folder::default());
+        }
+        out.get_mut(folder).expect("just inserted")
+    }
     for (id, hits) in index.hits.iter().enumerate() {
         let mut last: Option<&str> = None;
         for hit in hits {
@@ -173,16 +187,34 @@ fn folders(index: &EvidenceIndex) -> BTreeMap<String, Folder> {
             }
             last = Some(&hit.path);
             for folder in prefixes(&hit.path) {
-                out.entry(folder.to_owned()).or_default().probes.insert(id);
+                entry(&mut out, folder).probes.insert(id);
             }
         }
     }
     for marker in &index.markers {
         for folder in prefixes(marker) {
-            out.entry(folder.to_owned()).or_default().marker = true;
+            entry(&mut out, folder).marker = true;
         }
     }
     out
+}
+
+/// The folders of `folders` directly below `parent` (a range of the sorted
+/// map: `parent/` up to `parent0`, `0` being the character after `/`).
+fn children_of<'m>(
+    folders: &'m BTreeMap<String, Folder>,
+    parent: &str,
+) -> Box<dyn Iterator<Item = (&'m String, &'m Folder)> + 'm> {
+    if parent.is_empty() {
+        return Box::new(folders.iter().filter(|(name, _)| !name.contains('/')));
+    }
+    let (from, to) = (format!("{parent}/"), format!("{parent}0"));
+    let parent = parent.to_owned();
+    Box::new(
+        folders
+            .range(from..to)
+            .filter(move |(name, _)| is_child(name, &parent)),
+    )
 }
 
 /// The folders one and two levels down that hold `path`.

@@ -15,7 +15,7 @@ mod scope;
 
 pub use declared::{ProjectConfig, ProjectDecl, RollupRule};
 pub use detect::{detect, MIN_DETECTED};
-pub use scope::{scope, Coverage};
+pub use scope::Partition;
 
 use serde::Serialize;
 
@@ -46,25 +46,6 @@ pub enum Origin {
 pub struct Layout {
     pub projects: Vec<Project>,
     pub other_work: Vec<String>,
-}
-
-impl Layout {
-    /// The project whose folders hold `path`, with the folder: the deepest
-    /// folder wins, so a project nested in another keeps its own files.
-    pub fn owner_of(&self, path: &str) -> Option<(usize, &str)> {
-        self.projects
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| p.folders.iter().map(move |f| (i, f.as_str())))
-            .filter(|(_, f)| under(path, f))
-            .max_by_key(|(_, f)| f.len())
-    }
-
-    /// Whether `path` lies in a project or in other ML work: evidence that
-    /// is nobody else's to inherit.
-    pub fn is_claimed(&self, path: &str) -> bool {
-        self.owner_of(path).is_some() || self.other_work.iter().any(|f| under(path, f))
-    }
 }
 
 /// Whether `path` is `folder` or lies below it.

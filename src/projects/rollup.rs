@@ -7,7 +7,6 @@
 use super::{Project, RollupRule};
 use crate::report::{
     AreaResult, Gate, ProjectArea, ProjectRef, ProjectSummary, Report, Rollup, StepRole,
-    WaiverStatus,
 };
 
 /// The reference a report carries for `project`.
@@ -44,113 +43,127 @@ pub fn summary(project: &Project, report: &Report) -> ProjectSummary {
     }
 }
 
-/// Folds the projects' reports (in project order, at least one) into the
+/// Folds the projects' reports, one at a time (so a monorepo of thousands
+/// of projects holds one full report at a time, not all of them), into the
 /// repository's report.
-pub fn combine(reports: Vec<(Project, Report)>, rule: RollupRule) -> Report {
-    let key = |r: &Report| (r.overall.level, r.overall.score);
-    let chosen = match rule {
-        // The first of the best, the first of the worst: ties go to the
-        // project listed first.
-        RollupRule::MostMature => reports
-            .iter()
-            .enumerate()
-            .rev()
-            .max_by_key(|(_, (_, r))| key(r))
-            .map(|(i, _)| i),
-        RollupRule::Weakest => reports
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, (_, r))| key(r))
-            .map(|(i, _)| i),
-    }
-    .expect("at least one project");
-    let mut distribution = [0usize; 4];
-    for (_, r) in &reports {
-        distribution[usize::from(r.overall.level.min(3))] += 1;
-    }
-    let summaries: Vec<ProjectSummary> = reports.iter().map(|(p, r)| summary(p, r)).collect();
-    let gate = combined_gate(&reports);
-    let areas = area_rows(&reports, chosen, rule);
-    let (project, mut report) = reports.into_iter().nth(chosen).expect("chosen");
-    report.areas = areas;
-    report.rollup = Some(Rollup {
-        rule,
-        project: project.name.clone(),
-        distribution,
-    });
-    report.project = Some(reference(&project));
-    report.projects = summaries;
-    report.gate = gate;
-    report
+pub struct Fold {
+    rule: RollupRule,
+    /// The project the figures are for so far, with its report.
+    chosen: Option<(Project, Report)>,
+    /// Per area, the first project at the level the rule prefers.
+    areas: Vec<Option<(String, AreaResult)>>,
+    summaries: Vec<ProjectSummary>,
+    distribution: [usize; 4],
+    gate: Option<Gate>,
 }
 
-/// Each area's row: the area as the project the rule picks for it shows
-/// it (the best, or the weakest, level any project reaches in the area;
-/// among projects where it applies), named. One project's area result,
-/// never a pool of several.
-fn area_rows(reports: &[(Project, Report)], chosen: usize, rule: RollupRule) -> Vec<AreaResult> {
-    let (_, base) = &reports[chosen];
-    (0..base.areas.len())
-        .map(|i| {
-            let candidates = reports.iter().enumerate().filter_map(|(at, (p, r))| {
-                let area = r.areas.get(i)?;
-                Some((at, p, area, area.level?))
-            });
-            // By level alone: ties go to the chosen project, then to the one
-            // listed first (a level-0 row stays the chosen project's).
-            let tie = |at: usize| (at != chosen, at);
-            let picked =
-                match rule {
-                    RollupRule::MostMature => candidates
-                        .max_by(|a, b| a.3.cmp(&b.3).then_with(|| tie(b.0).cmp(&tie(a.0)))),
-                    RollupRule::Weakest => candidates
-                        .min_by(|a, b| a.3.cmp(&b.3).then_with(|| tie(a.0).cmp(&tie(b.0)))),
-                };
-            let (project, area) = match picked {
-                Some((_, p, area, _)) => (p, area),
-                None => (&reports[chosen].0, &base.areas[i]),
-            };
-            AreaResult {
-                project: Some(project.name.clone()),
-                ..area.clone()
-            }
-        })
-        .collect()
-}
-
-/// One gate over every project's: it passes when each passes, and each
-/// failure names its project.
-fn combined_gate(reports: &[(Project, Report)]) -> Option<Gate> {
-    let gates: Vec<(&Project, &Gate)> = reports
-        .iter()
-        .filter_map(|(p, r)| r.gate.as_ref().map(|g| (p, g)))
-        .collect();
-    let (_, first) = gates.first()?;
-    let mut failures = Vec::new();
-    let mut warnings = Vec::new();
-    let mut waivers: Vec<WaiverStatus> = Vec::new();
-    for (project, gate) in &gates {
-        failures.extend(
-            gate.failures
-                .iter()
-                .map(|f| format!("project {}: {f}", project.name)),
-        );
-        warnings.extend(gate.warnings.iter().cloned());
-        for w in &gate.waivers {
-            if !waivers.iter().any(|have| have.check == w.check) {
-                waivers.push(w.clone());
-            }
+impl Fold {
+    pub fn new(rule: RollupRule) -> Fold {
+        Fold {
+            rule,
+            chosen: None,
+            areas: Vec::new(),
+            summaries: Vec::new(),
+            distribution: [0; 4],
+            gate: None,
         }
     }
-    warnings.sort();
-    warnings.dedup();
-    Some(Gate {
-        config: first.config.clone(),
-        min_level: first.min_level,
-        area_min_levels: first.area_min_levels.clone(),
-        passed: gates.iter().all(|(_, g)| g.passed),
-        failures,
-        warnings,
-        waivers,
-    })
+
+    /// Adds the next project's report (projects in their listed order).
+    pub fn add(&mut self, project: &Project, report: Report) {
+        self.summaries.push(summary(project, &report));
+        self.distribution[usize::from(report.overall.level.min(3))] += 1;
+        if let Some(gate) = &report.gate {
+            fold_gate(&mut self.gate, project, gate);
+        }
+        let prefer = |new: Option<u8>, old: Option<u8>| match (new, old) {
+            (Some(_), None) => true,
+            (Some(n), Some(o)) => match self.rule {
+                RollupRule::MostMature => n > o,
+                RollupRule::Weakest => n < o,
+            },
+            _ => false,
+        };
+        self.areas.resize(report.areas.len(), None);
+        for (slot, area) in self.areas.iter_mut().zip(&report.areas) {
+            let held = slot.as_ref().and_then(|(_, a)| a.level);
+            if prefer(area.level, held) {
+                *slot = Some((project.name.clone(), area.clone()));
+            }
+        }
+        let key = |r: &Report| (r.overall.level, r.overall.score);
+        let replace = match &self.chosen {
+            None => true,
+            Some((_, held)) => match self.rule {
+                RollupRule::MostMature => key(&report) > key(held),
+                RollupRule::Weakest => key(&report) < key(held),
+            },
+        };
+        if replace {
+            self.chosen = Some((project.clone(), report));
+        }
+    }
+
+    /// The repository's report; `None` when no project was added.
+    pub fn finish(self) -> Option<Report> {
+        let (project, mut report) = self.chosen?;
+        // Each area row: the chosen project's own when it is at the level
+        // the rule prefers (a tie goes to it), else the first project that is.
+        let areas = report
+            .areas
+            .iter()
+            .zip(self.areas)
+            .map(|(own, best)| match best {
+                Some((name, area)) if area.level != own.level => AreaResult {
+                    project: Some(name),
+                    ..area
+                },
+                _ => AreaResult {
+                    project: Some(project.name.clone()),
+                    ..own.clone()
+                },
+            })
+            .collect();
+        report.areas = areas;
+        report.rollup = Some(Rollup {
+            rule: self.rule,
+            project: project.name.clone(),
+            distribution: self.distribution,
+        });
+        report.project = Some(reference(&project));
+        report.projects = self.summaries;
+        report.gate = self.gate;
+        Some(report)
+    }
+}
+
+/// Adds one project's gate to the repository's: it passes when each
+/// passes, and each failure names its project.
+fn fold_gate(into: &mut Option<Gate>, project: &Project, gate: &Gate) {
+    let combined = into.get_or_insert_with(|| Gate {
+        config: gate.config.clone(),
+        min_level: gate.min_level,
+        area_min_levels: gate.area_min_levels.clone(),
+        passed: true,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+        waivers: Vec::new(),
+    });
+    combined.passed &= gate.passed;
+    combined.failures.extend(
+        gate.failures
+            .iter()
+            .map(|f| format!("project {}: {f}", project.name)),
+    );
+    for w in &gate.warnings {
+        if !combined.warnings.contains(w) {
+            combined.warnings.push(w.clone());
+        }
+    }
+    combined.warnings.sort();
+    for w in &gate.waivers {
+        if !combined.waivers.iter().any(|have| have.check == w.check) {
+            combined.waivers.push(w.clone());
+        }
+    }
 }

@@ -13,136 +13,242 @@
 //!   - a CODEOWNERS line covers the projects its pattern matches.
 
 use super::{under, Layout};
-use crate::rubric::model::Class;
+use crate::rubric::model::{Class, ProbeId};
 use crate::scan::{Evidence, EvidenceIndex};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// Which projects each shared CI definition covers, worked out once.
-#[derive(Debug, Default)]
-pub struct Coverage {
-    /// Per CI file outside every project: the projects it covers (indexes
-    /// into [`Layout::projects`]); absent files cover all.
-    ci: BTreeMap<String, Vec<usize>>,
+/// Who may count a hit, decided once for every project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Claim {
+    /// Inside project `.0`, whose folder is `.1` bytes long.
+    Own(usize, usize),
+    /// Inside other ML work: nobody's to count.
+    Nobody,
+    /// Shared with every project.
+    All,
+    /// Shared with these projects only (sorted).
+    Some(Vec<usize>),
 }
 
-impl Coverage {
-    /// Reads each shared CI definition that holds evidence (through `read`,
-    /// which returns `None` for a file it cannot read: such a file covers
-    /// no project, so nothing is credited that was not seen).
-    pub fn new(
-        layout: &Layout,
-        index: &EvidenceIndex,
-        read: &dyn Fn(&str) -> Option<String>,
-    ) -> Coverage {
-        let mut files: Vec<&str> = index
-            .hits
-            .iter()
-            .flatten()
-            .map(|e| e.path.as_str())
-            .filter(|p| is_ci_definition(p) && !layout.is_claimed(p))
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        let folders: Vec<(Option<usize>, &str)> = layout
-            .projects
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| p.folders.iter().map(move |f| (Some(i), f.as_str())))
-            .chain(layout.other_work.iter().map(|f| (None, f.as_str())))
-            .filter(|(_, f)| !f.is_empty())
-            .collect();
-        let mut ci = BTreeMap::new();
-        for file in files {
-            let Some(text) = read(file) else {
-                ci.insert(file.to_owned(), Vec::new());
-                continue;
-            };
-            let named: Vec<Option<usize>> = folders
-                .iter()
-                .filter(|(_, folder)| names_folder(&text, folder))
-                .map(|(i, _)| *i)
-                .collect();
-            if !named.is_empty() {
-                let mut covered: Vec<usize> = named.into_iter().flatten().collect();
-                covered.sort_unstable();
-                covered.dedup();
-                ci.insert(file.to_owned(), covered);
+/// The folders of a layout, for finding the deepest one above a path
+/// without scanning them all.
+struct Folders<'a> {
+    projects: HashMap<&'a str, usize>,
+    others: HashMap<&'a str, ()>,
+}
+
+impl<'a> Folders<'a> {
+    fn new(layout: &'a Layout) -> Folders<'a> {
+        let mut projects = HashMap::new();
+        for (i, p) in layout.projects.iter().enumerate() {
+            for f in &p.folders {
+                projects.entry(f.as_str()).or_insert(i);
             }
         }
-        Coverage { ci }
+        Folders {
+            projects,
+            others: layout.other_work.iter().map(|f| (f.as_str(), ())).collect(),
+        }
     }
 
-    fn ci_covers(&self, path: &str, project: usize) -> bool {
-        self.ci.get(path).is_none_or(|list| list.contains(&project))
+    /// The deepest project or other-work folder holding `path`.
+    fn owner(&self, path: &str) -> Option<Claim> {
+        let ancestors = std::iter::once(path.len())
+            .chain(path.match_indices('/').map(|(i, _)| i).rev())
+            .map(|end| &path[..end])
+            .chain(std::iter::once(""));
+        for folder in ancestors {
+            if let Some(&project) = self.projects.get(folder) {
+                return Some(Claim::Own(project, folder.len()));
+            }
+            if !folder.is_empty() && self.others.contains_key(folder) {
+                return Some(Claim::Nobody);
+            }
+        }
+        None
     }
 }
 
-/// The evidence index as project `project` of `layout` sees it.
-pub fn scope(
-    index: &EvidenceIndex,
-    layout: &Layout,
-    project: usize,
-    coverage: &Coverage,
-) -> EvidenceIndex {
-    let own = &layout.projects[project].folders;
-    let own_folder = |path: &str| {
-        layout
-            .owner_of(path)
-            .filter(|(owner, _)| *owner == project)
-            .map(|(_, folder)| folder)
-    };
-    let keep = |e: &Evidence| -> Option<Evidence> {
-        if let Some(folder) = own_folder(&e.path) {
-            return Some(reclassed(e, folder));
-        }
-        if layout.is_claimed(&e.path) {
-            return None;
-        }
-        let covered = if is_ci_definition(&e.path) {
-            coverage.ci_covers(&e.path, project)
-        } else if is_codeowners(&e.path) {
-            codeowners_line_covers(&e.snippet, own)
-        } else {
-            true
+/// The repository's evidence split among its projects: each project's own
+/// hits, and the shared ones with the projects they cover.
+pub struct Partition {
+    own: Vec<Vec<(ProbeId, Evidence)>>,
+    shared: Vec<(ProbeId, Evidence, Claim)>,
+    own_unknown: Vec<Vec<(ProbeId, String)>>,
+    shared_unknown: Vec<(ProbeId, String)>,
+    own_markers: Vec<Vec<String>>,
+}
+
+impl Partition {
+    /// Splits `index` among the projects of `layout`. Shared CI definitions
+    /// that hold evidence are read through `read` (which returns `None` for
+    /// a file it cannot read: such a file covers no project, so nothing is
+    /// credited that was not seen).
+    pub fn new(
+        index: &EvidenceIndex,
+        layout: &Layout,
+        read: &dyn Fn(&str) -> Option<String>,
+    ) -> Partition {
+        let folders = Folders::new(layout);
+        let n = layout.projects.len();
+        let ci = ci_coverage(index, layout, &folders, read);
+        let mut partition = Partition {
+            own: vec![Vec::new(); n],
+            shared: Vec::new(),
+            own_unknown: vec![Vec::new(); n],
+            shared_unknown: Vec::new(),
+            own_markers: vec![Vec::new(); n],
         };
-        covered.then(|| e.clone())
-    };
-    let reason_kept = |reason: &String| {
-        let path = reason.split(": ").next().unwrap_or(reason);
-        own_folder(path).is_some() || !layout.is_claimed(path)
-    };
-    EvidenceIndex {
-        hits: index
-            .hits
+        for (probe, hits) in index.hits.iter().enumerate() {
+            for hit in hits {
+                match folders.owner(&hit.path) {
+                    Some(Claim::Own(project, len)) => {
+                        partition.own[project].push((probe, reclassed(hit, len)))
+                    }
+                    Some(_) => {}
+                    None => {
+                        let claim = if is_ci_definition(&hit.path) {
+                            ci.get(hit.path.as_str()).cloned().unwrap_or(Claim::All)
+                        } else if is_codeowners(&hit.path) {
+                            Claim::Some(
+                                (0..n)
+                                    .filter(|&i| {
+                                        codeowners_line_covers(
+                                            &hit.snippet,
+                                            &layout.projects[i].folders,
+                                        )
+                                    })
+                                    .collect(),
+                            )
+                        } else {
+                            Claim::All
+                        };
+                        partition.shared.push((probe, hit.clone(), claim));
+                    }
+                }
+            }
+        }
+        for (probe, reasons) in index.unknown.iter().enumerate() {
+            for reason in reasons {
+                let path = reason.split(": ").next().unwrap_or(reason);
+                match folders.owner(path) {
+                    Some(Claim::Own(project, _)) => {
+                        partition.own_unknown[project].push((probe, reason.clone()))
+                    }
+                    Some(_) => {}
+                    None => partition.shared_unknown.push((probe, reason.clone())),
+                }
+            }
+        }
+        for marker in &index.markers {
+            if let Some(Claim::Own(project, _)) = folders.owner(marker) {
+                partition.own_markers[project].push(marker.clone());
+            }
+        }
+        partition
+    }
+
+    /// The evidence index as project `project` sees it.
+    pub fn scoped(&self, index: &EvidenceIndex, project: usize) -> EvidenceIndex {
+        let covers = |claim: &Claim| match claim {
+            Claim::All => true,
+            Claim::Some(list) => list.binary_search(&project).is_ok(),
+            Claim::Own(..) | Claim::Nobody => false,
+        };
+        let probes = index.hits.len();
+        let mut hits: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
+        let mut touched = Vec::new();
+        let own = self.own[project].iter().map(|(p, e)| (*p, e));
+        let shared = self
+            .shared
             .iter()
-            .map(|list| list.iter().filter_map(keep).collect())
-            .collect(),
-        unknown: index
-            .unknown
-            .iter()
-            .map(|list| list.iter().filter(|r| reason_kept(r)).cloned().collect())
-            .collect(),
-        stats: index.stats.clone(),
-        problems: index.problems.clone(),
-        notes: index.notes.clone(),
-        readme: index.readme.clone(),
-        markers: index
-            .markers
-            .iter()
-            .filter(|m| own_folder(m).is_some())
-            .cloned()
-            .collect(),
+            .filter(|(_, _, claim)| covers(claim))
+            .map(|(p, e, _)| (*p, e));
+        for (probe, hit) in own.chain(shared) {
+            hits[probe].push(hit.clone());
+            touched.push(probe);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for probe in touched {
+            hits[probe].sort();
+        }
+        let mut unknown: Vec<Vec<String>> = vec![Vec::new(); probes];
+        for (probe, reason) in self.own_unknown[project].iter().chain(&self.shared_unknown) {
+            unknown[*probe].push(reason.clone());
+        }
+        for list in &mut unknown {
+            list.sort();
+        }
+        EvidenceIndex {
+            hits,
+            unknown,
+            stats: index.stats.clone(),
+            problems: index.problems.clone(),
+            notes: index.notes.clone(),
+            readme: index.readme.clone(),
+            markers: self.own_markers[project].clone(),
+        }
     }
 }
 
-/// The hit classed by its path inside the project, unless the scan changed
-/// its class (a notebook a job runs counts as production code).
-fn reclassed(e: &Evidence, folder: &str) -> Evidence {
+/// The projects each shared CI definition with evidence covers: those whose
+/// folders it names, or all when it names none of the layout's folders.
+fn ci_coverage<'i>(
+    index: &'i EvidenceIndex,
+    layout: &Layout,
+    folders: &Folders,
+    read: &dyn Fn(&str) -> Option<String>,
+) -> BTreeMap<&'i str, Claim> {
+    let mut files: Vec<&str> = index
+        .hits
+        .iter()
+        .flatten()
+        .map(|e| e.path.as_str())
+        .filter(|p| is_ci_definition(p) && folders.owner(p).is_none())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    // Each folder of the layout, with its project (none for other work).
+    let mut named: HashMap<&str, Vec<Option<usize>>> = HashMap::new();
+    for (i, p) in layout.projects.iter().enumerate() {
+        for f in p.folders.iter().filter(|f| !f.is_empty()) {
+            named.entry(f.as_str()).or_default().push(Some(i));
+        }
+    }
+    for f in layout.other_work.iter().filter(|f| !f.is_empty()) {
+        named.entry(f.as_str()).or_default().push(None);
+    }
+    let mut out = BTreeMap::new();
+    for file in files {
+        let Some(text) = read(file) else {
+            out.insert(file, Claim::Some(Vec::new()));
+            continue;
+        };
+        let mentioned: Vec<Option<usize>> = folders_named(&text, &|f| named.contains_key(f))
+            .into_iter()
+            .flat_map(|f| named[f].iter().copied())
+            .collect();
+        if mentioned.is_empty() {
+            continue;
+        }
+        let mut covered: Vec<usize> = mentioned.into_iter().flatten().collect();
+        covered.sort_unstable();
+        covered.dedup();
+        out.insert(file, Claim::Some(covered));
+    }
+    out
+}
+
+/// The hit classed by its path inside the project (whose folder is the
+/// first `folder_len` bytes of it), unless the scan changed its class (a
+/// notebook a job runs counts as production code).
+fn reclassed(e: &Evidence, folder_len: usize) -> Evidence {
     let mut out = e.clone();
-    if folder.is_empty() || e.class != Class::of(&e.path) {
+    if folder_len == 0 || e.class != Class::of(&e.path) {
         return out;
     }
-    let inside = e.path[folder.len()..].trim_start_matches('/');
+    let inside = e.path[folder_len..].trim_start_matches('/');
     if !inside.is_empty() {
         out.class = Class::of(inside);
     }
@@ -173,16 +279,42 @@ fn is_codeowners(path: &str) -> bool {
     path.rsplit('/').next() == Some("CODEOWNERS")
 }
 
-/// Whether `text` names `folder` as a path: preceded by nothing that
-/// continues a name (so `a/week_1` and `./week_1` count) and followed by
-/// nothing that does (`week_1` is not in `week_10`).
-fn names_folder(text: &str, folder: &str) -> bool {
-    let continues = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
-    text.match_indices(folder).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + folder.len()..].chars().next();
-        !before.is_some_and(|c| continues(c) || c == '.') && !after.is_some_and(continues)
-    })
+/// The folders `text` names as paths (`known` says which strings are
+/// folders): every run of path characters, split at `/`, is tried from
+/// each part to each later part, so `./projects/fraud/**`,
+/// `$ROOT/projects/fraud` and `cd projects/fraud` all name `projects/fraud`,
+/// and `week_10` or `my.fraud` do not name `week_1` or `fraud`. Linear in
+/// the text, whatever the number of folders.
+fn folders_named<'t>(text: &'t str, known: &dyn Fn(&str) -> bool) -> Vec<&'t str> {
+    let path_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
+    let mut out = Vec::new();
+    for token in text.split(|c: char| !path_char(c)) {
+        // Where each part starts and ends inside the token.
+        let mut parts: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (at, _) in token
+            .match_indices('/')
+            .chain(std::iter::once((token.len(), "")))
+        {
+            if at > start {
+                parts.push((start, at));
+            }
+            start = at + 1;
+        }
+        // A folder is at most a few parts deep; long runs are not paths.
+        const DEEPEST: usize = 8;
+        for i in 0..parts.len() {
+            for j in i..parts.len().min(i + DEEPEST) {
+                let candidate = &token[parts[i].0..parts[j].1];
+                if candidate != "." && known(candidate) {
+                    out.push(candidate);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whether a CODEOWNERS line's pattern covers one of `folders`: a catch-all
@@ -230,12 +362,22 @@ mod tests {
 
     #[test]
     fn a_folder_is_named_as_a_path_not_as_part_of_a_longer_name() {
-        let text = "paths: ['week_1/**']\n  working-directory: ./projects/fraud\n";
-        assert!(names_folder(text, "week_1"));
-        assert!(names_folder(text, "projects/fraud"));
-        assert!(!names_folder("cd week_10 && make", "week_1"));
-        assert!(!names_folder("run: make fraud-detection", "fraud"));
-        assert!(!names_folder("file: my.fraud", "fraud"));
+        fn named(text: &str) -> Vec<&str> {
+            folders_named(text, &|f: &str| {
+                ["week_1", "projects/fraud", "fraud"].contains(&f)
+            })
+        }
+        assert_eq!(
+            named("paths: ['week_1/**']\n  working-directory: ./projects/fraud\n"),
+            ["fraud", "projects/fraud", "week_1"]
+        );
+        assert_eq!(
+            named("run: cd $ROOT/projects/fraud && make"),
+            ["fraud", "projects/fraud"]
+        );
+        assert!(named("cd week_10 && make").is_empty());
+        assert!(named("run: make fraud-detection").is_empty());
+        assert!(named("file: my.fraud").is_empty());
     }
 
     #[test]
@@ -282,7 +424,7 @@ mod tests {
             crate::rubric::model::Strength::Strong,
         );
         assert_eq!(hit.class, Class::Example);
-        assert_eq!(reclassed(&hit, "examples/churn").class, Class::Prod);
+        assert_eq!(reclassed(&hit, "examples/churn".len()).class, Class::Prod);
         let mut promoted = Evidence::new(
             "examples/churn/run.ipynb",
             1,
@@ -290,6 +432,9 @@ mod tests {
             crate::rubric::model::Strength::Strong,
         );
         promoted.class = Class::Prod;
-        assert_eq!(reclassed(&promoted, "examples/churn").class, Class::Prod);
+        assert_eq!(
+            reclassed(&promoted, "examples/churn".len()).class,
+            Class::Prod
+        );
     }
 }
