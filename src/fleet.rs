@@ -1,5 +1,6 @@
 //! `readiness fleet`: folds the JSON reports that many repositories' CI
-//! produced into one organisation view: each repository's levels, the
+//! produced into one organisation view: each repository's levels (and each
+//! project's, for a repository of several), the
 //! distribution of levels per area, the checks that most often stand
 //! between a repository and its next level, and which reports are stale or
 //! were made with older rubrics. The view is one value ([`Fleet`]) that
@@ -56,6 +57,20 @@ pub struct Repository {
     pub stale: bool,
     /// Areas scored with an older rubric version than another report used.
     pub older_rubrics: Vec<String>,
+    /// Each project of a repository that holds several (its levels above
+    /// are the rolled-up project's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<ProjectRow>,
+}
+
+/// One project of a repository.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRow {
+    pub name: String,
+    pub level: u8,
+    pub score: u8,
+    /// Area id -> level (`None`: not applicable).
+    pub areas: BTreeMap<String, Option<u8>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,6 +206,16 @@ pub fn fold(
             commit_date: provenance.commit_date,
             stale,
             older_rubrics,
+            projects: s
+                .projects
+                .iter()
+                .map(|p| ProjectRow {
+                    name: p.name.clone(),
+                    level: p.level,
+                    score: p.score,
+                    areas: p.areas.iter().map(|a| (a.id.clone(), a.level)).collect(),
+                })
+                .collect(),
         });
     }
     let mut blocking: Vec<Blocking> = blocking

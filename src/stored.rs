@@ -19,6 +19,24 @@ pub struct Saved {
     pub next_steps: Vec<SavedStep>,
     #[serde(default)]
     pub provenance: Option<Provenance>,
+    /// The projects of a repository that holds several.
+    #[serde(default)]
+    pub projects: Vec<SavedProject>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SavedProject {
+    pub name: String,
+    pub level: u8,
+    pub score: u8,
+    #[serde(default)]
+    pub areas: Vec<SavedProjectArea>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SavedProjectArea {
+    pub id: String,
+    pub level: Option<u8>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -192,3 +192,40 @@ fn trend_orders_a_repository_s_reports_and_flags_a_regression() {
     let text = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_repository_of_several_projects_lists_each_project_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["score", "--format", "json", "--repository", "org/course"])
+        .args(["--commit-date", "2026-11-20"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/monorepos/course"))
+        .output()
+        .unwrap();
+    std::fs::write(dir.path().join("course.json"), out.stdout).unwrap();
+    let out = bin()
+        .args(["fleet", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let fleet: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let repo = &fleet["repositories"][0];
+    assert_eq!(repo["repository"], "org/course");
+    let projects: Vec<&str> = repo["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(projects, ["week_1_basics", "week_2_tracking", "week_3_ci"]);
+    assert_eq!(repo["projects"][0]["level"], 0);
+    assert_eq!(
+        repo["projects"][0]["areas"]["data-layer"],
+        serde_json::Value::Null
+    );
+    // The table shows each project under its repository.
+    let out = bin().arg("fleet").arg(dir.path()).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("org/course › week_3_ci"), "{table}");
+}

@@ -149,6 +149,8 @@ fn chromium_renders_every_page_without_errors_or_network() {
     let hostile = hostile();
     let mut dirs = examples();
     dirs.push(hostile.path().to_path_buf());
+    // A repository of several projects: the per-project table.
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/monorepos/platform"));
     let mut pages: Vec<(String, String)> = dirs
         .iter()
         .map(|d| (d.display().to_string(), html(d)))

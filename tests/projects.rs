@@ -313,3 +313,28 @@ fn project_settings_are_checked_with_their_position() {
         assert!(stderr.contains(expected), "{text}: {stderr}");
     }
 }
+
+#[test]
+fn project_names_are_escaped_in_every_human_format() {
+    let repo = copy_monorepo("course");
+    let hostile = "<img src=x onerror=alert(1)>";
+    std::fs::rename(repo.path().join("week_1_basics"), repo.path().join(hostile)).unwrap();
+    let render = |format: &str| {
+        let out = bin()
+            .args(["score", "--format", format])
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let html = render("html");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<img"), "{html}");
+    let markdown = render("markdown");
+    assert!(markdown.contains(&format!("`{hostile}`")), "{markdown}");
+    let table = render("table");
+    assert!(table.contains(hostile), "{table}");
+}

@@ -29,6 +29,36 @@ fn flags(r: &crate::fleet::Repository) -> String {
     flags.join("; ")
 }
 
+/// One line of the levels table: each repository, then its projects.
+struct Row<'f> {
+    name: String,
+    level: u8,
+    score: u8,
+    areas: &'f std::collections::BTreeMap<String, Option<u8>>,
+    flags: String,
+}
+
+fn rows(fleet: &Fleet) -> Vec<Row<'_>> {
+    let mut out = Vec::new();
+    for r in &fleet.repositories {
+        out.push(Row {
+            name: r.repository.clone(),
+            level: r.level,
+            score: r.score,
+            areas: &r.areas,
+            flags: flags(r),
+        });
+        out.extend(r.projects.iter().map(|p| Row {
+            name: format!("{} › {}", r.repository, p.name),
+            level: p.level,
+            score: p.score,
+            areas: &p.areas,
+            flags: String::new(),
+        }));
+    }
+    out
+}
+
 pub fn json(fleet: &Fleet) -> String {
     let mut text = serde_json::to_string_pretty(fleet)
         .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string());
@@ -59,9 +89,9 @@ pub fn table(fleet: &Fleet) -> String {
     header.extend(areas.iter().map(|a| (*a).to_owned()));
     header.push("Flags".to_owned());
     t.set_header(header);
-    for r in &fleet.repositories {
+    for r in rows(fleet) {
         let mut row = vec![
-            printable(&r.repository).into_owned(),
+            printable(&r.name).into_owned(),
             r.level.to_string(),
             r.score.to_string(),
         ];
@@ -70,7 +100,7 @@ pub fn table(fleet: &Fleet) -> String {
                 .iter()
                 .map(|a| r.areas.get(*a).map_or("-".to_owned(), |l| level(*l))),
         );
-        row.push(printable(&flags(r)).into_owned());
+        row.push(printable(&r.flags).into_owned());
         t.add_row(row);
     }
     let _ = writeln!(out, "{t}");
@@ -128,11 +158,11 @@ pub fn markdown(fleet: &Fleet) -> String {
     }
     let _ = writeln!(out, " Flags |");
     let _ = writeln!(out, "|---|---:|---:|{}---|", "---:|".repeat(areas.len()));
-    for r in &fleet.repositories {
+    for r in rows(fleet) {
         let _ = write!(
             out,
             "| {} | {} | {} |",
-            cell(&printable(&r.repository)),
+            cell(&printable(&r.name)),
             r.level,
             r.score
         );
@@ -143,7 +173,7 @@ pub fn markdown(fleet: &Fleet) -> String {
                 r.areas.get(*a).map_or("-".to_owned(), |l| level(*l))
             );
         }
-        let _ = writeln!(out, " {} |", cell(&printable(&flags(r))));
+        let _ = writeln!(out, " {} |", cell(&printable(&r.flags)));
     }
     let _ = writeln!(
         out,
@@ -206,11 +236,11 @@ pub fn html(fleet: &Fleet) -> String {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(a));
     }
     out.push_str("<th scope=\"col\">Flags</th></tr></thead>\n<tbody>\n");
-    for r in &fleet.repositories {
+    for r in rows(fleet) {
         let _ = write!(
             out,
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            escape(&r.repository),
+            escape(&r.name),
             r.level,
             r.score
         );
@@ -221,7 +251,7 @@ pub fn html(fleet: &Fleet) -> String {
                 r.areas.get(*a).map_or("-".to_owned(), |l| level(*l))
             );
         }
-        let _ = writeln!(out, "<td>{}</td></tr>", escape(&flags(r)));
+        let _ = writeln!(out, "<td>{}</td></tr>", escape(&r.flags));
     }
     out.push_str("</tbody>\n</table>\n<h2>Levels per area</h2>\n<table>\n<caption>Repositories at each level</caption>\n<thead><tr><th scope=\"col\">Area</th><th scope=\"col\">0</th><th scope=\"col\">1</th><th scope=\"col\">2</th><th scope=\"col\">3</th><th scope=\"col\">n/a</th></tr></thead>\n<tbody>\n");
     for a in &fleet.areas {
