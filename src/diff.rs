@@ -15,6 +15,23 @@ struct Saved {
     rubrics: Vec<SavedRubric>,
     overall: SavedOverall,
     areas: Vec<SavedArea>,
+    /// A repository of several projects: compared project by project.
+    #[serde(default)]
+    projects: Vec<SavedProject>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SavedProject {
+    name: String,
+    level: u8,
+    #[serde(default)]
+    areas: Vec<SavedProjectArea>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SavedProjectArea {
+    id: String,
+    level: Option<u8>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +143,13 @@ pub fn compare(
         c.rubric_changes
             .push(format!("area `{area}` is no longer scored"));
     }
+    if !old.projects.is_empty() && !new.projects.is_empty() {
+        // The report's own rows come from whichever project leads each
+        // area, which may change between the two: compare project by
+        // project instead.
+        compare_projects(&old.projects, &new.projects, &changed, &mut c);
+        return Ok(c);
+    }
     let new_areas: BTreeMap<&str, &SavedArea> =
         new.areas.iter().map(|a| (a.id.as_str(), a)).collect();
     for old_area in &old.areas {
@@ -212,6 +236,69 @@ pub fn compare(
         );
     }
     Ok(c)
+}
+
+/// Each project found in both reports: its overall level and each area's
+/// level (a drop under a changed rubric is a rubric change, not a
+/// regression). A project in one report only is neither.
+fn compare_projects(
+    old: &[SavedProject],
+    new: &[SavedProject],
+    rubric_changed: &dyn Fn(&str) -> bool,
+    c: &mut Comparison,
+) {
+    let new: BTreeMap<&str, &SavedProject> = new.iter().map(|p| (p.name.as_str(), p)).collect();
+    for before in old {
+        let Some(after) = new.get(before.name.as_str()) else {
+            continue;
+        };
+        let name = &before.name;
+        if after.level < before.level {
+            c.regressions.push(format!(
+                "project {name}: overall level dropped from {} to {}",
+                before.level, after.level
+            ));
+        } else if after.level > before.level {
+            c.improvements.push(format!(
+                "project {name}: overall level rose from {} to {}",
+                before.level, after.level
+            ));
+        }
+        let levels: BTreeMap<&str, Option<u8>> = after
+            .areas
+            .iter()
+            .map(|a| (a.id.as_str(), a.level))
+            .collect();
+        for area in &before.areas {
+            let (Some(a), Some(Some(b))) = (area.level, levels.get(area.id.as_str())) else {
+                continue;
+            };
+            let (worse, line) = match b.cmp(&a) {
+                std::cmp::Ordering::Less => (
+                    true,
+                    format!(
+                        "project {name}: area `{}` dropped from level {a} to {b}",
+                        area.id
+                    ),
+                ),
+                std::cmp::Ordering::Greater => (
+                    false,
+                    format!(
+                        "project {name}: area `{}` rose from level {a} to {b}",
+                        area.id
+                    ),
+                ),
+                std::cmp::Ordering::Equal => continue,
+            };
+            if rubric_changed(&area.id) {
+                c.rubric_changes.push(format!("{line} (rubric changed)"));
+            } else if worse {
+                c.regressions.push(line);
+            } else {
+                c.improvements.push(line);
+            }
+        }
+    }
 }
 
 /// The comparison as text, for `readiness diff` and the table.

@@ -338,3 +338,41 @@ fn project_names_are_escaped_in_every_human_format() {
     let table = render("table");
     assert!(table.contains(hostile), "{table}");
 }
+
+#[test]
+fn a_baseline_is_compared_project_by_project() {
+    let repo = copy_monorepo("platform");
+    let baseline = repo.path().join("baseline.json");
+    let out = bin()
+        .args(["score", "--format", "json", "--output"])
+        .arg(&baseline)
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // The fraud model loses its CI eval gate; churn and recsys do not change.
+    std::fs::remove_file(repo.path().join(".github/workflows/fraud.yml")).unwrap();
+    let out = bin()
+        .args(["score", "--format", "json", "--baseline"])
+        .arg(&baseline)
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let regressions: Vec<&str> = json["baseline"]["regressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        regressions,
+        ["project projects/fraud: area `evals` dropped from level 2 to 1"]
+    );
+}
