@@ -376,3 +376,22 @@ fn a_baseline_is_compared_project_by_project() {
         ["project projects/fraud: area `evals` dropped from level 2 to 1"]
     );
 }
+
+#[test]
+fn a_root_that_defines_one_system_keeps_its_folders_together() {
+    // The same three folders, tied together at the root by a Compose file
+    // or one Go module, are one system's components, not three projects.
+    for (file, text) in [
+        (
+            "docker-compose.yml",
+            "services:\n  api:\n    build: week_3_ci\n",
+        ),
+        ("go.mod", "module example.com/platform\n\ngo 1.22\n"),
+    ] {
+        let repo = copy_monorepo("course");
+        repo.write(file, text.as_bytes());
+        let report = scored(repo.path(), None);
+        assert!(report.projects.is_empty(), "{file}");
+        assert!(report.project.is_none(), "{file}");
+    }
+}

@@ -165,7 +165,8 @@ fn conda_environment(lower_name: &str) -> bool {
 /// pipeline definition for all of it (CDK, Serverless, SAM, a Databricks
 /// bundle, DVC, MLflow Projects, an image), services composed together
 /// (Compose, the Azure Developer CLI, Skaffold, Tilt, JavaScript
-/// workspaces), or a project template at the root. Dependency manifests
+/// workspaces), one build for the whole tree (a Go module; a Cargo, Maven,
+/// Gradle or Bazel workspace), or a project template at the root. Dependency manifests
 /// alone are not: a collection's root often holds one for its tooling.
 pub fn is_system_definition(path: &str) -> bool {
     !path.contains('/')
@@ -197,6 +198,18 @@ pub fn is_system_definition(path: &str) -> bool {
                 | "copier.yml"
                 | "copier.yaml"
                 | "databricks_template_schema.json"
+                // One build for the whole tree: a Go module, a Cargo,
+                // Maven, Gradle or Bazel workspace.
+                | "go.mod"
+                | "cargo.toml"
+                | "pom.xml"
+                | "build.gradle"
+                | "build.gradle.kts"
+                | "settings.gradle"
+                | "settings.gradle.kts"
+                | "workspace"
+                | "workspace.bazel"
+                | "module.bazel"
         )
 }
 
