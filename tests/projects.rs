@@ -395,3 +395,29 @@ fn a_root_that_defines_one_system_keeps_its_folders_together() {
         assert!(report.project.is_none(), "{file}");
     }
 }
+
+#[test]
+fn junit_fails_the_project_whose_gate_failed_and_no_check_of_another() {
+    let out = bin()
+        .args(["score", "--format", "junit", "--min-level", "1", "-q"])
+        .arg(monorepo("platform"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains("<testsuites name=\"readiness\" tests=\"90\" failures=\"1\""),
+        "{xml}"
+    );
+    let recsys = xml
+        .split("<testcase ")
+        .find(|case| case.contains("name=\"projects/recsys"))
+        .expect("a test case per project");
+    assert!(
+        recsys.contains(
+            "<failure type=\"gate\" message=\"overall level 0 is below the required level 1\""
+        ),
+        "{recsys}"
+    );
+    assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
+}

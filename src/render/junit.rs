@@ -5,7 +5,9 @@
 //! holds the failed gate back fails or errs; the others (the gate passed,
 //! the check is above the levels it requires, or it supports rather than
 //! defines a level) are skipped with the reason, so a merge-request widget
-//! is not red on a green gate.
+//! is not red on a green gate. In a repository of several projects with a
+//! gate, one more suite, `projects`, has a test case per project that fails
+//! when that project's gate failed; the checks only say why they are spared.
 
 use crate::report::{CheckResult, Outcome, Report, Source};
 use std::fmt::Write;
@@ -16,6 +18,10 @@ enum Scope {
     Checklist,
     /// The gate passed: nothing held it back.
     Passed,
+    /// A repository of several projects with a gate: each area row may be
+    /// another project's, so the gate is judged in the `projects` suite,
+    /// one test case per project, and no check fails on its own.
+    PerProject,
     /// The gate failed: a check that defines a level at or below what the
     /// gate requires of its area (directly, through the overall level's
     /// rungs, or the level it had in the `--baseline`), a check a required
@@ -31,6 +37,9 @@ impl Scope {
         let Some(gate) = &report.gate else {
             return Scope::Checklist;
         };
+        if !report.projects.is_empty() {
+            return Scope::PerProject;
+        }
         if gate.passed {
             return Scope::Passed;
         }
@@ -65,6 +74,9 @@ impl Scope {
         match self {
             Scope::Checklist => None,
             Scope::Passed => Some("does not block the release gate, which passed".to_owned()),
+            Scope::PerProject => {
+                Some("the release gate is judged per project (the `projects` suite)".to_owned())
+            }
             Scope::Failed { areas, checks } => {
                 if checks.contains(&check.id) {
                     return None;
@@ -129,11 +141,13 @@ fn case(scope: &Scope, area: &str, c: &CheckResult) -> Case {
 
 pub fn render(report: &Report) -> String {
     let scope = Scope::of(report);
-    let cases: Vec<Case> = report
+    let mut cases: Vec<Case> = report
         .areas
         .iter()
         .flat_map(|a| a.checks.iter().map(|c| case(&scope, &a.id, c)))
         .collect();
+    let projects = project_cases(report);
+    cases.extend(projects.iter().map(|(case, _)| *case));
     let count = |k: Case| cases.iter().filter(|&&c| c == k).count();
     let total = cases.len();
     let (failures, errors, skipped) = (
@@ -228,8 +242,56 @@ pub fn render(report: &Report) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
+    if !projects.is_empty() {
+        let n = |k: Case| projects.iter().filter(|(c, _)| *c == k).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"projects\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            projects.len(),
+            n(Case::Failed)
+        );
+        for (_, text) in &projects {
+            out.push_str(text);
+        }
+        out.push_str("  </testsuite>\n");
+    }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// One test case per project of a repository of several: it fails when
+/// the project's gate failed, with that project's failures.
+fn project_cases(report: &Report) -> Vec<(Case, String)> {
+    report
+        .projects
+        .iter()
+        .map(|p| {
+            let name = format!(
+                "    <testcase classname=\"readiness.projects\" name=\"{} (level {}, score {})\"",
+                xml(&p.project.name),
+                p.level,
+                p.score
+            );
+            if p.gate_passed != Some(false) {
+                return (Case::Passed, format!("{name}/>\n"));
+            }
+            let prefix = format!("project {}: ", p.project.name);
+            let failures: Vec<&str> = report
+                .gate
+                .iter()
+                .flat_map(|g| &g.failures)
+                .filter_map(|f| f.strip_prefix(&prefix))
+                .collect();
+            (
+                Case::Failed,
+                format!(
+                    "{name}>\n      <failure type=\"gate\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                    xml(failures.first().copied().unwrap_or("the project's gate failed")),
+                    xml(&failures.join("\n"))
+                ),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
