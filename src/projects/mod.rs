@@ -56,58 +56,98 @@ pub fn under(path: &str, folder: &str) -> bool {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
+/// Dependency manifests: a folder with one builds on its own, but a root
+/// with one may only hold a collection's tooling.
+const MANIFESTS: &[&str] = &[
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "pipfile",
+    "environment.yml",
+    "environment.yaml",
+    "conda.yml",
+    "conda.yaml",
+    "package.json",
+];
+
+/// Files that make the folder holding them one system, and the whole
+/// repository one when they are at its root: a deployment or pipeline
+/// definition for all of it (DVC, MLflow Projects, an image, a Databricks
+/// bundle, BentoML, CDK, Serverless, SAM), services composed together
+/// (Compose, the Azure Developer CLI, Skaffold, Tilt, JavaScript
+/// workspaces), a project template, or one build for the whole tree (a Go
+/// module; a Cargo, Maven, Gradle or Bazel workspace).
+const SYSTEMS: &[&str] = &[
+    "dvc.yaml",
+    "mlproject",
+    "dockerfile",
+    "databricks.yml",
+    "databricks.yaml",
+    "bentofile.yaml",
+    "cdk.json",
+    "serverless.yml",
+    "serverless.yaml",
+    "template.yaml",
+    "template.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+    "azure.yaml",
+    "skaffold.yaml",
+    "tiltfile",
+    "pnpm-workspace.yaml",
+    "lerna.json",
+    "nx.json",
+    "turbo.json",
+    "cookiecutter.json",
+    "copier.yml",
+    "copier.yaml",
+    "databricks_template_schema.json",
+    "go.mod",
+    "cargo.toml",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "settings.gradle",
+    "settings.gradle.kts",
+    "workspace",
+    "workspace.bazel",
+    "module.bazel",
+];
+
 /// Files whose presence makes their folder a unit that builds or runs on
-/// its own: dependency manifests, pipeline and deployment definitions, and
+/// its own: dependency manifests (with `requirements*.txt`, conda files),
+/// pipeline and deployment definitions (with `buildspec*.yml`), and
 /// project templates.
 pub fn is_marker(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        // Dependency manifests.
-        "pyproject.toml"
-            | "setup.py"
-            | "setup.cfg"
-            | "pipfile"
-            | "environment.yml"
-            | "environment.yaml"
-            | "conda.yml"
-            | "conda.yaml"
-            | "package.json"
-            | "go.mod"
-            | "cargo.toml"
-            // Pipeline, run and deployment definitions.
-            | "dvc.yaml"
-            | "mlproject"
-            | "dockerfile"
-            | "databricks.yml"
-            | "databricks.yaml"
-            | "bentofile.yaml"
-            | "cdk.json"
-            | "serverless.yml"
-            | "serverless.yaml"
-            | "template.yaml"
-            | "template.yml"
-            // Systems of several services.
-            | "docker-compose.yml"
-            | "docker-compose.yaml"
-            | "compose.yml"
-            | "compose.yaml"
-            | "azure.yaml"
-            | "skaffold.yaml"
-            | "tiltfile"
-            | "pnpm-workspace.yaml"
-            | "lerna.json"
-            | "nx.json"
-            | "turbo.json"
-            // Project templates.
-            | "cookiecutter.json"
-            | "copier.yml"
-            | "copier.yaml"
-            | "databricks_template_schema.json"
-    ) || (lower.starts_with("requirements") && (lower.ends_with(".txt") || lower.ends_with(".in")))
+    MANIFESTS.contains(&lower.as_str())
+        || SYSTEMS.contains(&lower.as_str())
+        || (lower.starts_with("requirements")
+            && (lower.ends_with(".txt") || lower.ends_with(".in")))
         || conda_environment(&lower)
         || (lower.starts_with("buildspec") && (lower.ends_with(".yml") || lower.ends_with(".yaml")))
+}
+
+/// A conda environment file under the names teams give it besides
+/// `environment.yml`: `conda_dependencies.yml`, `train-env.yml`, `myenv.yml`.
+fn conda_environment(lower_name: &str) -> bool {
+    let Some(stem) = lower_name
+        .strip_suffix(".yml")
+        .or_else(|| lower_name.strip_suffix(".yaml"))
+    else {
+        return false;
+    };
+    stem.contains("conda") || stem.ends_with("env") || stem.ends_with("environment")
+}
+
+/// Root files that make the whole repository one system ([`SYSTEMS`]).
+/// Dependency manifests alone are not: a collection's root often holds one
+/// for its tooling.
+pub fn is_system_definition(path: &str) -> bool {
+    !path.contains('/') && SYSTEMS.contains(&path.to_ascii_lowercase().as_str())
 }
 
 /// The projects of the repository the scan saw: those `readiness.toml`
@@ -147,70 +187,6 @@ fn folders_seen(index: &crate::scan::EvidenceIndex) -> std::collections::BTreeSe
         }
     }
     out
-}
-
-/// A conda environment file under the names teams give it besides
-/// `environment.yml`: `conda_dependencies.yml`, `train-env.yml`, `myenv.yml`.
-fn conda_environment(lower_name: &str) -> bool {
-    let Some(stem) = lower_name
-        .strip_suffix(".yml")
-        .or_else(|| lower_name.strip_suffix(".yaml"))
-    else {
-        return false;
-    };
-    stem.contains("conda") || stem.ends_with("env") || stem.ends_with("environment")
-}
-
-/// Root files that make the whole repository one system: a deployment or
-/// pipeline definition for all of it (CDK, Serverless, SAM, a Databricks
-/// bundle, DVC, MLflow Projects, an image), services composed together
-/// (Compose, the Azure Developer CLI, Skaffold, Tilt, JavaScript
-/// workspaces), one build for the whole tree (a Go module; a Cargo, Maven,
-/// Gradle or Bazel workspace), or a project template at the root. Dependency manifests
-/// alone are not: a collection's root often holds one for its tooling.
-pub fn is_system_definition(path: &str) -> bool {
-    !path.contains('/')
-        && matches!(
-            path.to_ascii_lowercase().as_str(),
-            "cdk.json"
-                | "serverless.yml"
-                | "serverless.yaml"
-                | "template.yaml"
-                | "template.yml"
-                | "databricks.yml"
-                | "databricks.yaml"
-                | "dvc.yaml"
-                | "mlproject"
-                | "dockerfile"
-                | "bentofile.yaml"
-                | "docker-compose.yml"
-                | "docker-compose.yaml"
-                | "compose.yml"
-                | "compose.yaml"
-                | "azure.yaml"
-                | "skaffold.yaml"
-                | "tiltfile"
-                | "pnpm-workspace.yaml"
-                | "lerna.json"
-                | "nx.json"
-                | "turbo.json"
-                | "cookiecutter.json"
-                | "copier.yml"
-                | "copier.yaml"
-                | "databricks_template_schema.json"
-                // One build for the whole tree: a Go module, a Cargo,
-                // Maven, Gradle or Bazel workspace.
-                | "go.mod"
-                | "cargo.toml"
-                | "pom.xml"
-                | "build.gradle"
-                | "build.gradle.kts"
-                | "settings.gradle"
-                | "settings.gradle.kts"
-                | "workspace"
-                | "workspace.bazel"
-                | "module.bazel"
-        )
 }
 
 #[cfg(test)]
