@@ -124,7 +124,9 @@ fn fit(text: &str, room: usize) -> String {
     out
 }
 
-fn area_table(areas: &[AreaResult], style: &Style) -> String {
+/// A table in the report's style: condensed borders, fitted to the width,
+/// coloured only when the style is.
+fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
@@ -135,6 +137,11 @@ fn area_table(areas: &[AreaResult], style: &Style) -> String {
     } else {
         table.enforce_styling();
     }
+    table
+}
+
+fn area_table(areas: &[AreaResult], style: &Style) -> String {
+    let mut table = new_table(style);
     let header = |text: &str| {
         let cell = Cell::new(text);
         if style.color {
@@ -194,16 +201,7 @@ fn area_table(areas: &[AreaResult], style: &Style) -> String {
 
 /// One row per project: its level, score, area levels and gate.
 fn projects_table(report: &Report, style: &Style) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(u16::try_from(style.width).unwrap_or(u16::MAX));
-    if !style.color {
-        table.force_no_tty();
-    } else {
-        table.enforce_styling();
-    }
+    let mut table = new_table(style);
     let gated = report.projects.iter().any(|p| p.gate_passed.is_some());
     let mut header = vec!["Project", "Level", "Score", "Areas"];
     if gated {
