@@ -144,8 +144,11 @@ pub fn score_project(
         .and_then(|p| p.config)
         .map(|c| c.projects.clone())
         .unwrap_or_default();
+    let config_file = policy
+        .and_then(|p| p.config)
+        .map_or(config::FILE_NAME, |c| c.file.as_str());
     let layout = projects::layout(catalog, &index, &settings)
-        .map_err(|e| Error::Io(format!("{}: {e}", config::FILE_NAME)))?;
+        .map_err(|e| Error::Io(format!("{config_file}: {e}")))?;
     let build = |scoped: &scan::EvidenceIndex| eval::build_report(catalog, scoped, answers, policy);
     let one_system =
         layout.projects.is_empty() || (layout.projects.len() == 1 && settings.declared.is_empty());
@@ -194,37 +197,17 @@ pub fn score_project(
         report.project = Some(projects::rollup::reference(&layout.projects[i]));
         return Ok(report);
     }
-    // Projects are scored on every core, a few at a time, and folded in
-    // their order: a monorepo of thousands of projects never holds all
-    // their reports at once.
     let workers = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    let order: Vec<usize> = (0..layout.projects.len()).collect();
-    let mut fold = projects::rollup::Fold::new(settings.rollup);
-    for batch in order.chunks(PROJECTS_PER_WORKER * workers) {
-        let share = batch.len().div_ceil(workers);
-        let reports: Vec<report::Report> = std::thread::scope(|s| {
-            let scored = &scored;
-            let handles: Vec<_> = batch
-                .chunks(share)
-                .map(|part| s.spawn(move || part.iter().map(|&i| scored(i)).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        for (&i, report) in batch.iter().zip(reports) {
-            fold.add(&layout.projects[i], report);
-        }
-    }
-    Ok(fold.finish().expect("two or more projects"))
+    Ok(projects::rollup::fold_all(
+        &layout.projects,
+        &scored,
+        workers,
+        settings.rollup,
+    ))
 }
-
-/// Projects each worker scores before their reports are folded.
-const PROJECTS_PER_WORKER: usize = 16;
 
 /// Compares the report with a baseline report (JSON text) and records the
 /// result; regressions fail the gate (creating one if no threshold did).

@@ -421,3 +421,22 @@ fn junit_fails_the_project_whose_gate_failed_and_no_check_of_another() {
     );
     assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
 }
+
+#[test]
+fn a_declared_glob_that_matches_nothing_names_the_config_file() {
+    let repo = copy_monorepo("platform");
+    repo.write("ci/readiness.toml", b"[[project]]\npath = \"services/*\"\n");
+    let out = bin()
+        .args(["score", "--config"])
+        .arg(repo.path().join("ci/readiness.toml"))
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("readiness.toml: project path `services/*` matches no folder"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ci/readiness.toml"), "{stderr}");
+}

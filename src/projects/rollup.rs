@@ -43,6 +43,41 @@ pub fn summary(project: &Project, report: &Report) -> ProjectSummary {
     }
 }
 
+/// Scores every project (`score(i)` is project `i`'s report) on `workers`
+/// threads, a few projects each at a time, and folds the reports in
+/// project order: a monorepo of thousands of projects never holds all
+/// their reports at once. `projects` holds at least two.
+pub fn fold_all(
+    projects: &[Project],
+    score: &(dyn Fn(usize) -> Report + Sync),
+    workers: usize,
+    rule: RollupRule,
+) -> Report {
+    let workers = workers.max(1);
+    let order: Vec<usize> = (0..projects.len()).collect();
+    let mut fold = Fold::new(rule);
+    for batch in order.chunks(PROJECTS_PER_WORKER * workers) {
+        let share = batch.len().div_ceil(workers);
+        let reports: Vec<Report> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .chunks(share)
+                .map(|part| s.spawn(move || part.iter().map(|&i| score(i)).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for (&i, report) in batch.iter().zip(reports) {
+            fold.add(&projects[i], report);
+        }
+    }
+    fold.finish().expect("two or more projects")
+}
+
+/// Projects each worker scores before their reports are folded.
+const PROJECTS_PER_WORKER: usize = 16;
+
 /// Folds the projects' reports, one at a time (so a monorepo of thousands
 /// of projects holds one full report at a time, not all of them), into the
 /// repository's report.
