@@ -105,7 +105,7 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
     // folders with ML work of their own make one more project: the
     // repository's own, named after the root.
     if !collections_found.iter().any(String::is_empty) {
-        let own = other_work(catalog, index, &layout.projects)
+        let own = other_work_in(&folders, &rules, &layout.projects)
             .into_iter()
             .filter(|f| !f.contains('/') && !collections_found.contains(f))
             .collect::<Vec<_>>();
@@ -128,8 +128,15 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
 /// looked into, not claimed; folders without ML work (shared helpers, CI,
 /// runbooks) stay shared.
 pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]) -> Vec<String> {
-    let folders = folders(index);
-    let rules = applicability_rules(catalog);
+    other_work_in(&folders(index), &applicability_rules(catalog), projects)
+}
+
+/// [`other_work`] over the folders and rules already gathered.
+fn other_work_in(
+    folders: &BTreeMap<String, Folder>,
+    rules: &[&Rule],
+    projects: &[Project],
+) -> Vec<String> {
     // A folder overlaps a project when it is one of its folders, lies
     // below one, or holds one.
     let project_folders: HashSet<&str> = projects
@@ -149,7 +156,7 @@ pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]
                 .any(|end| project_folders.contains(&name[..end]))
     };
     let mut out = Vec::new();
-    for (name, folder) in &folders {
+    for (name, folder) in folders {
         let parent_free = match name.rsplit_once('/') {
             None => true,
             // A second-level folder is looked at only inside a folder that
