@@ -29,21 +29,22 @@ enum Tri {
     Unknown,
 }
 
-struct Evaluated {
+/// A rule's outcome, with the evidence it rests on borrowed from the index:
+/// a check shows a few of its hits, so only those are ever copied.
+struct Evaluated<'i> {
     tri: Tri,
-    evidence: Vec<Evidence>,
+    evidence: Vec<&'i Evidence>,
     reasons: Vec<String>,
     /// Hits the check does not accept on its own (weak, or only in
     /// examples, docs or notebooks).
-    unconfirmed: Vec<Evidence>,
+    unconfirmed: Vec<&'i Evidence>,
 }
 
-fn evaluate(rule: &Rule, index: &EvidenceIndex, accept: &Acceptance) -> Evaluated {
+fn evaluate<'i>(rule: &Rule, index: &'i EvidenceIndex, accept: &Acceptance) -> Evaluated<'i> {
     match rule {
         Rule::Probe(id) => {
-            let (accepted, unconfirmed): (Vec<Evidence>, Vec<Evidence>) = index.hits[*id]
+            let (accepted, unconfirmed): (Vec<&Evidence>, Vec<&Evidence>) = index.hits[*id]
                 .iter()
-                .cloned()
                 .partition(|e| accept.accepts(e.class, e.strength));
             let unknown = &index.unknown[*id];
             let tri = if !accepted.is_empty() {
@@ -104,7 +105,7 @@ fn evaluate(rule: &Rule, index: &EvidenceIndex, accept: &Acceptance) -> Evaluate
 }
 
 /// Keeps the evidence of the parts that agree with the combined outcome.
-fn combine(tri: Tri, parts: Vec<Evaluated>) -> Evaluated {
+fn combine(tri: Tri, parts: Vec<Evaluated<'_>>) -> Evaluated<'_> {
     let mut evidence = Vec::new();
     let mut reasons = Vec::new();
     let mut unconfirmed = Vec::new();
@@ -200,21 +201,21 @@ fn halves(credit: f64) -> u32 {
     }
 }
 
-struct CheckEval {
+struct CheckEval<'i> {
     outcome: Outcome,
-    evidence: Vec<Evidence>,
-    unconfirmed: Vec<Evidence>,
+    evidence: Vec<&'i Evidence>,
+    unconfirmed: Vec<&'i Evidence>,
     reason: Option<String>,
     /// The area's or the check's applicability rule matched something.
     applies_by_evidence: bool,
 }
 
-fn evaluate_evidence(
+fn evaluate_evidence<'i>(
     rubric: &Rubric,
     check: &crate::rubric::Check,
     area: &Option<Evaluated>,
-    index: &EvidenceIndex,
-) -> CheckEval {
+    index: &'i EvidenceIndex,
+) -> CheckEval<'i> {
     let area_applies = area.as_ref().is_none_or(|e| e.tri != Tri::Unmet);
     if !area_applies {
         return CheckEval {
@@ -282,7 +283,7 @@ fn evaluate_evidence(
 }
 
 /// "weak evidence", "evidence in examples, docs or notebooks", or both.
-fn describe_unconfirmed(found: &[Evidence], accept: &Acceptance) -> String {
+fn describe_unconfirmed(found: &[&Evidence], accept: &Acceptance) -> String {
     let weak = found.iter().any(|e| e.strength < accept.min_strength);
     let elsewhere = found.iter().any(|e| !accept.classes.contains(&e.class));
     match (weak, elsewhere) {
@@ -446,6 +447,7 @@ fn evaluate_area(
                 .unconfirmed
                 .into_iter()
                 .take(EVIDENCE_PER_CHECK)
+                .cloned()
                 .collect()
         };
         let evidence = found.evidence;
@@ -947,18 +949,17 @@ checks:
 /// of each file (in path and line order) before a second hit of any; the
 /// result is in path and line order. Ten lines of one file say less than one
 /// line of ten files.
-fn spread_over_files(mut evidence: Vec<Evidence>, n: usize) -> Vec<Evidence> {
-    if evidence.len() <= n {
-        return evidence;
+fn spread_over_files(mut evidence: Vec<&Evidence>, n: usize) -> Vec<Evidence> {
+    if evidence.len() > n {
+        evidence.sort();
+        let mut seen = std::collections::HashSet::new();
+        let (firsts, rest): (Vec<_>, Vec<_>) = evidence
+            .into_iter()
+            .partition(|e| seen.insert(e.path.as_str()));
+        evidence = firsts.into_iter().chain(rest).take(n).collect();
+        evidence.sort();
     }
-    evidence.sort();
-    let mut seen = std::collections::HashSet::new();
-    let (firsts, rest): (Vec<_>, Vec<_>) = evidence
-        .into_iter()
-        .partition(|e| seen.insert(e.path.clone()));
-    let mut chosen: Vec<_> = firsts.into_iter().chain(rest).take(n).collect();
-    chosen.sort();
-    chosen
+    evidence.into_iter().cloned().collect()
 }
 
 #[cfg(test)]
@@ -971,7 +972,7 @@ mod spread_tests {
         let hit = |p: &str, l: u32| Evidence::new(p, l, String::new(), Strength::Medium);
         let mut all: Vec<Evidence> = (1..=5).map(|l| hit("a.py", l)).collect();
         all.extend([hit("b.py", 3), hit("c.py", 9), hit("b.py", 1)]);
-        let shown: Vec<(String, u32)> = spread_over_files(all, 4)
+        let shown: Vec<(String, u32)> = spread_over_files(all.iter().collect(), 4)
             .into_iter()
             .map(|e| (e.path, e.line))
             .collect();
