@@ -172,7 +172,8 @@ pub fn score_project(
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
     };
     let partition = projects::Partition::new(&index, &layout, &read);
-    let scored = |i: usize| build(&partition.scoped(&index, i));
+    let scored = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Full));
+    let outcomes = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Outcomes));
     let single = match only {
         Some(name) => Some(
             layout
@@ -203,6 +204,7 @@ pub fn score_project(
     };
     Ok(projects::rollup::fold_all(
         &layout.projects,
+        &outcomes,
         &scored,
         workers,
         settings.rollup,

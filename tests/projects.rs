@@ -440,3 +440,52 @@ fn a_declared_glob_that_matches_nothing_names_the_config_file() {
     );
     assert!(stderr.contains("ci/readiness.toml"), "{stderr}");
 }
+
+/// The per-project table is computed from the evidence that settles each
+/// outcome, not from each project's full report; every line must agree with
+/// the project's own report, gate included, and so must every area row.
+#[test]
+fn each_project_line_agrees_with_the_projects_own_report() {
+    for fixture in ["course", "templates", "platform"] {
+        let repo = copy_monorepo(fixture);
+        repo.write(
+            "readiness.toml",
+            b"min_level = 1\n\n[area_min_level]\nversioning = 1\n\n\
+              [[waiver]]\ncheck = \"ROL-01\"\nreason = \"pilot\"\nowner = \"ml-platform\"\nexpires = \"2099-01-01\"\n",
+        );
+        let report = scored(repo.path(), None);
+        assert!(report.projects.len() >= 3, "{fixture}");
+        for line in &report.projects {
+            let name = line.project.name.as_str();
+            let own = scored(repo.path(), Some(name));
+            let levels: Vec<Option<u8>> = own.areas.iter().map(|a| a.level).collect();
+            let shown: Vec<Option<u8>> = line.areas.iter().map(|a| a.level).collect();
+            assert_eq!(shown, levels, "{fixture} {name}");
+            assert_eq!(line.level, own.overall.level, "{fixture} {name}");
+            assert_eq!(line.score, own.overall.score, "{fixture} {name}");
+            assert_eq!(line.next, own.overall.next, "{fixture} {name}");
+            assert_eq!(line.gate_passed, own.gate.as_ref().map(|g| g.passed));
+            let blocking: Vec<&str> = own
+                .next_steps
+                .iter()
+                .filter(|s| s.role == readiness::report::StepRole::Overall)
+                .map(|s| s.check.as_str())
+                .collect();
+            assert_eq!(line.blocking, blocking, "{fixture} {name}");
+        }
+        // Each area row is the named project's own row, evidence and all.
+        for area in &report.areas {
+            let from = area.project.as_deref().expect("a project");
+            let own = scored(repo.path(), Some(from));
+            let row = own.areas.iter().find(|a| a.id == area.id).unwrap();
+            let ids = |a: &readiness::report::AreaResult| {
+                a.checks
+                    .iter()
+                    .map(|c| (c.id.clone(), c.outcome, c.evidence.len(), c.evidence_total))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(area.level, row.level, "{fixture} {}", area.id);
+            assert_eq!(ids(area), ids(row), "{fixture} {}", area.id);
+        }
+    }
+}

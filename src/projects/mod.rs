@@ -15,7 +15,7 @@ mod scope;
 
 pub use declared::{ProjectConfig, ProjectDecl, RollupRule};
 pub use detect::{detect, MIN_DETECTED};
-pub use scope::Partition;
+pub use scope::{Detail, Partition};
 
 use serde::Serialize;
 

@@ -43,13 +43,34 @@ pub fn summary(project: &Project, report: &Report) -> ProjectSummary {
     }
 }
 
-/// Scores every project (`score(i)` is project `i`'s report) on `workers`
-/// threads, a few projects each at a time, and folds the reports in
-/// project order: a monorepo of thousands of projects never holds all
-/// their reports at once. `projects` holds at least two.
+/// What the fold keeps of one project: its line in the per-project table
+/// and its release gate.
+pub struct Scored {
+    pub summary: ProjectSummary,
+    pub gate: Option<Gate>,
+}
+
+impl Scored {
+    /// Keeps what the fold needs of `report`, project `project`'s report
+    /// (one built from [`super::Detail::Outcomes`] evidence will do: the
+    /// levels, score, next steps and gate are the same as in full).
+    pub fn of(project: &Project, report: Report) -> Scored {
+        Scored {
+            summary: summary(project, &report),
+            gate: report.gate,
+        }
+    }
+}
+
+/// Scores every project on `workers` threads, a few projects each at a
+/// time, and folds them in project order: `outcomes(i)` is project `i`'s
+/// report from the evidence that settles its outcomes, `full(i)` its full
+/// report, built only for the projects whose figures or area rows the
+/// repository's report shows. `projects` holds at least two.
 pub fn fold_all(
     projects: &[Project],
-    score: &(dyn Fn(usize) -> Report + Sync),
+    outcomes: &(dyn Fn(usize) -> Report + Sync),
+    full: &dyn Fn(usize) -> Report,
     workers: usize,
     rule: RollupRule,
 ) -> Report {
@@ -58,35 +79,41 @@ pub fn fold_all(
     let mut fold = Fold::new(rule);
     for batch in order.chunks(PROJECTS_PER_WORKER * workers) {
         let share = batch.len().div_ceil(workers);
-        let reports: Vec<Report> = std::thread::scope(|s| {
+        let scored: Vec<Scored> = std::thread::scope(|s| {
             let handles: Vec<_> = batch
                 .chunks(share)
-                .map(|part| s.spawn(move || part.iter().map(|&i| score(i)).collect::<Vec<_>>()))
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|&i| Scored::of(&projects[i], outcomes(i)))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
                 .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        for (&i, report) in batch.iter().zip(reports) {
-            fold.add(&projects[i], report);
+        for (&i, one) in batch.iter().zip(scored) {
+            fold.add(i, one);
         }
     }
-    fold.finish().expect("two or more projects")
+    fold.finish(projects, full).expect("two or more projects")
 }
 
-/// Projects each worker scores before their reports are folded.
-const PROJECTS_PER_WORKER: usize = 16;
+/// Projects each worker scores before they are folded.
+const PROJECTS_PER_WORKER: usize = 64;
 
-/// Folds the projects' reports, one at a time (so a monorepo of thousands
-/// of projects holds one full report at a time, not all of them), into the
-/// repository's report.
+/// Folds the projects' figures, one at a time, into the repository's
+/// report: a monorepo of thousands of projects holds their table lines,
+/// not their reports.
 pub struct Fold {
     rule: RollupRule,
-    /// The project the figures are for so far, with its report.
-    chosen: Option<(Project, Report)>,
+    /// The project the figures are for so far: its index, level and score.
+    chosen: Option<(usize, (u8, u8))>,
     /// Per area, the first project at the level the rule prefers.
-    areas: Vec<Option<(String, AreaResult)>>,
+    areas: Vec<Option<(usize, Option<u8>)>>,
     summaries: Vec<ProjectSummary>,
     distribution: [usize; 4],
     gate: Option<Gate>,
@@ -104,12 +131,12 @@ impl Fold {
         }
     }
 
-    /// Adds the next project's report (projects in their listed order).
-    pub fn add(&mut self, project: &Project, report: Report) {
-        self.summaries.push(summary(project, &report));
-        self.distribution[usize::from(report.overall.level.min(3))] += 1;
-        if let Some(gate) = &report.gate {
-            fold_gate(&mut self.gate, project, gate);
+    /// Adds project `index` (projects in their listed order).
+    pub fn add(&mut self, index: usize, scored: Scored) {
+        let Scored { summary, gate } = scored;
+        self.distribution[usize::from(summary.level.min(3))] += 1;
+        if let Some(gate) = &gate {
+            fold_gate(&mut self.gate, &summary.project.name, gate);
         }
         let prefer = |new: Option<u8>, old: Option<u8>| match (new, old) {
             (Some(_), None) => true,
@@ -119,53 +146,67 @@ impl Fold {
             },
             _ => false,
         };
-        self.areas.resize(report.areas.len(), None);
-        for (slot, area) in self.areas.iter_mut().zip(&report.areas) {
-            let held = slot.as_ref().and_then(|(_, a)| a.level);
+        self.areas.resize(summary.areas.len(), None);
+        for (slot, area) in self.areas.iter_mut().zip(&summary.areas) {
+            let held = slot.and_then(|(_, level)| level);
             if prefer(area.level, held) {
-                *slot = Some((project.name.clone(), area.clone()));
+                *slot = Some((index, area.level));
             }
         }
-        let key = |r: &Report| (r.overall.level, r.overall.score);
-        let replace = match &self.chosen {
+        let key = (summary.level, summary.score);
+        let replace = match self.chosen {
             None => true,
             Some((_, held)) => match self.rule {
-                RollupRule::MostMature => key(&report) > key(held),
-                RollupRule::Weakest => key(&report) < key(held),
+                RollupRule::MostMature => key > held,
+                RollupRule::Weakest => key < held,
             },
         };
         if replace {
-            self.chosen = Some((project.clone(), report));
+            self.chosen = Some((index, key));
         }
+        self.summaries.push(summary);
     }
 
-    /// The repository's report; `None` when no project was added.
-    pub fn finish(self) -> Option<Report> {
-        let (project, mut report) = self.chosen?;
+    /// The repository's report, from the full reports `full` builds for
+    /// the chosen project and each project an area row comes from; `None`
+    /// when no project was added.
+    pub fn finish(self, projects: &[Project], full: &dyn Fn(usize) -> Report) -> Option<Report> {
+        let (chosen, _) = self.chosen?;
+        let project = &projects[chosen];
+        let mut report = full(chosen);
+        let mut others: Vec<(usize, Report)> = Vec::new();
         // Each area row: the chosen project's own when it is at the level
         // the rule prefers (a tie goes to it), else the first project that is.
-        let areas = report
-            .areas
-            .iter()
-            .zip(self.areas)
-            .map(|(own, best)| match best {
-                Some((name, area)) if area.level != own.level => AreaResult {
-                    project: Some(name),
-                    ..area
-                },
+        let mut areas = Vec::with_capacity(report.areas.len());
+        for (j, own) in report.areas.iter().enumerate() {
+            let row = match self.areas.get(j).copied().flatten() {
+                Some((best, level)) if best != chosen && level != own.level => {
+                    let at = match others.iter().position(|(i, _)| *i == best) {
+                        Some(at) => at,
+                        None => {
+                            others.push((best, full(best)));
+                            others.len() - 1
+                        }
+                    };
+                    AreaResult {
+                        project: Some(projects[best].name.clone()),
+                        ..others[at].1.areas[j].clone()
+                    }
+                }
                 _ => AreaResult {
                     project: Some(project.name.clone()),
                     ..own.clone()
                 },
-            })
-            .collect();
+            };
+            areas.push(row);
+        }
         report.areas = areas;
         report.rollup = Some(Rollup {
             rule: self.rule,
             project: project.name.clone(),
             distribution: self.distribution,
         });
-        report.project = Some(reference(&project));
+        report.project = Some(reference(project));
         report.projects = self.summaries;
         report.gate = self.gate;
         Some(report)
@@ -174,7 +215,7 @@ impl Fold {
 
 /// Adds one project's gate to the repository's: it passes when each
 /// passes, and each failure names its project.
-fn fold_gate(into: &mut Option<Gate>, project: &Project, gate: &Gate) {
+fn fold_gate(into: &mut Option<Gate>, project: &str, gate: &Gate) {
     let combined = into.get_or_insert_with(|| Gate {
         config: gate.config.clone(),
         min_level: gate.min_level,
@@ -188,7 +229,7 @@ fn fold_gate(into: &mut Option<Gate>, project: &Project, gate: &Gate) {
     combined.failures.extend(
         gate.failures
             .iter()
-            .map(|f| format!("project {}: {f}", project.name)),
+            .map(|f| format!("project {project}: {f}")),
     );
     for w in &gate.warnings {
         if !combined.warnings.contains(w) {

@@ -73,10 +73,35 @@ impl<'a> Folders<'a> {
 /// hits, and the shared ones with the projects they cover.
 pub struct Partition {
     own: Vec<Vec<(ProbeId, Evidence)>>,
-    shared: Vec<(ProbeId, Evidence, Claim)>,
+    shared: Vec<(ProbeId, Evidence)>,
+    /// The shared hits every project counts (indices into `shared`).
+    for_all: Vec<usize>,
+    /// Of those, the first of each kind per probe (see [`Detail::Outcomes`]).
+    for_all_kinds: Vec<usize>,
+    /// Per project, the shared hits that cover it but not every project.
+    for_some: Vec<Vec<usize>>,
     own_unknown: Vec<Vec<(ProbeId, String)>>,
     shared_unknown: Vec<(ProbeId, String)>,
     own_markers: Vec<Vec<String>>,
+}
+
+/// How much of its evidence a project's index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every hit and every reason: what a report shows.
+    Full,
+    /// Per probe, the first hit of each kind (class and strength, all a
+    /// check's acceptance looks at) and the first reason a file could not
+    /// be read: enough to settle every outcome, hence every level, score
+    /// and gate, at a cost that does not grow with the shared evidence.
+    Outcomes,
+}
+
+/// Whether `hit` adds a kind of hit `kept` does not have yet.
+fn new_kind(kept: &[Evidence], hit: &Evidence) -> bool {
+    !kept
+        .iter()
+        .any(|k| k.class == hit.class && k.strength == hit.strength)
 }
 
 impl Partition {
@@ -95,6 +120,9 @@ impl Partition {
         let mut partition = Partition {
             own: vec![Vec::new(); n],
             shared: Vec::new(),
+            for_all: Vec::new(),
+            for_all_kinds: Vec::new(),
+            for_some: vec![Vec::new(); n],
             own_unknown: vec![Vec::new(); n],
             shared_unknown: Vec::new(),
             own_markers: vec![Vec::new(); n],
@@ -123,7 +151,17 @@ impl Partition {
                         } else {
                             Claim::All
                         };
-                        partition.shared.push((probe, hit.clone(), claim));
+                        let k = partition.shared.len();
+                        partition.shared.push((probe, hit.clone()));
+                        match claim {
+                            Claim::All => partition.for_all.push(k),
+                            Claim::Some(list) => {
+                                for project in list {
+                                    partition.for_some[project].push(k);
+                                }
+                            }
+                            Claim::Own(..) | Claim::Nobody => {}
+                        }
                     }
                 }
             }
@@ -145,28 +183,37 @@ impl Partition {
                 partition.own_markers[project].push(marker.clone());
             }
         }
+        let mut kinds: Vec<Vec<Evidence>> = vec![Vec::new(); index.hits.len()];
+        for &k in &partition.for_all {
+            let (probe, hit) = &partition.shared[k];
+            if new_kind(&kinds[*probe], hit) {
+                kinds[*probe].push(hit.clone());
+                partition.for_all_kinds.push(k);
+            }
+        }
         partition
     }
 
-    /// The evidence index as project `project` sees it.
-    pub fn scoped(&self, index: &EvidenceIndex, project: usize) -> EvidenceIndex {
-        let covers = |claim: &Claim| match claim {
-            Claim::All => true,
-            Claim::Some(list) => list.binary_search(&project).is_ok(),
-            Claim::Own(..) | Claim::Nobody => false,
-        };
+    /// The evidence index as project `project` sees it, in full or with
+    /// only what settles outcomes.
+    pub fn scoped(&self, index: &EvidenceIndex, project: usize, detail: Detail) -> EvidenceIndex {
         let probes = index.hits.len();
         let mut hits: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
         let mut touched = Vec::new();
+        let all = match detail {
+            Detail::Full => &self.for_all,
+            Detail::Outcomes => &self.for_all_kinds,
+        };
         let own = self.own[project].iter().map(|(p, e)| (*p, e));
-        let shared = self
-            .shared
+        let shared = all
             .iter()
-            .filter(|(_, _, claim)| covers(claim))
-            .map(|(p, e, _)| (*p, e));
+            .chain(&self.for_some[project])
+            .map(|&k| (self.shared[k].0, &self.shared[k].1));
         for (probe, hit) in own.chain(shared) {
-            hits[probe].push(hit.clone());
-            touched.push(probe);
+            if detail == Detail::Full || new_kind(&hits[probe], hit) {
+                hits[probe].push(hit.clone());
+                touched.push(probe);
+            }
         }
         touched.sort_unstable();
         touched.dedup();
@@ -175,18 +222,33 @@ impl Partition {
         }
         let mut unknown: Vec<Vec<String>> = vec![Vec::new(); probes];
         for (probe, reason) in self.own_unknown[project].iter().chain(&self.shared_unknown) {
-            unknown[*probe].push(reason.clone());
+            if detail == Detail::Full || unknown[*probe].is_empty() {
+                unknown[*probe].push(reason.clone());
+            }
         }
         for list in &mut unknown {
             list.sort();
         }
+        let full = detail == Detail::Full;
         EvidenceIndex {
             hits,
             unknown,
-            stats: index.stats.clone(),
-            problems: index.problems.clone(),
-            notes: index.notes.clone(),
-            readme: index.readme.clone(),
+            stats: if full {
+                index.stats.clone()
+            } else {
+                Default::default()
+            },
+            problems: if full {
+                index.problems.clone()
+            } else {
+                Vec::new()
+            },
+            notes: if full {
+                index.notes.clone()
+            } else {
+                Vec::new()
+            },
+            readme: if full { index.readme.clone() } else { None },
             markers: self.own_markers[project].clone(),
         }
     }
@@ -436,5 +498,57 @@ mod tests {
             reclassed(&promoted, "examples/churn".len()).class,
             Class::Prod
         );
+    }
+
+    #[test]
+    fn outcomes_keep_one_shared_hit_of_each_kind_and_every_own_one_in_full() {
+        use crate::projects::{Origin, Project};
+        use crate::rubric::model::Strength;
+        let project = |name: &str| Project {
+            name: name.to_owned(),
+            folders: vec![name.to_owned()],
+            origin: Origin::Detected,
+        };
+        let layout = Layout {
+            projects: vec![project("a"), project("b")],
+            other_work: Vec::new(),
+        };
+        let hit =
+            |path: &str, line: u32, strength| Evidence::new(path, line, String::new(), strength);
+        let index = EvidenceIndex {
+            hits: vec![vec![
+                hit("a/train.py", 1, Strength::Weak),
+                hit("b/train.py", 1, Strength::Strong),
+                hit("docs/one.md", 1, Strength::Weak),
+                hit("docs/two.md", 1, Strength::Weak),
+                hit("lib/serve.py", 4, Strength::Weak),
+                hit("lib/serve.py", 9, Strength::Strong),
+            ]],
+            unknown: vec![vec!["x.yaml: bad".to_owned(), "y.yaml: bad".to_owned()]],
+            ..EvidenceIndex::default()
+        };
+        let partition = Partition::new(&index, &layout, &|_| None);
+        let paths = |detail| {
+            let scoped = partition.scoped(&index, 0, detail);
+            let hits: Vec<(String, u32)> = scoped.hits[0]
+                .iter()
+                .map(|e| (e.path.clone(), e.line))
+                .collect();
+            (hits, scoped.unknown[0].len())
+        };
+        let (full, unknown) = paths(Detail::Full);
+        assert_eq!(full.len(), 5, "{full:?}");
+        assert!(!full.iter().any(|(p, _)| p.starts_with("b/")));
+        assert_eq!(unknown, 2);
+        // Its own weak line stands for the library's weak one; the strong
+        // library line is another kind (a check that wants strong evidence
+        // must still find it), and one weak doc stands for both.
+        let (outcomes, unknown) = paths(Detail::Outcomes);
+        let kinds: Vec<(&str, u32)> = outcomes.iter().map(|(p, l)| (p.as_str(), *l)).collect();
+        assert_eq!(
+            kinds,
+            [("a/train.py", 1), ("docs/one.md", 1), ("lib/serve.py", 9)]
+        );
+        assert_eq!(unknown, 1);
     }
 }
