@@ -5,11 +5,14 @@ regexes over the same synthetic ML monorepo.
     python3 bench/run.py                 # 10k and 100k files, 5 runs each
     python3 bench/run.py --files 10000 --runs 3
     python3 bench/run.py --tree ../corpus --runs 7   # real trees instead
+    python3 bench/real_trees.py /work/.mirror && \
+      python3 bench/run.py --tree target/bench/real/composite   # issue 13's real trees
 
 It builds the release binaries, generates each tree once (deterministic, under
 target/bench/), dumps the content regexes the built-in rules use, then times
-both tools (warm cache, one warm-up run, median of the runs) and records peak
-resident memory from the kernel's rusage. ripgrep is taken from PATH, or
+both tools (warm cache, one warm-up run, median of the runs) and records CPU
+time and peak resident memory from the kernel's rusage, and the machine's
+load average before and after each tree. ripgrep is taken from PATH, or
 installed from crates.io into target/bench-tools/ on first use.
 """
 
@@ -48,7 +51,8 @@ def ripgrep():
 
 
 def measure(cmd):
-    """Wall seconds and peak RSS (MiB) of one run; output discarded."""
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one
+    run; output discarded."""
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=null, stderr=subprocess.PIPE, cwd=ROOT)
@@ -59,7 +63,7 @@ def measure(cmd):
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{cmd[0]} failed with {code}: {err}")
-    return wall, usage.ru_maxrss / 1024.0
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
 def tree(files):
@@ -115,6 +119,7 @@ def main():
             "rg": [rg, "--hidden", "-g", "!.git", "--no-unicode", "-c", "-f", patterns, path],
         }
         runs = {name: [] for name in commands}
+        load_before = os.getloadavg()[0]
         for cmd in commands.values():
             measure(cmd)  # warm the page cache
         # Interleave the tools so background noise on a shared machine hits
@@ -123,20 +128,31 @@ def main():
             for name, cmd in commands.items():
                 runs[name].append(measure(cmd))
         results = {
-            name: (statistics.median(w for w, _ in r), max(m for _, m in r))
+            name: (
+                statistics.median(w for w, _, _ in r),
+                statistics.median(c for _, c, _ in r),
+                max(m for _, _, m in r),
+            )
             for name, r in runs.items()
         }
-        (rt, rm), (gt, gm) = results["readiness"], results["rg"]
+        (rt, rc, rm), (gt, gc, gm) = results["readiness"], results["rg"]
         label = os.path.basename(path.rstrip("/")) if args.tree else ""
-        rows.append((files, rt, gt, rt / gt, rm, gm, label))
+        load = (load_before, os.getloadavg()[0])
+        rows.append((files, rt, gt, rt / gt, rc, gc, rm, gm, load, label))
 
     print(f"\n{count} regexes; {rg_version}; {os.cpu_count()} cores; median of {args.runs} interleaved warm runs\n")
     tree_column = "tree | " if args.tree else ""
-    print(f"| {tree_column}files | readiness (s) | rg --no-unicode (s) | ratio | readiness peak RSS (MiB) | rg peak RSS (MiB) |")
-    print("|" + ("---|" if args.tree else "") + "---:|---:|---:|---:|---:|---:|")
-    for files, rt, gt, ratio, rm, gm, label in rows:
+    print(
+        f"| {tree_column}files | readiness (s) | rg --no-unicode (s) | ratio | readiness CPU (s) | rg CPU (s) "
+        "| readiness peak RSS (MiB) | rg peak RSS (MiB) | load (1 min) before, after |"
+    )
+    print("|" + ("---|" if args.tree else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for files, rt, gt, ratio, rc, gc, rm, gm, load, label in rows:
         name = f"{label} | " if args.tree else ""
-        print(f"| {name}{files:,} | {rt:.3f} | {gt:.3f} | {ratio:.2f}x | {rm:.1f} | {gm:.1f} |")
+        print(
+            f"| {name}{files:,} | {rt:.3f} | {gt:.3f} | {ratio:.2f}x | {rc:.3f} | {gc:.3f} "
+            f"| {rm:.1f} | {gm:.1f} | {load[0]:.2f}, {load[1]:.2f} |"
+        )
 
 
 if __name__ == "__main__":
