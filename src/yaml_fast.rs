@@ -349,13 +349,27 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
                 .map(|v| Value::Number(v.to_string()))
         };
     }
-    // A plain decimal fraction (`0.5`, `-20.04`, `3.10`): read as a finite
-    // f64 and written back as Rust writes it, as `node` does.
-    if let Some((whole, fraction)) = unsigned.split_once('.') {
-        if digits(whole) && no_leading_zero(whole) && digits(fraction) {
-            let v: f64 = text.parse().ok()?;
-            return v.is_finite().then(|| Value::Number(v.to_string()));
-        }
+    // A plain decimal fraction (`0.5`, `-20.04`, `3.10`), with or without
+    // an exponent (`1e-05`, `1.0e-05`, `-2.5E+3`, common in compiled
+    // pipelines): read as a finite f64 and written back as Rust writes it,
+    // as `node` does. A negative zero is left to the thorough parse.
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (mantissa, None),
+    };
+    let decimal = digits(whole)
+        && no_leading_zero(whole)
+        && fraction.is_none_or(digits)
+        && exponent.is_none_or(digits)
+        && (fraction.is_some() || exponent.is_some());
+    if decimal {
+        let v: f64 = text.parse().ok()?;
+        let negative_zero = v == 0.0 && text.starts_with('-');
+        return (v.is_finite() && !negative_zero).then(|| Value::Number(v.to_string()));
     }
     None
 }
