@@ -10,6 +10,7 @@ use std::cell::OnceCell;
 /// What a piece of the file holds, found on first need.
 struct PieceState<'t> {
     piece: Piece<'t>,
+    format: Format,
     resource_type: OnceCell<bool>,
     present: OnceCell<Vec<bool>>,
     lowered: OnceCell<String>,
@@ -17,9 +18,10 @@ struct PieceState<'t> {
 }
 
 impl<'t> PieceState<'t> {
-    fn new(piece: Piece<'t>) -> PieceState<'t> {
+    fn new(piece: Piece<'t>, format: Format) -> PieceState<'t> {
         PieceState {
             piece,
+            format,
             resource_type: OnceCell::new(),
             present: OnceCell::new(),
             lowered: OnceCell::new(),
@@ -45,10 +47,23 @@ impl<'t> PieceState<'t> {
                 let lower = self
                     .lowered
                     .get_or_init(|| self.piece.text.to_ascii_lowercase());
-                value.literals.iter().any(|l| match value.whole_value {
+                let somewhere = value.literals.iter().any(|l| match value.whole_value {
                     true => holds_word(lower, l),
                     false => lower.contains(l.as_str()),
-                })
+                });
+                // A root key whose whole value must be one of the literals
+                // (`kind`): the literal must be that key's value, not any
+                // word of the document.
+                let root_key = &key_plan.probe.path;
+                let is_root_key = value.whole_value
+                    && self.format == Format::Yaml
+                    && !root_key.contains(['.', '*', '{', '['])
+                    && !root_key.bytes().all(|b| b.is_ascii_digit());
+                somewhere
+                    && (!is_root_key
+                        || yaml_docs::root_value_may_be(&self.piece, root_key, &|v| {
+                            value.literals.iter().any(|l| v.eq_ignore_ascii_case(l))
+                        }))
             })
     }
 
@@ -120,7 +135,10 @@ pub(super) fn match_keys(
                     single: false,
                 }],
             };
-            pieces.into_iter().map(PieceState::new).collect()
+            pieces
+                .into_iter()
+                .map(|piece| PieceState::new(piece, format))
+                .collect()
         });
         let mut hits = 0;
         let mut failed = None;

@@ -131,6 +131,90 @@ pub fn defines_a_resource_type(piece: &Piece) -> bool {
             })
 }
 
+/// Whether the document of a one-document piece may give its root key
+/// `key` a value that `wanted` accepts, read from the text alone: a rule
+/// such as `kind` must be `Deployment` or `Service` need not parse an Argo
+/// `Workflow` whose prose says "service".
+///
+/// When the document's root is a block mapping starting at column 0, every
+/// root key is written at column 0 (`kind:`, `"kind":`, `'kind':`), and an
+/// inline plain or quoted value is the key's whole value but for folded
+/// continuation lines, which add a space no single-token value has.
+/// Anything else answers `true` (the parse decides): a root that starts
+/// indented or in flow style, an explicit (`?`) or alias (`*`) key at
+/// column 0, a value on later lines, a block scalar, an anchor, alias,
+/// tag or flow collection as the value, an escape in a double-quoted
+/// value, or a quote left open.
+pub fn root_value_may_be(piece: &Piece, key: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
+    if !piece.single {
+        return true;
+    }
+    let mut seen_root = false;
+    for line in piece.text.lines() {
+        let first = line.bytes().next();
+        let trimmed = line.trim_start();
+        if !seen_root {
+            if trimmed.is_empty() || trimmed.starts_with('#') || line.starts_with('%') {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("---") {
+                let rest = rest.trim();
+                if rest.is_empty() || rest.starts_with('#') {
+                    continue;
+                }
+                return true;
+            }
+            if first.is_some_and(|b| b.is_ascii_whitespace() || b"{[!&*?|>".contains(&b)) {
+                return true;
+            }
+            seen_root = true;
+        }
+        match first {
+            Some(b'?' | b'*') => return true,
+            Some(b'"' | b'\'' | b'a'..=b'z' | b'A'..=b'Z' | b'_') => {}
+            _ => continue,
+        }
+        let Some(after) = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+            .iter()
+            .find_map(|k| line.strip_prefix(k.as_str()))
+        else {
+            continue;
+        };
+        let Some(value) = after.trim_start_matches([' ', '\t']).strip_prefix(':') else {
+            continue;
+        };
+        if !value.is_empty() && !value.starts_with([' ', '\t']) {
+            continue; // `kind:x` is a plain scalar, not this key
+        }
+        if inline_value_may_be(value.trim(), wanted) {
+            return true;
+        }
+    }
+    false
+}
+
+/// See [`root_value_may_be`]: `value` is the rest of a key's line.
+fn inline_value_may_be(value: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
+    if value.is_empty() || value.starts_with(['#', '*', '&', '!', '|', '>', '[', '{']) {
+        return true;
+    }
+    if let Some(quoted) = value.strip_prefix('"') {
+        return match quoted.split_once('"') {
+            Some((inside, _)) if !inside.contains('\\') => wanted(inside),
+            _ => true,
+        };
+    }
+    if let Some(quoted) = value.strip_prefix('\'') {
+        return match quoted.split_once('\'') {
+            Some((inside, rest)) if !rest.starts_with('\'') => wanted(inside),
+            _ => true,
+        };
+    }
+    let plain = value.split(" #").next().unwrap_or(value);
+    let plain = plain.split("\t#").next().unwrap_or(plain).trim_end();
+    wanted(plain)
+}
+
 /// `text` with every `CustomResourceDefinition` document blanked (its
 /// lines kept, empty), for rules that read lines: a resource type's schema
 /// descriptions mention every feature of the resource (canaries,
@@ -256,5 +340,74 @@ mod tests {
             single: false,
             ..piece(crd)
         }));
+    }
+
+    /// What a parse says the document's root `kind` is, when a string.
+    fn parsed_kind(text: &str) -> Option<String> {
+        let docs = crate::node::parse_yaml_documents(text, false).ok()?;
+        let kind = docs.first()?.get("kind")?;
+        kind.as_str().map(str::to_owned)
+    }
+
+    #[test]
+    fn a_root_value_is_read_from_the_key_line_and_anything_unusual_is_parsed() {
+        let wanted = |v: &str| v.eq_ignore_ascii_case("deployment");
+        let may_be = |text: &str| {
+            let piece = Piece {
+                text,
+                first_line: 1,
+                single: true,
+            };
+            root_value_may_be(&piece, "kind", &wanted)
+        };
+        // Read from the text: no parse needed.
+        let skipped = [
+            "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec:\n  serviceAccountName: deployment\n",
+            "# a Deployment of sorts\n---\nkind: Service # not a Deployment\n",
+            "kind: 'Service'\nmetadata:\n  kind: Deployment\n",
+            "\"kind\" : \"ConfigMap\"\ndata:\n  note: |\n    kind: Deployment\n",
+            "kind: Deployments\n",
+            "kinds: Deployment\nkind:x\n",
+        ];
+        for text in skipped {
+            assert!(!may_be(text), "parsed: {text}");
+            assert!(!parsed_kind(text).is_some_and(|k| wanted(&k)), "{text}");
+        }
+        // Left to the parse, which may find the value.
+        let parsed = [
+            "kind: Deployment\n",
+            "kind:   \"Deployment\"   # quoted\n",
+            "'kind': 'Deployment'\n",
+            "kind:\n  Deployment\n",
+            "kind: *k\n",
+            "kind: !!str Deployment\n",
+            "kind: |\n  Deployment\n",
+            "kind: \"Deploym\\x65nt\"\n",
+            "kind: 'it''s'\n",
+            "kind: \"open\n  Deployment\"\n",
+            "? kind\n: Deployment\n",
+            "*k : Deployment\n",
+            "  kind: Deployment\n",
+            "{kind: Deployment}\n",
+            "--- {kind: Deployment}\n",
+            "!tag\nkind: Deployment\n",
+            "kind: Service\nkind: Deployment\n",
+        ];
+        for text in parsed {
+            assert!(may_be(text), "skipped: {text}");
+        }
+        // Whatever the parse finds, the text test never rules it out.
+        for text in skipped.iter().chain(&parsed) {
+            if parsed_kind(text).is_some_and(|k| wanted(&k)) {
+                assert!(may_be(text), "{text}");
+            }
+        }
+        // A stream of several documents is left whole to the parse.
+        let stream = Piece {
+            text: "kind: Service\n---\nkind: Deployment\n",
+            first_line: 1,
+            single: false,
+        };
+        assert!(root_value_may_be(&stream, "kind", &wanted));
     }
 }
