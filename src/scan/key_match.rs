@@ -64,7 +64,54 @@ impl<'t> PieceState<'t> {
                         || yaml_docs::root_value_may_be(&self.piece, root_key, &|v| {
                             value.literals.iter().any(|l| v.eq_ignore_ascii_case(l))
                         }))
+                    && (!value.raw_regex || self.raw_text_may_match(key_plan))
             })
+    }
+
+    /// Whether the value regex of `key_plan` (see
+    /// [`super::plan::ValueLiterals::raw_regex`]) matches the piece's raw
+    /// text, where a parsed value's match must also be: an escape that
+    /// writes a letter or digit (`\x41`, `\u0041`) leaves it to the parse, and an
+    /// escaped line break (which joins two lines of a double-quoted YAML
+    /// or multi-line TOML string) is joined first.
+    fn raw_text_may_match(&self, key_plan: &KeyPlan) -> bool {
+        let Ok(super::keys::KeyMatcher {
+            value: Some(regex), ..
+        }) = key_plan.matcher()
+        else {
+            return true;
+        };
+        let bytes = self.piece.text.as_bytes();
+        let mut joins = false;
+        for at in memchr::memchr_iter(b'\\', bytes) {
+            let digits = match bytes.get(at + 1) {
+                Some(b'x') => 2,
+                Some(b'u') => 4,
+                Some(b'U') => 8,
+                Some(b'\n' | b'\r' | b' ' | b'\t') => {
+                    joins = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            // `\u201C` writes a quote, which no match holds; an escape that
+            // may write a letter, digit, `_`, `.` or `-` needs the parse.
+            let written = bytes
+                .get(at + 2..at + 2 + digits)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+            let token = |c: u32| {
+                u8::try_from(c)
+                    .is_ok_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            };
+            if written.is_none_or(token) {
+                return true;
+            }
+        }
+        if !joins {
+            return regex.is_match(bytes);
+        }
+        regex.is_match(&join_escaped_line_breaks(bytes))
     }
 
     /// The piece's documents, or why it cannot be parsed (with the file's
@@ -225,6 +272,29 @@ pub(super) fn detemplate(text: &str) -> String {
     out
 }
 
+/// `bytes` with each backslash that ends a line removed together with the
+/// blank space after it (line breaks included), as YAML and TOML strings
+/// join such lines; other text is kept as it is.
+fn join_escaped_line_breaks(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            let blank = bytes[i + 1..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                .count();
+            if bytes[i + 1..i + 1 + blank].contains(&b'\n') {
+                i += 1 + blank;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +357,59 @@ mod tests {
                 .starts_with("cannot parse deploy/bundle.yaml:13:7: unclosed bracket"),
             "{:?}",
             result.unknown
+        );
+    }
+
+    #[test]
+    fn a_value_regex_of_plain_tokens_is_tried_on_the_text_before_parsing() {
+        let catalog = crate::load_catalog(&[]).unwrap();
+        let plan = Plan::new(&catalog, &ScanOptions::default()).unwrap();
+        let id = (0..plan.strengths.len())
+            .find(|id| {
+                plan.keys
+                    .get(id)
+                    .is_some_and(|k| k.probe.path == "**.labels")
+            })
+            .expect("RBK-10 reads labels");
+        let scan = |text: &str| {
+            let mut result = FileResult::default();
+            match_keys(&plan, "deploy/app.yaml", text, &[id], &mut result);
+            let lines: Vec<u32> = result.hits.iter().map(|(_, e)| e.line).collect();
+            (
+                lines,
+                result.unknown.len() + usize::from(result.note.is_some()),
+            )
+        };
+        // Found where the text says it.
+        assert_eq!(
+            scan("metadata:\n  labels:\n    model-version: v3\n"),
+            (vec![3], 0)
+        );
+        // A broken document whose text cannot match is not parsed: no
+        // complaint about it.
+        assert_eq!(scan("metadata:\n  labels: {app: \"model\n"), (vec![], 0));
+        // An escape that writes a letter, and an escaped line break, are
+        // read by the parser, so the text test lets them through.
+        assert_eq!(
+            scan("metadata:\n  labels:\n    \"model-\\x76ersion\": v3\n"),
+            (vec![3], 0)
+        );
+        assert_eq!(
+            scan("metadata:\n  labels: [\"model-\\\n      version\"]\n"),
+            (vec![2], 0)
+        );
+        // An escape that writes a quote changes nothing.
+        assert_eq!(
+            scan("metadata:\n  labels:\n    v: \"\\u201Cfraud\\u201D\"\n  x: [\n"),
+            (vec![], 0)
+        );
+    }
+
+    #[test]
+    fn escaped_line_breaks_are_joined_and_nothing_else_changes() {
+        assert_eq!(
+            join_escaped_line_breaks(b"a\\\n   b \\n c\\\r\n\n\td\\ e"),
+            b"ab \\n cd\\ e".to_vec()
         );
     }
 

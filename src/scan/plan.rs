@@ -81,6 +81,12 @@ pub(super) struct ValueLiterals {
     /// one of the literals: each must stand alone in the text, not inside
     /// a longer word (`Deployment` is not in `deploymentSpec`).
     pub(super) whole_value: bool,
+    /// The value regex can be tried on the raw text itself: every match is
+    /// a run of letters, digits, `_`, `.` and `-` matched wherever it
+    /// stands ([`required::token_only`]), and holds one of the literals,
+    /// each with a letter no `true`, `false` or `null` has, so no match
+    /// lies in a boolean, null or number a parser writes differently.
+    pub(super) raw_regex: bool,
 }
 
 /// The literals of a key probe's value regex usable against raw text:
@@ -126,8 +132,13 @@ impl KeyPlan {
         self.value_test
             .get_or_init(|| {
                 let value = self.probe.value.as_deref();
+                let literals = value_literals(value)?;
+                let not_a_keyword =
+                    |l: &String| l.bytes().any(|b| b"bcdghijkmopqvwxyz".contains(&b));
                 Some(ValueLiterals {
-                    literals: value_literals(value)?,
+                    raw_regex: literals.iter().all(not_a_keyword)
+                        && value.is_some_and(required::token_only),
+                    literals,
                     whole_value: value.is_some_and(required::whole_value),
                 })
             })

@@ -169,6 +169,42 @@ fn required(hir: &Hir) -> Option<Vec<String>> {
     }
 }
 
+/// Whether every match of `pattern` is a run of ASCII letters, digits,
+/// `_`, `.` and `-` that the pattern matches wherever it stands (no
+/// anchor, no word boundary). Such a match in a parsed value is also in
+/// the raw text, unless an escape wrote it (see
+/// [`super::key_match`]): quoting, folding and comments add or remove
+/// only other characters.
+pub fn token_only(pattern: &str) -> bool {
+    fn token(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+    }
+    fn walk(hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Empty => true,
+            HirKind::Literal(lit) => lit.0.iter().all(|&b| token(b)),
+            HirKind::Class(Class::Bytes(class)) => class
+                .ranges()
+                .iter()
+                .all(|r| (r.start()..=r.end()).all(token)),
+            HirKind::Class(Class::Unicode(class)) => class.ranges().iter().all(|r| {
+                (u32::from(r.start())..=u32::from(r.end()))
+                    .all(|c| u8::try_from(c).is_ok_and(token))
+            }),
+            HirKind::Look(_) => false,
+            HirKind::Repetition(rep) => walk(&rep.sub),
+            HirKind::Capture(cap) => walk(&cap.sub),
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().all(walk),
+        }
+    }
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .is_ok_and(|hir| walk(&hir))
+}
+
 /// Whether `pattern` matches only a whole value (or a whole line of one)
 /// that is one of a few literals: `^(Deployment|Service)$`. Its literals
 /// then stand alone in the raw text, not inside a longer word.
@@ -235,6 +271,30 @@ mod tests {
 
     fn strings(list: &[&str]) -> Option<Vec<String>> {
         Some(list.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn token_only_patterns_match_runs_of_name_characters_anywhere() {
+        for p in [
+            "(?i)model[-_.]?version",
+            "mlflow|wandb",
+            "v[0-9]+\\.[0-9]+",
+            "a_b-c",
+            "model\\w*",
+        ] {
+            assert!(token_only(p), "{p}");
+        }
+        for p in [
+            "^model$",
+            "\\bmodel",
+            "model version",
+            "model\\s*version",
+            "[^x]model",
+            "model.version",
+            "model:",
+        ] {
+            assert!(!token_only(p), "{p}");
+        }
     }
 
     #[test]
