@@ -213,15 +213,25 @@ const ENTRY_KEYS: &[&str] = &[
 ];
 
 /// The comment and blank lines before a file's first line of YAML, when
-/// there is at least one comment.
+/// there is at least one comment. Lines end where YAML's do: at `\n`,
+/// `\r\n` or a lone `\r` (`#\r~` is a comment, then a document), and only
+/// YAML's blanks (space, tab) make a line blank.
 fn leading_comments(text: &str) -> Option<String> {
     let mut header = String::new();
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = match rest.find(['\r', '\n']) {
+            Some(at) if rest[at..].starts_with("\r\n") => at + 2,
+            Some(at) => at + 1,
+            None => rest.len(),
+        };
+        let (line, after) = rest.split_at(end);
+        let trimmed = line.trim_matches([' ', '\t', '\r', '\n']);
         if !(trimmed.is_empty() || trimmed.starts_with('#')) {
             break;
         }
         header.push_str(line);
+        rest = after;
     }
     if !header.ends_with('\n') && !header.is_empty() {
         header.push('\n');
@@ -578,6 +588,32 @@ mod tests {
         save_merged(&fresh, "n", &[answer("MINE-1", AnswerValue::No)], by_user).unwrap();
         let text = std::fs::read_to_string(&fresh).unwrap();
         assert!(text.starts_with(HEADER), "{text}");
+    }
+
+    #[test]
+    fn a_carriage_return_ends_a_kept_comment_as_yaml_reads_it() {
+        // Found by the `own_files` fuzz target: `#\r~` is a comment, then
+        // a null document; keeping `~` in the header made the saved file
+        // invalid YAML.
+        for text in [
+            "#\r~",
+            "# team\r\n\u{2028}\n",
+            "# a\r# b\rversion: 1\ranswers: []\r",
+        ] {
+            let Ok(answers) = parse("a.yaml", text) else {
+                continue;
+            };
+            let rendered = render(&answers).unwrap();
+            let again = parse("a.yaml", &rendered)
+                .unwrap_or_else(|e| panic!("{text:?} -> {rendered:?}: {e:?}"));
+            assert_eq!(again.entries, answers.entries);
+            assert!(rendered.starts_with('#'), "{rendered:?}");
+        }
+        assert_eq!(leading_comments("#\r~").as_deref(), Some("#\r\n"));
+        assert_eq!(
+            leading_comments("# a\r# b\rversion: 1").as_deref(),
+            Some("# a\r# b\r\n")
+        );
     }
 
     #[test]
