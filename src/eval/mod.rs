@@ -172,8 +172,8 @@ pub fn build_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::Evidence;
     use crate::rubric::load::{load_catalog, RubricSource};
+    use crate::scan::Evidence;
 
     fn catalog(yaml: &str) -> Catalog {
         load_catalog(
