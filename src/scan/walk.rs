@@ -69,66 +69,6 @@ impl<'a> Scanner<'a> {
                 }
                 excludes.is_empty() || !excludes.is_match(relative(&walk_root, entry.path()))
             });
-        walker.build_parallel().run(|| {
-            let plan = Arc::clone(&plan);
-            let tx = tx.clone();
-            let root = root_buf.clone();
-            let mut worker = Worker {
-                tx,
-                stats: ScanStats::default(),
-                gates: HashMap::new(),
-                matched: Vec::new(),
-                seen: Vec::new(),
-            };
-            Box::new(move |entry| {
-                let result = match entry {
-                    Ok(entry) => {
-                        let Some(file_type) = entry.file_type() else {
-                            return ignore::WalkState::Continue;
-                        };
-                        if track && !file_type.is_dir() {
-                            worker.seen.push(relative(&root, entry.path()));
-                        }
-                        let entry = Entry {
-                            path: entry.path(),
-                            file_type,
-                            depth: entry.depth(),
-                        };
-                        visit(&plan, &root, &entry, &mut worker.gates, &mut worker.matched)
-                    }
-                    Err(err) => Some(FileResult {
-                        problem: Some(walk_error(&root, &err)),
-                        stats: ScanStats {
-                            unreadable: 1,
-                            ..ScanStats::default()
-                        },
-                        ..FileResult::default()
-                    }),
-                };
-                if let Some(result) = result {
-                    worker.stats.add(&result.stats);
-                    // Only files that found something cross threads.
-                    if !result.hits.is_empty()
-                        || !result.unknown.is_empty()
-                        || !result.declared.is_empty()
-                        || !result.manifest_errors.is_empty()
-                        || result.note.is_some()
-                        || result.problem.is_some()
-                        || result.readme.is_some()
-                        || result.marker.is_some()
-                        || !result.job_runs.is_empty()
-                    {
-                        let _ = worker.tx.send(FileResult {
-                            stats: ScanStats::default(),
-                            ..result
-                        });
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-        drop(tx);
-
         let mut index = EvidenceIndex {
             hits: vec![Vec::new(); catalog.probes.len()],
             unknown: vec![Vec::new(); catalog.probes.len()],
@@ -139,31 +79,8 @@ impl<'a> Scanner<'a> {
         let mut readmes = Vec::new();
         let mut job_runs = BTreeSet::new();
         let mut seen: HashSet<String> = HashSet::new();
-        // The walk's results, then those of tracked files the walk skipped.
-        let results = rx.into_iter().collect::<Vec<_>>();
-        for result in &results {
-            seen.extend(result.seen.iter().cloned());
-        }
-        let hidden = tracked
-            .as_deref()
-            .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
-            .unwrap_or_default();
-        index.stats.tracked_but_ignored = hidden.len() as u64;
-        let mut gates = HashMap::new();
-        let mut matched = Vec::new();
-        let late = hidden.iter().filter_map(|rel| {
-            let path = root.join(rel);
-            let file_type = std::fs::symlink_metadata(&path).ok()?.file_type();
-            let entry = Entry {
-                path: &path,
-                file_type,
-                depth: rel.matches('/').count() + 1,
-            };
-            visit(&plan, root, &entry, &mut gates, &mut matched)
-        });
-        let late: Vec<FileResult> = late.collect();
-        index.problems.extend(index_problem);
-        for result in results.into_iter().chain(late) {
+        let mut absorb = |result: FileResult, seen: &mut HashSet<String>| {
+            seen.extend(result.seen);
             job_runs.extend(result.job_runs);
             index.stats.add(&result.stats);
             for (id, evidence) in result.hits {
@@ -180,7 +97,101 @@ impl<'a> Scanner<'a> {
             index.markers.extend(result.marker);
             declared.extend(result.declared);
             manifest_errors.extend(result.manifest_errors);
+        };
+        // The walk runs on its own threads while this one takes in each
+        // file's findings as they come: a tree of a million files never
+        // holds its findings twice, queued and indexed.
+        let walk_plan = Arc::clone(&plan);
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                walker.build_parallel().run(|| {
+                    let plan = Arc::clone(&walk_plan);
+                    let tx = tx.clone();
+                    let root = root_buf.clone();
+                    let mut worker = Worker {
+                        tx,
+                        stats: ScanStats::default(),
+                        gates: HashMap::new(),
+                        matched: Vec::new(),
+                        seen: Vec::new(),
+                    };
+                    Box::new(move |entry| {
+                        let result = match entry {
+                            Ok(entry) => {
+                                let Some(file_type) = entry.file_type() else {
+                                    return ignore::WalkState::Continue;
+                                };
+                                if track && !file_type.is_dir() {
+                                    worker.seen.push(relative(&root, entry.path()));
+                                }
+                                let entry = Entry {
+                                    path: entry.path(),
+                                    file_type,
+                                    depth: entry.depth(),
+                                };
+                                visit(&plan, &root, &entry, &mut worker.gates, &mut worker.matched)
+                            }
+                            Err(err) => Some(FileResult {
+                                problem: Some(walk_error(&root, &err)),
+                                stats: ScanStats {
+                                    unreadable: 1,
+                                    ..ScanStats::default()
+                                },
+                                ..FileResult::default()
+                            }),
+                        };
+                        if let Some(result) = result {
+                            worker.stats.add(&result.stats);
+                            // Only files that found something cross threads.
+                            if !result.hits.is_empty()
+                                || !result.unknown.is_empty()
+                                || !result.declared.is_empty()
+                                || !result.manifest_errors.is_empty()
+                                || result.note.is_some()
+                                || result.problem.is_some()
+                                || result.readme.is_some()
+                                || result.marker.is_some()
+                                || !result.job_runs.is_empty()
+                            {
+                                let _ = worker.tx.send(FileResult {
+                                    stats: ScanStats::default(),
+                                    ..result
+                                });
+                            }
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+                drop(tx);
+            });
+            for result in rx {
+                absorb(result, &mut seen);
+            }
+        });
+        // Then the tracked files the walk skipped.
+        let hidden = tracked
+            .as_deref()
+            .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
+            .unwrap_or_default();
+        let tracked_but_ignored = hidden.len() as u64;
+        let mut gates = HashMap::new();
+        let mut matched = Vec::new();
+        for rel in &hidden {
+            let path = root.join(rel);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            let entry = Entry {
+                path: &path,
+                file_type: meta.file_type(),
+                depth: rel.matches('/').count() + 1,
+            };
+            if let Some(result) = visit(&plan, root, &entry, &mut gates, &mut matched) {
+                absorb(result, &mut seen);
+            }
         }
+        index.stats.tracked_but_ignored = tracked_but_ignored;
+        index.problems.extend(index_problem);
         if plan.wants_manifests {
             resolve_dependencies(catalog, &declared, &manifest_errors, &mut index);
         }
