@@ -139,7 +139,7 @@ pub fn score_project(
     policy: Option<&eval::GateInput>,
     only: Option<&str>,
 ) -> Result<report::Report, Error> {
-    let index = scan(root, catalog, options)?;
+    let mut index = scan(root, catalog, options)?;
     let settings = policy
         .and_then(|p| p.config)
         .map(|c| c.projects.clone())
@@ -171,7 +171,8 @@ pub fn score_project(
         .ok()
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
     };
-    let partition = projects::Partition::new(&index, &layout, &read);
+    // The partition takes the hits over from the index.
+    let partition = projects::Partition::new(&mut index, &layout, &read);
     let scored = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Full));
     let outcomes = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Outcomes));
     let single = match only {

@@ -72,6 +72,8 @@ impl<'a> Folders<'a> {
 /// The repository's evidence split among its projects: each project's own
 /// hits, and the shared ones with the projects they cover.
 pub struct Partition {
+    /// How many probes the catalog has.
+    probes: usize,
     own: Vec<Vec<(ProbeId, Evidence)>>,
     shared: Vec<(ProbeId, Evidence)>,
     /// The shared hits every project counts (indices into `shared`).
@@ -105,19 +107,25 @@ fn new_kind(kept: &[Evidence], hit: &Evidence) -> bool {
 }
 
 impl Partition {
-    /// Splits `index` among the projects of `layout`. Shared CI definitions
+    /// Splits `index` among the projects of `layout`, taking its hits over
+    /// (the rest stays for [`Self::scoped`]). Shared CI definitions
     /// that hold evidence are read through `read` (which returns `None` for
     /// a file it cannot read: such a file covers no project, so nothing is
     /// credited that was not seen).
     pub fn new(
-        index: &EvidenceIndex,
+        index: &mut EvidenceIndex,
         layout: &Layout,
         read: &dyn Fn(&str) -> Option<String>,
     ) -> Partition {
         let folders = Folders::new(layout);
         let n = layout.projects.len();
-        let ci = ci_coverage(index, layout, &folders, read);
+        let ci: HashMap<String, Claim> = ci_coverage(index, layout, &folders, read)
+            .into_iter()
+            .map(|(file, claim)| (file.to_owned(), claim))
+            .collect();
+        let probes = index.hits.len();
         let mut partition = Partition {
+            probes,
             own: vec![Vec::new(); n],
             shared: Vec::new(),
             for_all: Vec::new(),
@@ -127,7 +135,9 @@ impl Partition {
             shared_unknown: Vec::new(),
             own_markers: vec![Vec::new(); n],
         };
-        for (probe, hits) in index.hits.iter().enumerate() {
+        // The hits move here: the index keeps its counts and notes, and a
+        // monorepo's evidence is held once.
+        for (probe, hits) in std::mem::take(&mut index.hits).into_iter().enumerate() {
             for hit in hits {
                 match folders.owner(&hit.path) {
                     Some(Claim::Own(project, len)) => {
@@ -152,7 +162,7 @@ impl Partition {
                             Claim::All
                         };
                         let k = partition.shared.len();
-                        partition.shared.push((probe, hit.clone()));
+                        partition.shared.push((probe, hit));
                         match claim {
                             Claim::All => partition.for_all.push(k),
                             Claim::Some(list) => {
@@ -183,7 +193,7 @@ impl Partition {
                 partition.own_markers[project].push(marker.clone());
             }
         }
-        let mut kinds: Vec<Vec<Evidence>> = vec![Vec::new(); index.hits.len()];
+        let mut kinds: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
         for &k in &partition.for_all {
             let (probe, hit) = &partition.shared[k];
             if new_kind(&kinds[*probe], hit) {
@@ -197,7 +207,7 @@ impl Partition {
     /// The evidence index as project `project` sees it, in full or with
     /// only what settles outcomes.
     pub fn scoped(&self, index: &EvidenceIndex, project: usize, detail: Detail) -> EvidenceIndex {
-        let probes = index.hits.len();
+        let probes = self.probes;
         let mut hits: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
         let mut touched = Vec::new();
         let all = match detail {
@@ -305,16 +315,15 @@ fn ci_coverage<'i>(
 /// The hit classed by its path inside the project (whose folder is the
 /// first `folder_len` bytes of it), unless the scan changed its class (a
 /// notebook a job runs counts as production code).
-fn reclassed(e: &Evidence, folder_len: usize) -> Evidence {
-    let mut out = e.clone();
+fn reclassed(mut e: Evidence, folder_len: usize) -> Evidence {
     if folder_len == 0 || e.class != Class::of(&e.path) {
-        return out;
+        return e;
     }
     let inside = e.path[folder_len..].trim_start_matches('/');
     if !inside.is_empty() {
-        out.class = Class::of(inside);
+        e.class = Class::of(inside);
     }
-    out
+    e
 }
 
 /// CI definitions: the files whose scope a monorepo sets with path filters
@@ -486,7 +495,7 @@ mod tests {
             crate::rubric::model::Strength::Strong,
         );
         assert_eq!(hit.class, Class::Example);
-        assert_eq!(reclassed(&hit, "examples/churn".len()).class, Class::Prod);
+        assert_eq!(reclassed(hit.clone(), "examples/churn".len()).class, Class::Prod);
         let mut promoted = Evidence::new(
             "examples/churn/run.ipynb",
             1,
@@ -495,7 +504,7 @@ mod tests {
         );
         promoted.class = Class::Prod;
         assert_eq!(
-            reclassed(&promoted, "examples/churn".len()).class,
+            reclassed(promoted.clone(), "examples/churn".len()).class,
             Class::Prod
         );
     }
@@ -527,7 +536,8 @@ mod tests {
             unknown: vec![vec!["x.yaml: bad".to_owned(), "y.yaml: bad".to_owned()]],
             ..EvidenceIndex::default()
         };
-        let partition = Partition::new(&index, &layout, &|_| None);
+        let mut index = index;
+        let partition = Partition::new(&mut index, &layout, &|_| None);
         let paths = |detail| {
             let scoped = partition.scoped(&index, 0, detail);
             let hits: Vec<(String, u32)> = scoped.hits[0]
