@@ -495,7 +495,10 @@ mod tests {
             crate::rubric::model::Strength::Strong,
         );
         assert_eq!(hit.class, Class::Example);
-        assert_eq!(reclassed(hit.clone(), "examples/churn".len()).class, Class::Prod);
+        assert_eq!(
+            reclassed(hit.clone(), "examples/churn".len()).class,
+            Class::Prod
+        );
         let mut promoted = Evidence::new(
             "examples/churn/run.ipynb",
             1,
