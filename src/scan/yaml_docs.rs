@@ -144,9 +144,10 @@ pub fn defines_a_resource_type(piece: &Piece) -> bool {
 /// indented or in flow style, an explicit (`?`) or alias (`*`) key at
 /// column 0, a value on later lines, a block scalar, an anchor, alias,
 /// tag or flow collection as the value, an escape in a double-quoted
-/// value, or a quote left open.
+/// value, a quote left open, or a byte order mark.
 pub fn root_value_may_be(piece: &Piece, key: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
-    if !piece.single {
+    // A byte order mark may open a document, where the parser skips it.
+    if !piece.single || piece.text.contains('\u{feff}') {
         return true;
     }
     let mut seen_root = false;
@@ -392,6 +393,7 @@ mod tests {
             "--- {kind: Deployment}\n",
             "!tag\nkind: Deployment\n",
             "kind: Service\nkind: Deployment\n",
+            "\u{feff}kind: Deployment\n",
         ];
         for text in parsed {
             assert!(may_be(text), "skipped: {text}");
