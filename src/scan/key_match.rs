@@ -82,6 +82,11 @@ impl<'t> PieceState<'t> {
             return true;
         };
         let bytes = self.piece.text.as_bytes();
+        // A Helm template parses with its `{{ … }}` replaced (see
+        // [`detemplate`]): text the raw bytes never held.
+        if memchr::memmem::find(bytes, b"{{").is_some() {
+            return true;
+        }
         let mut joins = false;
         for at in memchr::memchr_iter(b'\\', bytes) {
             let digits = match bytes.get(at + 1) {
@@ -272,9 +277,9 @@ pub(super) fn detemplate(text: &str) -> String {
     out
 }
 
-/// `bytes` with each backslash that ends a line removed together with the
-/// blank space after it (line breaks included), as YAML and TOML strings
-/// join such lines; other text is kept as it is.
+/// `bytes` with each backslash that ends a line (`\n`, `\r\n` or `\r`)
+/// removed together with the blank space after it (line breaks included),
+/// as YAML and TOML strings join such lines; other text is kept as it is.
 fn join_escaped_line_breaks(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -284,7 +289,10 @@ fn join_escaped_line_breaks(bytes: &[u8]) -> Vec<u8> {
                 .iter()
                 .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
                 .count();
-            if bytes[i + 1..i + 1 + blank].contains(&b'\n') {
+            if bytes[i + 1..i + 1 + blank]
+                .iter()
+                .any(|&b| b == b'\n' || b == b'\r')
+            {
                 i += 1 + blank;
                 continue;
             }
@@ -398,6 +406,12 @@ mod tests {
             scan("metadata:\n  labels: [\"model-\\\n      version\"]\n"),
             (vec![2], 0)
         );
+        // A Helm template is parsed, since its placeholders are not in the
+        // raw text.
+        assert_eq!(
+            scan("# model\nmetadata:\n  labels: {{ toYaml .Values.labels }}\n  x: [\n").1,
+            1
+        );
         // An escape that writes a quote changes nothing.
         assert_eq!(
             scan("metadata:\n  labels:\n    v: \"\\u201Cfraud\\u201D\"\n  x: [\n"),
@@ -408,8 +422,8 @@ mod tests {
     #[test]
     fn escaped_line_breaks_are_joined_and_nothing_else_changes() {
         assert_eq!(
-            join_escaped_line_breaks(b"a\\\n   b \\n c\\\r\n\n\td\\ e"),
-            b"ab \\n cd\\ e".to_vec()
+            join_escaped_line_breaks(b"a\\\n   b \\n c\\\r\n\n\td\\ e\\\rf"),
+            b"ab \\n cd\\ ef".to_vec()
         );
     }
 
