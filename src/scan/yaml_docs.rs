@@ -144,10 +144,14 @@ pub fn defines_a_resource_type(piece: &Piece) -> bool {
 /// indented or in flow style, an explicit (`?`) or alias (`*`) key at
 /// column 0, a value on later lines, a block scalar, an anchor, alias,
 /// tag or flow collection as the value, an escape in a double-quoted
-/// value, a quote left open, or a byte order mark.
+/// value, a quote left open, a byte order mark, or a line ended by a lone
+/// `\r`.
 pub fn root_value_may_be(piece: &Piece, key: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
-    // A byte order mark may open a document, where the parser skips it.
-    if !piece.single || piece.text.contains('\u{feff}') {
+    // A byte order mark may open a document, where the parser skips it;
+    // a lone `\r` ends a line for YAML but not for `str::lines`.
+    let bytes = piece.text.as_bytes();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'));
+    if !piece.single || lone_cr || piece.text.contains('\u{feff}') {
         return true;
     }
     let mut seen_root = false;
@@ -369,6 +373,7 @@ mod tests {
             "\"kind\" : \"ConfigMap\"\ndata:\n  note: |\n    kind: Deployment\n",
             "kind: Deployments\n",
             "kinds: Deployment\nkind:x\n",
+            "apiVersion: v1\r\nkind: Service\r\n",
         ];
         for text in skipped {
             assert!(!may_be(text), "parsed: {text}");
@@ -394,6 +399,7 @@ mod tests {
             "!tag\nkind: Deployment\n",
             "kind: Service\nkind: Deployment\n",
             "\u{feff}kind: Deployment\n",
+            "apiVersion: v1\rkind: Deployment\r",
         ];
         for text in parsed {
             assert!(may_be(text), "skipped: {text}");
