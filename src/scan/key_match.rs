@@ -105,10 +105,7 @@ impl<'t> PieceState<'t> {
                 .get(at + 2..at + 2 + digits)
                 .and_then(|hex| std::str::from_utf8(hex).ok())
                 .and_then(|hex| u32::from_str_radix(hex, 16).ok());
-            let token = |c: u32| {
-                u8::try_from(c)
-                    .is_ok_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-            };
+            let token = |c: u32| u8::try_from(c).is_ok_and(super::required::is_token_byte);
             if written.is_none_or(token) {
                 return true;
             }

@@ -176,20 +176,17 @@ fn required(hir: &Hir) -> Option<Vec<String>> {
 /// [`super::key_match`]): quoting, folding and comments add or remove
 /// only other characters.
 pub fn token_only(pattern: &str) -> bool {
-    fn token(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
-    }
     fn walk(hir: &Hir) -> bool {
         match hir.kind() {
             HirKind::Empty => true,
-            HirKind::Literal(lit) => lit.0.iter().all(|&b| token(b)),
+            HirKind::Literal(lit) => lit.0.iter().all(|&b| is_token_byte(b)),
             HirKind::Class(Class::Bytes(class)) => class
                 .ranges()
                 .iter()
-                .all(|r| (r.start()..=r.end()).all(token)),
+                .all(|r| (r.start()..=r.end()).all(is_token_byte)),
             HirKind::Class(Class::Unicode(class)) => class.ranges().iter().all(|r| {
                 (u32::from(r.start())..=u32::from(r.end()))
-                    .all(|c| u8::try_from(c).is_ok_and(token))
+                    .all(|c| u8::try_from(c).is_ok_and(is_token_byte))
             }),
             HirKind::Look(_) => false,
             HirKind::Repetition(rep) => walk(&rep.sub),
@@ -203,6 +200,11 @@ pub fn token_only(pattern: &str) -> bool {
         .build()
         .parse(pattern)
         .is_ok_and(|hir| walk(&hir))
+}
+
+/// The characters a [`token_only`] pattern's matches are made of.
+pub fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
 }
 
 /// Whether `pattern` matches only a whole value (or a whole line of one)

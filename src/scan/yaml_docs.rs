@@ -154,6 +154,7 @@ pub fn root_value_may_be(piece: &Piece, key: &str, wanted: &dyn Fn(&str) -> bool
     if !piece.single || lone_cr || piece.text.contains('\u{feff}') {
         return true;
     }
+    let spellings = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")];
     let mut seen_root = false;
     for line in piece.text.lines() {
         let first = line.bytes().next();
@@ -179,10 +180,7 @@ pub fn root_value_may_be(piece: &Piece, key: &str, wanted: &dyn Fn(&str) -> bool
             Some(b'"' | b'\'' | b'a'..=b'z' | b'A'..=b'Z' | b'_') => {}
             _ => continue,
         }
-        let Some(after) = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
-            .iter()
-            .find_map(|k| line.strip_prefix(k.as_str()))
-        else {
+        let Some(after) = spellings.iter().find_map(|k| line.strip_prefix(k.as_str())) else {
             continue;
         };
         let Some(value) = after.trim_start_matches([' ', '\t']).strip_prefix(':') else {
