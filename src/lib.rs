@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod ladder;
 pub mod next_steps;
 pub mod node;
+pub mod node_codec;
 pub mod projects;
 pub mod questionnaire;
 pub mod render;

@@ -111,6 +111,7 @@ pub(crate) fn run_rubrics(command: &RubricsCommand) -> Result<ExitCode, readines
                     name,
                     text,
                     trusted: false,
+                    parsed: None,
                 });
             }
             let catalog =

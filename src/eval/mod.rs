@@ -182,6 +182,7 @@ mod tests {
                 origin: "t.yaml".into(),
                 text: yaml.into(),
                 trusted: false,
+                parsed: None,
             }],
             &[],
         )
@@ -276,12 +277,14 @@ checks:
                     origin: "a".into(),
                     text: RUBRIC.into(),
                     trusted: false,
+                    parsed: None,
                 },
                 RubricSource {
                     name: "b".into(),
                     origin: "b".into(),
                     text: na,
                     trusted: false,
+                    parsed: None,
                 },
             ],
             &[],

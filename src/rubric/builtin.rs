@@ -1,6 +1,8 @@
 //! The built-in rubrics, embedded in the binary so it needs no files at run time.
 
 use super::load::RubricSource;
+use crate::node::Node;
+use crate::node_codec::Decoder;
 
 /// `(file name, contents)` of every built-in rubric, in ladder-reading order.
 pub const BUILTIN_RUBRICS: &[(&str, &str)] = &[
@@ -24,7 +26,12 @@ pub const BUILTIN_RUBRICS: &[(&str, &str)] = &[
     ),
 ];
 
+/// `(file name, tree)` of every `rubrics/*.yaml`, parsed when the binary was
+/// built (`build.rs`); a tree is missing where its YAML did not parse.
+const PARSED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_rubrics.bin"));
+
 pub fn sources() -> Vec<RubricSource> {
+    let mut parsed = parsed_ahead();
     BUILTIN_RUBRICS
         .iter()
         .map(|(file, text)| RubricSource {
@@ -32,6 +39,50 @@ pub fn sources() -> Vec<RubricSource> {
             origin: format!("builtin:{file}"),
             text: (*text).to_owned(),
             trusted: true,
+            parsed: parsed
+                .iter_mut()
+                .find(|(name, _)| name == file)
+                .and_then(|(_, tree)| tree.take()),
         })
         .collect()
+}
+
+/// The trees `build.rs` parsed; empty if the table does not decode (the
+/// rubrics are then parsed at run time, as user rubrics are).
+fn parsed_ahead() -> Vec<(String, Option<Node>)> {
+    let mut decoder = Decoder::new(PARSED);
+    let mut trees = Vec::new();
+    while !decoder.is_empty() {
+        let entry = decoder.string().and_then(|name| match decoder.byte()? {
+            0 => Some((name, None)),
+            _ => Some((name, Some(decoder.node()?))),
+        });
+        match entry {
+            Some(entry) => trees.push(entry),
+            None => return Vec::new(),
+        }
+    }
+    trees
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trees_parsed_at_build_time_are_what_parsing_the_text_gives() {
+        let sources = sources();
+        assert_eq!(sources.len(), BUILTIN_RUBRICS.len());
+        for source in sources {
+            let parsed = source
+                .parsed
+                .unwrap_or_else(|| panic!("{} was not parsed at build time", source.name));
+            assert_eq!(
+                Ok(parsed),
+                crate::node::parse_yaml(&source.text),
+                "{}",
+                source.name
+            );
+        }
+    }
 }

@@ -25,6 +25,9 @@ pub struct RubricSource {
     /// their regexes, globs and call patterns are not compiled again at
     /// every start (nearly half of start-up). User rubrics are never trusted.
     pub trusted: bool,
+    /// The tree of `text` when it was parsed ahead of time (the built-ins,
+    /// when the binary was built); `None`: parsed when loaded.
+    pub parsed: Option<Node>,
 }
 
 const RUBRIC_KEYS: &[&str] = &[
@@ -72,33 +75,46 @@ const KEY_KEYS: &[&str] = &[
     "files", "format", "path", "value", "where", "has", "gates", "strength",
 ];
 
-/// Each source's YAML, parsed on two threads: parsing is most of the cost
-/// of loading, and it comes before the scan can start.
+/// Each source's tree: the one parsed ahead of time (the built-ins), or
+/// its YAML parsed here, on two threads when there are several: parsing is
+/// most of the cost of loading, and it comes before the scan can start.
 fn parse_all(sources: &[(&RubricSource, bool)]) -> Vec<Result<Node, node::ParseError>> {
-    if sources.len() < 2 {
-        return sources
-            .iter()
-            .map(|(s, _)| node::parse_yaml(&s.text))
-            .collect();
-    }
-    // Alternate sources between the threads so each gets a similar share.
-    let (odd, even): (Vec<_>, Vec<_>) = sources.iter().enumerate().partition(|(i, _)| i % 2 == 1);
-    let parse = |part: Vec<(usize, &(&RubricSource, bool))>| {
+    let to_parse: Vec<(usize, &RubricSource)> = sources
+        .iter()
+        .map(|(s, _)| *s)
+        .enumerate()
+        .filter(|(_, s)| s.parsed.is_none())
+        .collect();
+    let parse = |part: Vec<(usize, &RubricSource)>| {
         part.into_iter()
-            .map(|(i, (s, _))| (i, node::parse_yaml(&s.text)))
+            .map(|(i, s)| (i, node::parse_yaml(&s.text)))
             .collect::<Vec<_>>()
     };
-    let mut all = std::thread::scope(|scope| {
-        let other = scope.spawn(|| parse(odd));
-        let mut mine = parse(even);
-        match other.join() {
-            Ok(theirs) => mine.extend(theirs),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        mine
-    });
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, parsed)| parsed).collect()
+    let parsed = if to_parse.len() < 2 {
+        parse(to_parse)
+    } else {
+        // Alternate the sources between the threads so each gets a similar
+        // share.
+        let even: Vec<_> = to_parse.iter().copied().step_by(2).collect();
+        let odd: Vec<_> = to_parse.iter().copied().skip(1).step_by(2).collect();
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| parse(odd));
+            let mut mine = parse(even);
+            match other.join() {
+                Ok(theirs) => mine.extend(theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            mine
+        })
+    };
+    let mut results: Vec<Option<Result<Node, node::ParseError>>> = sources
+        .iter()
+        .map(|(s, _)| s.parsed.clone().map(Ok))
+        .collect();
+    for (i, result) in parsed {
+        results[i] = Some(result);
+    }
+    results.into_iter().flatten().collect()
 }
 
 /// Builds a catalog from rubric sources. Later sources replace earlier ones
@@ -225,6 +241,7 @@ pub fn read_rubric_dir(
                 name,
                 text,
                 trusted: false,
+                parsed: None,
             })
         })
         .collect()
@@ -1147,6 +1164,7 @@ mod tests {
             origin: name.to_owned(),
             text: text.to_owned(),
             trusted: false,
+            parsed: None,
         }
     }
 

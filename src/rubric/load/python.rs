@@ -98,6 +98,7 @@ mod tests {
             origin: "p.yaml".into(),
             text: text.into(),
             trusted: false,
+            parsed: None,
         };
         load_catalog(&[source], &[]).map_err(|e| e.to_string())
     }
