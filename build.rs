@@ -45,7 +45,9 @@ fn main() {
         match node::parse_yaml(&text) {
             Ok(tree) => {
                 table.push(1);
-                node_codec::encode(&tree, &mut table);
+                let mut encoded = Vec::new();
+                node_codec::encode(&tree, &mut encoded);
+                node_codec::encode_bytes(&encoded, &mut table);
             }
             Err(_) => table.push(0),
         }

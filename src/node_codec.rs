@@ -59,8 +59,13 @@ pub fn encode(node: &Node, out: &mut Vec<u8>) {
 
 /// Appends `text` to `out` as a string.
 pub fn encode_str(text: &str, out: &mut Vec<u8>) {
-    encode_len(text.len(), out);
-    out.extend_from_slice(text.as_bytes());
+    encode_bytes(text.as_bytes(), out);
+}
+
+/// Appends `bytes` to `out`, preceded by their length.
+pub fn encode_bytes(bytes: &[u8], out: &mut Vec<u8>) {
+    encode_len(bytes.len(), out);
+    out.extend_from_slice(bytes);
 }
 
 fn encode_pos(pos: Pos, out: &mut Vec<u8>) {
@@ -80,7 +85,7 @@ fn encode_varint(mut value: u64, out: &mut Vec<u8>) {
     out.push(value as u8);
 }
 
-/// Reads what [`encode`] and [`encode_str`] wrote, front to back. Every read
+/// Reads what [`encode`], [`encode_str`] and [`encode_bytes`] wrote, front to back. Every read
 /// returns `None` on bytes it did not write (truncated, not UTF-8, too deep).
 pub struct Decoder<'b> {
     bytes: &'b [u8],
@@ -101,13 +106,18 @@ impl<'b> Decoder<'b> {
     }
 
     pub fn string(&mut self) -> Option<String> {
+        String::from_utf8(self.bytes()?.to_vec()).ok()
+    }
+
+    /// What [`encode_bytes`] wrote, borrowed.
+    pub fn bytes(&mut self) -> Option<&'b [u8]> {
         let len = self.len()?;
         if len > self.bytes.len() {
             return None;
         }
-        let (text, rest) = self.bytes.split_at(len);
+        let (bytes, rest) = self.bytes.split_at(len);
         self.bytes = rest;
-        String::from_utf8(text.to_vec()).ok()
+        Some(bytes)
     }
 
     pub fn byte(&mut self) -> Option<u8> {

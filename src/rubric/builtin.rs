@@ -1,7 +1,6 @@
 //! The built-in rubrics, embedded in the binary so it needs no files at run time.
 
 use super::load::RubricSource;
-use crate::node::Node;
 use crate::node_codec::Decoder;
 
 /// `(file name, contents)` of every built-in rubric, in ladder-reading order.
@@ -27,11 +26,12 @@ pub const BUILTIN_RUBRICS: &[(&str, &str)] = &[
 ];
 
 /// `(file name, tree)` of every `rubrics/*.yaml`, parsed when the binary was
-/// built (`build.rs`); a tree is missing where its YAML did not parse.
+/// built (`build.rs`) and encoded by `node_codec`; a tree is missing where
+/// its YAML did not parse.
 const PARSED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_rubrics.bin"));
 
 pub fn sources() -> Vec<RubricSource> {
-    let mut parsed = parsed_ahead();
+    let parsed = parsed_ahead();
     BUILTIN_RUBRICS
         .iter()
         .map(|(file, text)| RubricSource {
@@ -40,22 +40,23 @@ pub fn sources() -> Vec<RubricSource> {
             text: (*text).to_owned(),
             trusted: true,
             parsed: parsed
-                .iter_mut()
+                .iter()
                 .find(|(name, _)| name == file)
-                .and_then(|(_, tree)| tree.take()),
+                .and_then(|(_, tree)| *tree),
         })
         .collect()
 }
 
-/// The trees `build.rs` parsed; empty if the table does not decode (the
-/// rubrics are then parsed at run time, as user rubrics are).
-fn parsed_ahead() -> Vec<(String, Option<Node>)> {
+/// The encoded trees `build.rs` wrote, by file name; empty if the table
+/// does not decode (the rubrics are then parsed at run time, as user
+/// rubrics are). A tree is decoded when the catalog is loaded.
+fn parsed_ahead() -> Vec<(String, Option<&'static [u8]>)> {
     let mut decoder = Decoder::new(PARSED);
     let mut trees = Vec::new();
     while !decoder.is_empty() {
         let entry = decoder.string().and_then(|name| match decoder.byte()? {
             0 => Some((name, None)),
-            _ => Some((name, Some(decoder.node()?))),
+            _ => Some((name, Some(decoder.bytes()?))),
         });
         match entry {
             Some(entry) => trees.push(entry),
@@ -74,11 +75,16 @@ mod tests {
         let sources = sources();
         assert_eq!(sources.len(), BUILTIN_RUBRICS.len());
         for source in sources {
-            let parsed = source
+            let encoded = source
                 .parsed
                 .unwrap_or_else(|| panic!("{} was not parsed at build time", source.name));
+            let mut decoder = Decoder::new(encoded);
+            let tree = decoder
+                .node()
+                .unwrap_or_else(|| panic!("{}: the tree does not decode", source.name));
+            assert!(decoder.is_empty(), "{}: bytes after the tree", source.name);
             assert_eq!(
-                Ok(parsed),
+                Ok(tree),
                 crate::node::parse_yaml(&source.text),
                 "{}",
                 source.name

@@ -26,8 +26,9 @@ pub struct RubricSource {
     /// every start (nearly half of start-up). User rubrics are never trusted.
     pub trusted: bool,
     /// The tree of `text` when it was parsed ahead of time (the built-ins,
-    /// when the binary was built); `None`: parsed when loaded.
-    pub parsed: Option<Node>,
+    /// when the binary was built), encoded by `node_codec`; `None`: the
+    /// text is parsed when loaded.
+    pub parsed: Option<&'static [u8]>,
 }
 
 const RUBRIC_KEYS: &[&str] = &[
@@ -107,9 +108,18 @@ fn parse_all(sources: &[(&RubricSource, bool)]) -> Vec<Result<Node, node::ParseE
             mine
         })
     };
+    // An encoded tree that does not decode (it cannot: the binary wrote
+    // it) is parsed from its text instead.
     let mut results: Vec<Option<Result<Node, node::ParseError>>> = sources
         .iter()
-        .map(|(s, _)| s.parsed.clone().map(Ok))
+        .map(|(s, _)| {
+            let encoded = s.parsed?;
+            Some(
+                crate::node_codec::Decoder::new(encoded)
+                    .node()
+                    .map_or_else(|| node::parse_yaml(&s.text), Ok),
+            )
+        })
         .collect();
     for (i, result) in parsed {
         results[i] = Some(result);
