@@ -14,6 +14,8 @@ struct PieceState<'t> {
     resource_type: OnceCell<bool>,
     present: OnceCell<Vec<bool>>,
     lowered: OnceCell<String>,
+    detemplated: OnceCell<Option<String>>,
+    lowered_detemplated: OnceCell<Option<String>>,
     parsed: OnceCell<Result<Vec<Node>, String>>,
 }
 
@@ -25,6 +27,8 @@ impl<'t> PieceState<'t> {
             resource_type: OnceCell::new(),
             present: OnceCell::new(),
             lowered: OnceCell::new(),
+            detemplated: OnceCell::new(),
+            lowered_detemplated: OnceCell::new(),
             parsed: OnceCell::new(),
         }
     }
@@ -36,21 +40,51 @@ impl<'t> PieceState<'t> {
             .get_or_init(|| yaml_docs::defines_a_resource_type(&self.piece))
     }
 
+    /// The piece as the parser reads it when it holds a Helm template that
+    /// does not parse as it is (see [`detemplate`]); `None` without `{{`.
+    fn detemplated(&self) -> Option<&str> {
+        self.detemplated
+            .get_or_init(|| {
+                let text = self.piece.text;
+                (self.format == Format::Yaml && text.contains("{{")).then(|| detemplate(text))
+            })
+            .as_deref()
+    }
+
     /// Whether the piece's text holds everything `key_plan` cannot match
     /// without.
     fn may_match(&self, plan: &Plan, key_plan: &KeyPlan) -> bool {
-        let present = self
-            .present
-            .get_or_init(|| plan.key_literals.present(self.piece.text));
+        let present = self.present.get_or_init(|| {
+            let text = self.piece.text;
+            match self.format {
+                // A key of a YAML or JSON file is spelled out in its text,
+                // followed by its colon, unless it is written as an explicit
+                // key or an alias; in TOML it may be a table's name.
+                Format::Yaml | Format::Json if !keys_may_hide(text) => {
+                    let bytes = text.as_bytes();
+                    plan.key_literals
+                        .present_where(text, |end| ends_a_key(bytes, end))
+                }
+                _ => plan.key_literals.present(text),
+            }
+        });
         key_plan.may_match(present)
             && key_plan.value_literals().is_none_or(|value| {
+                let holds = |lower: &str| {
+                    value.literals.iter().any(|l| match value.whole_value {
+                        true => holds_word(lower, l),
+                        false => lower.contains(l.as_str()),
+                    })
+                };
                 let lower = self
                     .lowered
                     .get_or_init(|| self.piece.text.to_ascii_lowercase());
-                let somewhere = value.literals.iter().any(|l| match value.whole_value {
-                    true => holds_word(lower, l),
-                    false => lower.contains(l.as_str()),
-                });
+                let somewhere = holds(lower)
+                    || self
+                        .lowered_detemplated
+                        .get_or_init(|| self.detemplated().map(str::to_ascii_lowercase))
+                        .as_deref()
+                        .is_some_and(holds);
                 // A root key whose whole value must be one of the literals
                 // (`kind`): the literal must be that key's value, not any
                 // word of the document.
@@ -82,11 +116,6 @@ impl<'t> PieceState<'t> {
             return true;
         };
         let bytes = self.piece.text.as_bytes();
-        // A Helm template parses with its `{{ … }}` replaced (see
-        // [`detemplate`]): text the raw bytes never held.
-        if memchr::memmem::find(bytes, b"{{").is_some() {
-            return true;
-        }
         let mut joins = false;
         for at in memchr::memchr_iter(b'\\', bytes) {
             let digits = match bytes.get(at + 1) {
@@ -110,10 +139,13 @@ impl<'t> PieceState<'t> {
                 return true;
             }
         }
-        if !joins {
-            return regex.is_match(bytes);
-        }
-        regex.is_match(&join_escaped_line_breaks(bytes))
+        let matches = |bytes: &[u8]| match joins {
+            true => regex.is_match(&join_escaped_line_breaks(bytes)),
+            false => regex.is_match(bytes),
+        };
+        // A Helm template may be parsed with its `{{ … }}` replaced (see
+        // [`detemplate`]): text the raw bytes never held.
+        matches(bytes) || self.detemplated().is_some_and(|t| matches(t.as_bytes()))
     }
 
     /// The piece's documents, or why it cannot be parsed (with the file's
@@ -127,14 +159,10 @@ impl<'t> PieceState<'t> {
                     .or_else(|err| node::parse_json_lines(t).ok_or(err)),
                 Format::Toml => node::parse_toml(t).map(|n| vec![n]),
             };
-            let text = self.piece.text;
-            parse(text)
-                .or_else(|err| {
-                    if format == Format::Yaml && text.contains("{{") {
-                        parse(&detemplate(text))
-                    } else {
-                        Err(err)
-                    }
+            parse(self.piece.text)
+                .or_else(|err| match self.detemplated() {
+                    Some(detemplated) if format == Format::Yaml => parse(detemplated),
+                    _ => Err(err),
                 })
                 .map_err(|mut e| {
                     e.pos.line = e.pos.line.saturating_add(self.piece.first_line - 1);
@@ -159,6 +187,42 @@ fn holds_word(text: &str, word: &str) -> bool {
         };
         before && bytes.get(end).is_none_or(|&b| !is_word(b))
     })
+}
+
+/// Whether the byte at `end`, just after a key literal, ends a mapping key
+/// as YAML and JSON write one: an optional closing quote, blank space, then
+/// the colon (`script:`, `"script" :`). A literal followed by anything else
+/// is part of a longer key, a value or prose.
+fn ends_a_key(bytes: &[u8], end: usize) -> bool {
+    let mut at = end;
+    if matches!(bytes.get(at), Some(b'"' | b'\'')) {
+        at += 1;
+    }
+    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        at += 1;
+    }
+    bytes.get(at) == Some(&b':')
+}
+
+/// Whether a YAML text may write a key other than as its text followed by
+/// a colon: an explicit key (`? script` then `: value` on the next line) or
+/// an alias used as a key (`*name : value`, the key's text written at the
+/// anchor). Either sends the piece to the plain test of [`ends_a_key`]'s
+/// caller: the key's literal anywhere in the text.
+fn keys_may_hide(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let explicit_key = memchr::memchr_iter(b'?', bytes).any(|at| {
+        let after = bytes.get(at + 1).is_none_or(|b| b.is_ascii_whitespace());
+        let before = bytes[..at]
+            .iter()
+            .rev()
+            .find(|&&b| b != b' ' && b != b'\t')
+            .is_none_or(|b| matches!(b, b'\n' | b'\r' | b'-' | b'{' | b'[' | b','));
+        after && before
+    });
+    static ALIAS_KEY: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"\*[^\s\[\]{},]+[ \t]*:").expect("a valid regex"));
+    explicit_key || ALIAS_KEY.is_match(bytes)
 }
 
 pub(super) fn match_keys(
@@ -248,25 +312,36 @@ pub(super) fn match_keys(
 /// Helm and other templated YAML: drop directive-only lines and replace
 /// inline `{{ … }}` with a placeholder so the structure parses.
 pub(super) fn detemplate(text: &str) -> String {
+    // The searchers are built once: most lines hold no `{{`.
+    let open = memchr::memmem::Finder::new("{{");
+    let close = memchr::memmem::Finder::new("}}");
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
+        let Some(first) = open.find(line.as_bytes()) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
         let trimmed = line.trim();
-        if trimmed.starts_with("{{") && trimmed.ends_with("}}") && !trimmed[2..].contains("{{") {
+        if trimmed.starts_with("{{")
+            && trimmed.ends_with("}}")
+            && open.find(&trimmed.as_bytes()[2..]).is_none()
+        {
             out.push('\n');
             continue;
         }
         let mut rest = line;
-        while let Some(start) = rest.find("{{") {
-            out.push_str(&rest[..start]);
-            match rest[start..].find("}}") {
+        let mut start = Some(first);
+        while let Some(at) = start {
+            out.push_str(&rest[..at]);
+            match close.find(&rest.as_bytes()[at..]) {
                 Some(end) => {
                     out.push_str("TEMPLATE");
-                    rest = &rest[start + end + 2..];
+                    rest = &rest[at + end + 2..];
                 }
-                None => {
-                    rest = "";
-                }
+                None => rest = "",
             }
+            start = open.find(rest.as_bytes());
         }
         out.push_str(rest);
         out.push('\n');
@@ -403,15 +478,125 @@ mod tests {
             scan("metadata:\n  labels: [\"model-\\\n      version\"]\n"),
             (vec![2], 0)
         );
-        // A Helm template is parsed, since its placeholders are not in the
-        // raw text.
+        // A Helm template whose placeholders, replaced, still cannot
+        // match is not parsed either.
         assert_eq!(
-            scan("# model\nmetadata:\n  labels: {{ toYaml .Values.labels }}\n  x: [\n").1,
-            1
+            scan("# model\nmetadata:\n  labels: {{ toYaml .Values.labels }}\n  x: [\n"),
+            (vec![], 0)
         );
         // An escape that writes a quote changes nothing.
         assert_eq!(
             scan("metadata:\n  labels:\n    v: \"\\u201Cfraud\\u201D\"\n  x: [\n"),
+            (vec![], 0)
+        );
+    }
+
+    /// A plan of the built-in rubrics and one more, whose checks read keys.
+    fn plan_with(rubric: &str) -> Plan {
+        let user = crate::rubric::load::RubricSource {
+            name: "t.yaml".into(),
+            origin: "t.yaml".into(),
+            text: rubric.into(),
+            trusted: false,
+            parsed: None,
+        };
+        let catalog =
+            crate::rubric::load::load_catalog(&crate::rubric::builtin::sources(), &[user]).unwrap();
+        Plan::new(&catalog, &ScanOptions::default()).unwrap()
+    }
+
+    fn probe_at(plan: &Plan, path: &str) -> ProbeId {
+        (0..plan.strengths.len())
+            .find(|id| plan.keys.get(id).is_some_and(|k| k.probe.path == path))
+            .unwrap_or_else(|| panic!("a key probe reads {path}"))
+    }
+
+    /// `(lines of hits, how many unknowns and notes)` of one probe.
+    fn scan_one(plan: &Plan, id: ProbeId, path: &str, text: &str) -> (Vec<u32>, usize) {
+        let mut result = FileResult::default();
+        match_keys(plan, path, text, &[id], &mut result);
+        let lines = result.hits.iter().map(|(_, e)| e.line).collect();
+        (
+            lines,
+            result.unknown.len() + usize::from(result.note.is_some()),
+        )
+    }
+
+    const KEYS_RUBRIC: &str = r#"
+area: demo
+title: Demo
+version: "1"
+checks:
+  - id: D1
+    title: d1
+    level: 1
+    weight: 1
+    why: w
+    fix: f
+    evidence:
+      any:
+        - key: { files: "**/*", path: "deploy.{owner,steward}" }
+        - key: { files: "**/*", path: "**.labels.tier", value: '(?i)^template$' }
+"#;
+
+    #[test]
+    fn a_document_whose_text_holds_a_key_only_outside_keys_is_not_parsed() {
+        let plan = plan_with(KEYS_RUBRIC);
+        let id = probe_at(&plan, "deploy.{owner,steward}");
+        let scan = |path: &str, text: &str| scan_one(&plan, id, path, text);
+        // The key names in prose, in a value and inside longer keys: the
+        // broken document is not parsed, so it raises no complaint.
+        assert_eq!(
+            scan(
+                "a.yaml",
+                "# deploy: the owner\nnote: deploy it, owner\nowners: [x]\ndeploy_x: 1\ny: [\n"
+            ),
+            (vec![], 0)
+        );
+        // Keys as YAML and JSON write them.
+        assert_eq!(scan("a.yaml", "deploy:\n  owner: team-a\n"), (vec![2], 0));
+        assert_eq!(
+            scan("a.yaml", "'deploy' : {\"steward\"\t: team-a}\n"),
+            (vec![1], 0)
+        );
+        assert_eq!(
+            scan("a.json", "{\"deploy\"\n  : {\"owner\": \"team-a\"}}"),
+            (vec![2], 0)
+        );
+        // An explicit key, and an alias as a key, need the parse.
+        assert_eq!(
+            scan("a.yaml", "deploy:\n  ? owner\n  : team-a\n"),
+            (vec![2], 0)
+        );
+        assert_eq!(
+            scan("a.yaml", "names: [&o owner]\ndeploy:\n  *o : team-a\n"),
+            (vec![3], 0)
+        );
+        // Not every `?` is a key's.
+        assert!(!keys_may_hide("url: https://x.test/?a=1\nq: why?\n"));
+        assert!(keys_may_hide("- ? a\n  : b\n"));
+        assert!(keys_may_hide("{? a : b}"));
+    }
+
+    #[test]
+    fn a_helm_template_is_tried_as_the_parser_reads_it() {
+        let plan = plan_with(KEYS_RUBRIC);
+        let id = probe_at(&plan, "**.labels.tier");
+        let scan = |text: &str| scan_one(&plan, id, "chart/deploy.yaml", text);
+        // A template that parses as it is keeps its placeholders.
+        assert_eq!(
+            scan("metadata:\n  labels:\n    tier: \"{{ .Values.tier }}\"\n"),
+            (vec![], 0)
+        );
+        // One that does not is read with each placeholder replaced, a value
+        // no raw text holds.
+        assert_eq!(
+            scan("{{- if .Values.on }}\nmetadata:\n  labels:\n    tier: {{ .Values.tier }}\n{{- end }}\n"),
+            (vec![4], 0)
+        );
+        // Without a template, nothing to read.
+        assert_eq!(
+            scan("metadata:\n  labels:\n    tier: web\n  x: [\n"),
             (vec![], 0)
         );
     }

@@ -107,13 +107,16 @@ impl Literals {
         out
     }
 
-    /// Which literals occur in `text`.
-    pub fn present(&self, text: &str) -> Vec<bool> {
+    /// Which literals occur in `text` at least once where `keep`, given
+    /// the byte offset just past the occurrence, accepts it.
+    pub fn present_where(&self, text: &str, keep: impl Fn(usize) -> bool) -> Vec<bool> {
         let mut present = vec![false; self.literals.len()];
         match self.automaton() {
             Some(ac) => {
                 for m in ac.find_overlapping_iter(text) {
-                    present[m.pattern().as_usize()] = true;
+                    if !present[m.pattern().as_usize()] && keep(m.end()) {
+                        present[m.pattern().as_usize()] = true;
+                    }
                 }
             }
             None => {
@@ -124,12 +127,30 @@ impl Literals {
                 } else {
                     text
                 };
-                for (i, l) in self.literals.iter().enumerate() {
-                    present[i] = haystack.contains(l.as_str());
+                for (i, literal) in self.literals.iter().enumerate() {
+                    // Overlapping occurrences too, as the automaton finds.
+                    let finder = memchr::memmem::Finder::new(literal.as_bytes());
+                    let mut from = 0;
+                    while let Some(at) = haystack
+                        .as_bytes()
+                        .get(from..)
+                        .and_then(|rest| finder.find(rest))
+                    {
+                        if keep(from + at + literal.len()) {
+                            present[i] = true;
+                            break;
+                        }
+                        from += at + 1;
+                    }
                 }
             }
         }
         present
+    }
+
+    /// Which literals occur in `text`.
+    pub fn present(&self, text: &str) -> Vec<bool> {
+        self.present_where(text, |_| true)
     }
 }
 
