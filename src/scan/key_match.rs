@@ -451,15 +451,7 @@ mod tests {
                     .is_some_and(|k| k.probe.path == "**.labels")
             })
             .expect("RBK-10 reads labels");
-        let scan = |text: &str| {
-            let mut result = FileResult::default();
-            match_keys(&plan, "deploy/app.yaml", text, &[id], &mut result);
-            let lines: Vec<u32> = result.hits.iter().map(|(_, e)| e.line).collect();
-            (
-                lines,
-                result.unknown.len() + usize::from(result.note.is_some()),
-            )
-        };
+        let scan = |text: &str| scan_one(&plan, id, "deploy/app.yaml", text);
         // Found where the text says it.
         assert_eq!(
             scan("metadata:\n  labels:\n    model-version: v3\n"),
