@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         origin: "fuzz.yaml".into(),
         text: text.clone(),
         trusted: false,
+        parsed: None,
     };
     // Alone (the built-ins are validated by the test suite): a user rubric.
     let _ = load_catalog(&[], &[source]);
