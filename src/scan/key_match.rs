@@ -150,9 +150,9 @@ impl<'t> PieceState<'t> {
 
     /// The piece's documents, or why it cannot be parsed (with the file's
     /// own line numbers).
-    fn documents(&self, path: &str, format: Format) -> &Result<Vec<Node>, String> {
+    fn documents(&self, path: &str) -> &Result<Vec<Node>, String> {
         self.parsed.get_or_init(|| {
-            let parse = |t: &str| match format {
+            let parse = |t: &str| match self.format {
                 Format::Yaml => node::parse_yaml_documents(t, false),
                 Format::Json => node::parse_json(t)
                     .map(|n| vec![n])
@@ -161,7 +161,7 @@ impl<'t> PieceState<'t> {
             };
             parse(self.piece.text)
                 .or_else(|err| match self.detemplated() {
-                    Some(detemplated) if format == Format::Yaml => parse(detemplated),
+                    Some(detemplated) => parse(detemplated),
                     _ => Err(err),
                 })
                 .map_err(|mut e| {
@@ -269,7 +269,7 @@ pub(super) fn match_keys(
                     break;
                 }
             };
-            let docs = match piece.documents(path, format) {
+            let docs = match piece.documents(path) {
                 Ok(docs) => docs,
                 Err(reason) => {
                     failed.get_or_insert_with(|| reason.clone());
