@@ -9,6 +9,7 @@ mod by_id;
 mod ci;
 pub mod content;
 pub mod glob;
+mod glob_set;
 pub mod jobs;
 mod key_match;
 pub mod keys;
@@ -29,7 +30,8 @@ pub mod yaml_docs;
 use crate::node::{self, Node};
 use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
 use by_id::ById;
-use globset::{GlobSet, GlobSetBuilder};
+use glob_set::{Matches, SplitGlobSet};
+use globset::GlobSetBuilder;
 use key_match::match_keys;
 use keys::KeyMatcher;
 use literals::Literals;
@@ -203,7 +205,7 @@ pub fn scan(
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> Result<EvidenceIndex, String> {
-    Scanner::new(catalog, options)?.scan(root)
+    walk::scan_once(root, catalog, options)
 }
 
 /// `path` relative to `root`, with `/` between parts, shown escaped.
@@ -273,7 +275,7 @@ fn visit(
     root: &Path,
     entry: &Entry,
     gates: &mut GateCache,
-    matched: &mut Vec<usize>,
+    matches: &mut Matches,
 ) -> Option<FileResult> {
     let file_type = entry.file_type;
     if file_type.is_dir() {
@@ -297,7 +299,8 @@ fn visit(
     if crate::projects::is_marker(rendered_name(&path)) {
         result.marker = Some(path.clone());
     }
-    plan.globs.matches_into(rendered_name(&path), matched);
+    plan.globs.matches_into(rendered_name(&path), matches);
+    let matched = &matches.matched;
     if matched.is_empty() {
         return Some(result);
     }

@@ -215,20 +215,20 @@ pub(super) fn required_literals(path: &str, out: &mut Vec<Vec<String>>) {
     }
 }
 
-/// Adds `glob` to the set once (as [`glob::set_entries`] writes it), and
-/// records what it selects files for.
+/// Adds `glob` to the set's list once (as [`glob::set_entries`] writes it),
+/// and records what it selects files for.
 pub(super) fn add_glob(
-    builder: &mut GlobSetBuilder,
+    list: &mut Vec<String>,
     index: &mut HashMap<String, usize>,
     targets: &mut Vec<Vec<Target>>,
     glob: &str,
     target: Target,
-) -> Result<(), String> {
+) {
     for entry in glob::set_entries(glob) {
         let i = match index.get(&entry) {
             Some(&i) => i,
             None => {
-                builder.add(glob::compile(&entry).map_err(|e| e.to_string())?);
+                list.push(entry.clone());
                 targets.push(Vec::new());
                 index.insert(entry, targets.len() - 1);
                 targets.len() - 1
@@ -236,12 +236,11 @@ pub(super) fn add_glob(
         };
         targets[i].push(target);
     }
-    Ok(())
 }
 
 /// Everything compiled once before the walk.
 pub(super) struct Plan {
-    pub(super) globs: GlobSet,
+    pub(super) globs: SplitGlobSet,
     /// Per unique glob of the set: every probe (or manifest kind) it selects
     /// files for. The same glob is compiled once however many rules use it.
     pub(super) targets: Vec<Vec<Target>>,
@@ -263,7 +262,7 @@ pub(super) struct Plan {
 
 impl Plan {
     pub(super) fn new(catalog: &Catalog, options: &ScanOptions) -> Result<Plan, String> {
-        let mut builder = GlobSetBuilder::new();
+        let mut glob_list = Vec::new();
         let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut glob_index: HashMap<String, usize> = HashMap::new();
         let mut content = ById::default();
@@ -327,32 +326,32 @@ impl Plan {
                 }
             };
             for g in globs {
-                add_glob(&mut builder, &mut glob_index, &mut targets, g, target(id))?;
+                add_glob(&mut glob_list, &mut glob_index, &mut targets, g, target(id));
             }
         }
         add_glob(
-            &mut builder,
+            &mut glob_list,
             &mut glob_index,
             &mut targets,
             "**/*.{yml,yaml}",
             Target::Jobs,
-        )?;
+        );
         if wants_manifests {
             for (g, kind) in manifest::GLOBS {
                 add_glob(
-                    &mut builder,
+                    &mut glob_list,
                     &mut glob_index,
                     &mut targets,
                     g,
                     Target::Manifest(*kind),
-                )?;
+                );
             }
         }
         Ok(Plan {
             content_literals: std::sync::OnceLock::new(),
             key_literals,
             python_literals,
-            globs: builder.build().map_err(|e| e.to_string())?,
+            globs: SplitGlobSet::build(&glob_list)?,
             targets,
             content,
             keys,

@@ -27,194 +27,257 @@ impl<'a> Scanner<'a> {
     /// Scans `root` once and returns the evidence for every probe in the
     /// catalog.
     pub fn scan(&self, root: &Path) -> Result<EvidenceIndex, String> {
-        let (catalog, options) = (self.catalog, self.options);
-        crate::check_root(root).map_err(|e| e.to_string())?;
-        let plan = Arc::clone(&self.plan);
-        let (tx, rx) = mpsc::channel::<FileResult>();
-        let root_buf = root.to_path_buf();
-
-        let mut excludes = GlobSetBuilder::new();
-        for g in &options.exclude {
-            excludes.add(glob::compile(g).map_err(|e| e.to_string())?);
-        }
-        let excludes = excludes.build().map_err(|e| e.to_string())?;
-        // The same excludes apply to tracked files the walk skipped.
-        let tracked_excludes = excludes.clone();
-        let walk_root = root.to_path_buf();
-        // Committed files always count (see [`tracked`]): the walk follows the
-        // repository's own `.gitignore` files only, and tracked files it skips
-        // are visited afterwards.
-        let (tracked, index_problem) = match tracked::tracked_files(root) {
-            Ok(list) => (list, None),
-            Err(e) => (None, Some(e)),
-        };
-        let track = tracked.is_some();
-        let mut walker = ignore::WalkBuilder::new(root);
-        walker
-            .hidden(false)
-            .git_global(false)
-            .git_exclude(false)
-            .ignore(false)
-            .parents(false)
-            .require_git(false)
-            .follow_links(false)
-            .threads(options.threads)
-            .filter_entry(move |entry| {
-                if entry.depth() == 0 {
-                    return true;
-                }
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                if is_dir && EXCLUDED_DIRS.contains(&entry.file_name().to_str().unwrap_or("")) {
-                    return false;
-                }
-                excludes.is_empty() || !excludes.is_match(relative(&walk_root, entry.path()))
-            });
-        let mut index = EvidenceIndex {
-            hits: vec![Vec::new(); catalog.probes.len()],
-            unknown: vec![Vec::new(); catalog.probes.len()],
-            ..EvidenceIndex::default()
-        };
-        let mut declared = Vec::new();
-        let mut manifest_errors = Vec::new();
-        let mut readmes = Vec::new();
-        let mut job_runs = BTreeSet::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut absorb = |result: FileResult, seen: &mut HashSet<String>| {
-            seen.extend(result.seen);
-            job_runs.extend(result.job_runs);
-            index.stats.add(&result.stats);
-            for (id, evidence) in result.hits {
-                index.hits[id].push(evidence);
-            }
-            for (id, reason) in result.unknown {
-                index.unknown[id].push(reason);
-            }
-            index.problems.extend(result.problem);
-            index.notes.extend(result.note);
-            if let Some(readme) = result.readme {
-                readmes.push(readme);
-            }
-            index.markers.extend(result.marker);
-            declared.extend(result.declared);
-            manifest_errors.extend(result.manifest_errors);
-        };
-        // The walk runs on its own threads while this one takes in each
-        // file's findings as they come: a tree of a million files never
-        // holds its findings twice, queued and indexed.
-        let walk_plan = Arc::clone(&plan);
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                walker.build_parallel().run(|| {
-                    let plan = Arc::clone(&walk_plan);
-                    let tx = tx.clone();
-                    let root = root_buf.clone();
-                    let mut worker = Worker {
-                        tx,
-                        stats: ScanStats::default(),
-                        gates: HashMap::new(),
-                        matched: Vec::new(),
-                        seen: Vec::new(),
-                    };
-                    Box::new(move |entry| {
-                        let result = match entry {
-                            Ok(entry) => {
-                                let Some(file_type) = entry.file_type() else {
-                                    return ignore::WalkState::Continue;
-                                };
-                                if track && !file_type.is_dir() {
-                                    worker.seen.push(relative(&root, entry.path()));
-                                }
-                                let entry = Entry {
-                                    path: entry.path(),
-                                    file_type,
-                                    depth: entry.depth(),
-                                };
-                                visit(&plan, &root, &entry, &mut worker.gates, &mut worker.matched)
-                            }
-                            Err(err) => Some(FileResult {
-                                problem: Some(walk_error(&root, &err)),
-                                stats: ScanStats {
-                                    unreadable: 1,
-                                    ..ScanStats::default()
-                                },
-                                ..FileResult::default()
-                            }),
-                        };
-                        if let Some(result) = result {
-                            worker.stats.add(&result.stats);
-                            // Only files that found something cross threads.
-                            if !result.hits.is_empty()
-                                || !result.unknown.is_empty()
-                                || !result.declared.is_empty()
-                                || !result.manifest_errors.is_empty()
-                                || result.note.is_some()
-                                || result.problem.is_some()
-                                || result.readme.is_some()
-                                || result.marker.is_some()
-                                || !result.job_runs.is_empty()
-                            {
-                                let _ = worker.tx.send(FileResult {
-                                    stats: ScanStats::default(),
-                                    ..result
-                                });
-                            }
-                        }
-                        ignore::WalkState::Continue
-                    })
-                });
-                drop(tx);
-            });
-            for result in rx {
-                absorb(result, &mut seen);
-            }
-        });
-        // Then the tracked files the walk skipped.
-        let hidden = tracked
-            .as_deref()
-            .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
-            .unwrap_or_default();
-        let tracked_but_ignored = hidden.len() as u64;
-        let mut gates = HashMap::new();
-        let mut matched = Vec::new();
-        for rel in &hidden {
-            let path = root.join(rel);
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
-                continue;
-            };
-            let entry = Entry {
-                path: &path,
-                file_type: meta.file_type(),
-                depth: rel.matches('/').count() + 1,
-            };
-            if let Some(result) = visit(&plan, root, &entry, &mut gates, &mut matched) {
-                absorb(result, &mut seen);
-            }
-        }
-        index.stats.tracked_but_ignored = tracked_but_ignored;
-        index.problems.extend(index_problem);
-        if plan.wants_manifests {
-            resolve_dependencies(catalog, &declared, &manifest_errors, &mut index);
-        }
-        for list in index.hits.iter_mut() {
-            list.sort();
-            list.dedup();
-        }
-        for list in index.unknown.iter_mut() {
-            list.sort();
-            list.dedup();
-        }
-        index.problems.sort();
-        index.problems.dedup();
-        index.notes.sort();
-        index.notes.dedup();
-        index.markers.sort();
-        index.markers.dedup();
-        jobs::promote_job_runs(&mut index, &job_runs);
-        // README.md first, then any other README.* in name order.
-        readmes.sort_by_key(|r| (r != "README.md", r.clone()));
-        index.readme = readmes.into_iter().next();
-        Ok(index)
+        walk(root, self.catalog, self.options, Some(&self.plan))
     }
+}
+
+/// [`Scanner::new`] and one [`Scanner::scan`], with the plan compiled on the
+/// calling thread while the walk's threads start and read the first
+/// directories: its compile time and the walk's start-up overlap.
+pub(super) fn scan_once(
+    root: &Path,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Result<EvidenceIndex, String> {
+    walk(root, catalog, options, None)
+}
+
+/// The plan a walk's threads wait for: `None` when it does not compile.
+type PlanCell = std::sync::OnceLock<Option<Arc<Plan>>>;
+
+/// Publishes `None` if the plan was not published (a panic while
+/// compiling it), so that no walker thread waits for it for ever.
+struct PublishOnDrop<'c>(&'c PlanCell);
+
+impl Drop for PublishOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(None);
+    }
+}
+
+/// Walks `root` with `ready` or, when it is `None`, a plan compiled while the
+/// walk starts.
+fn walk(
+    root: &Path,
+    catalog: &Catalog,
+    options: &ScanOptions,
+    ready: Option<&Arc<Plan>>,
+) -> Result<EvidenceIndex, String> {
+    crate::check_root(root).map_err(|e| e.to_string())?;
+    let cell: Arc<PlanCell> = Arc::new(PlanCell::new());
+    if let Some(plan) = ready {
+        let _ = cell.set(Some(Arc::clone(plan)));
+    }
+    let (tx, rx) = mpsc::channel::<FileResult>();
+    let root_buf = root.to_path_buf();
+
+    let mut excludes = GlobSetBuilder::new();
+    for g in &options.exclude {
+        excludes.add(glob::compile(g).map_err(|e| e.to_string())?);
+    }
+    let excludes = excludes.build().map_err(|e| e.to_string())?;
+    // The same excludes apply to tracked files the walk skipped.
+    let tracked_excludes = excludes.clone();
+    let walk_root = root.to_path_buf();
+    // Committed files always count (see [`tracked`]): the walk follows the
+    // repository's own `.gitignore` files only, and tracked files it skips
+    // are visited afterwards.
+    let (tracked, index_problem) = match tracked::tracked_files(root) {
+        Ok(list) => (list, None),
+        Err(e) => (None, Some(e)),
+    };
+    let track = tracked.is_some();
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
+        .hidden(false)
+        .git_global(false)
+        .git_exclude(false)
+        .ignore(false)
+        .parents(false)
+        .require_git(false)
+        .follow_links(false)
+        .threads(options.threads)
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && EXCLUDED_DIRS.contains(&entry.file_name().to_str().unwrap_or("")) {
+                return false;
+            }
+            excludes.is_empty() || !excludes.is_match(relative(&walk_root, entry.path()))
+        });
+    let mut index = EvidenceIndex {
+        hits: vec![Vec::new(); catalog.probes.len()],
+        unknown: vec![Vec::new(); catalog.probes.len()],
+        ..EvidenceIndex::default()
+    };
+    let mut declared = Vec::new();
+    let mut manifest_errors = Vec::new();
+    let mut readmes = Vec::new();
+    let mut job_runs = BTreeSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut absorb = |result: FileResult, seen: &mut HashSet<String>| {
+        seen.extend(result.seen);
+        job_runs.extend(result.job_runs);
+        index.stats.add(&result.stats);
+        for (id, evidence) in result.hits {
+            index.hits[id].push(evidence);
+        }
+        for (id, reason) in result.unknown {
+            index.unknown[id].push(reason);
+        }
+        index.problems.extend(result.problem);
+        index.notes.extend(result.note);
+        if let Some(readme) = result.readme {
+            readmes.push(readme);
+        }
+        index.markers.extend(result.marker);
+        declared.extend(result.declared);
+        manifest_errors.extend(result.manifest_errors);
+    };
+    // The walk runs on its own threads while this one takes in each
+    // file's findings as they come: a tree of a million files never
+    // holds its findings twice, queued and indexed.
+    let walk_cell = Arc::clone(&cell);
+    let mut compile_error = None;
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            walker.build_parallel().run(|| {
+                let cell = Arc::clone(&walk_cell);
+                let tx = tx.clone();
+                let root = root_buf.clone();
+                let mut worker = Worker {
+                    tx,
+                    stats: ScanStats::default(),
+                    gates: HashMap::new(),
+                    matches: Matches::default(),
+                    seen: Vec::new(),
+                };
+                Box::new(move |entry| {
+                    let result = match entry {
+                        Ok(entry) => {
+                            let Some(file_type) = entry.file_type() else {
+                                return ignore::WalkState::Continue;
+                            };
+                            // Directories are only descended into: the walk
+                            // reads them while the plan compiles, and each
+                            // thread's first file waits for it.
+                            if file_type.is_dir() {
+                                return ignore::WalkState::Continue;
+                            }
+                            let Some(plan) = cell.wait() else {
+                                return ignore::WalkState::Quit;
+                            };
+                            if track {
+                                worker.seen.push(relative(&root, entry.path()));
+                            }
+                            let entry = Entry {
+                                path: entry.path(),
+                                file_type,
+                                depth: entry.depth(),
+                            };
+                            visit(plan, &root, &entry, &mut worker.gates, &mut worker.matches)
+                        }
+                        Err(err) => Some(FileResult {
+                            problem: Some(walk_error(&root, &err)),
+                            stats: ScanStats {
+                                unreadable: 1,
+                                ..ScanStats::default()
+                            },
+                            ..FileResult::default()
+                        }),
+                    };
+                    if let Some(result) = result {
+                        worker.stats.add(&result.stats);
+                        // Only files that found something cross threads.
+                        if !result.hits.is_empty()
+                            || !result.unknown.is_empty()
+                            || !result.declared.is_empty()
+                            || !result.manifest_errors.is_empty()
+                            || result.note.is_some()
+                            || result.problem.is_some()
+                            || result.readme.is_some()
+                            || result.marker.is_some()
+                            || !result.job_runs.is_empty()
+                        {
+                            let _ = worker.tx.send(FileResult {
+                                stats: ScanStats::default(),
+                                ..result
+                            });
+                        }
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+            drop(tx);
+        });
+        if ready.is_none() {
+            let publish = PublishOnDrop(&cell);
+            match Plan::new(catalog, options) {
+                Ok(plan) => {
+                    let _ = cell.set(Some(Arc::new(plan)));
+                }
+                Err(e) => compile_error = Some(e),
+            }
+            drop(publish);
+        }
+        for result in rx {
+            absorb(result, &mut seen);
+        }
+    });
+    if let Some(e) = compile_error {
+        return Err(e);
+    }
+    let Some(Some(plan)) = cell.get() else {
+        return Err("the scan plan was not compiled".into());
+    };
+    // Then the tracked files the walk skipped.
+    let hidden = tracked
+        .as_deref()
+        .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
+        .unwrap_or_default();
+    let tracked_but_ignored = hidden.len() as u64;
+    let mut gates = HashMap::new();
+    let mut matches = Matches::default();
+    for rel in &hidden {
+        let path = root.join(rel);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let entry = Entry {
+            path: &path,
+            file_type: meta.file_type(),
+            depth: rel.matches('/').count() + 1,
+        };
+        if let Some(result) = visit(plan, root, &entry, &mut gates, &mut matches) {
+            absorb(result, &mut seen);
+        }
+    }
+    index.stats.tracked_but_ignored = tracked_but_ignored;
+    index.problems.extend(index_problem);
+    if plan.wants_manifests {
+        resolve_dependencies(catalog, &declared, &manifest_errors, &mut index);
+    }
+    for list in index.hits.iter_mut() {
+        list.sort();
+        list.dedup();
+    }
+    for list in index.unknown.iter_mut() {
+        list.sort();
+        list.dedup();
+    }
+    index.problems.sort();
+    index.problems.dedup();
+    index.notes.sort();
+    index.notes.dedup();
+    index.markers.sort();
+    index.markers.dedup();
+    jobs::promote_job_runs(&mut index, &job_runs);
+    // README.md first, then any other README.* in name order.
+    readmes.sort_by_key(|r| (r != "README.md", r.clone()));
+    index.readme = readmes.into_iter().next();
+    Ok(index)
 }
 
 /// Per-thread state of the walk. Counts stay local and are sent once, when
@@ -223,7 +286,7 @@ struct Worker {
     tx: mpsc::Sender<FileResult>,
     stats: ScanStats,
     gates: GateCache,
-    matched: Vec<usize>,
+    matches: Matches,
     /// Files the walk reached, when the tracked list must be checked.
     seen: Vec<String>,
 }
@@ -288,6 +351,34 @@ mod tests {
             let text = walk_error(Path::new(root), &err);
             assert!(!text.contains("/tmp/repo"), "{root}: {text}");
             assert!(text.contains("secret/dir"), "{root}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_plan_that_does_not_compile_stops_the_walk_and_is_reported() {
+        // The walk starts while the plan compiles; its threads wait for the
+        // plan at their first file, so a failure must release them.
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..50 {
+            let sub = dir.path().join(format!("d{i}"));
+            std::fs::create_dir(&sub).unwrap();
+            std::fs::write(sub.join("a.py"), "x = 1\n").unwrap();
+        }
+        let catalog = Catalog {
+            rubrics: Vec::new(),
+            probes: vec![Probe::File {
+                globs: vec!["**/ok.py".into(), "a[".into()],
+            }],
+            strengths: vec![Strength::Strong],
+        };
+        let options = ScanOptions::default();
+        let expected = Scanner::new(&catalog, &options).err().expect("bad glob");
+        assert!(expected.contains("a["), "{expected}");
+        for _ in 0..20 {
+            assert_eq!(
+                scan(dir.path(), &catalog, &options).err(),
+                Some(expected.clone())
+            );
         }
     }
 
