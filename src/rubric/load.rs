@@ -393,11 +393,8 @@ impl Loader {
             // Rubric text reaches terminals, Markdown and PR comments, and a
             // repository may ship its own rubrics: no escape sequences, other
             // control characters or bidi overrides.
-            Value::String(s) if s.chars().any(forbidden_in_text) => {
-                let c = s
-                    .chars()
-                    .find(|&c| forbidden_in_text(c))
-                    .unwrap_or_default();
+            Value::String(s) if first_forbidden(s).is_some() => {
+                let c = first_forbidden(s).unwrap_or_default();
                 self.error(
                     file,
                     node.pos,
@@ -1158,6 +1155,16 @@ fn forbidden_in_text(c: char) -> bool {
     crate::text::needs_escape(c) && c != '\n' && c != '\t'
 }
 
+/// The first character of `s` that rubric text may not hold. Printable
+/// ASCII (most rubric text) is told apart a byte at a time.
+fn first_forbidden(s: &str) -> Option<char> {
+    let plain = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
+    if s.as_bytes().iter().all(plain) {
+        return None;
+    }
+    s.chars().find(|&c| forbidden_in_text(c))
+}
+
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
@@ -1176,6 +1183,22 @@ mod tests {
             trusted: false,
             parsed: None,
         }
+    }
+
+    #[test]
+    fn the_ascii_fast_path_finds_what_reading_every_character_finds() {
+        let slow = |s: &str| s.chars().find(|&c| forbidden_in_text(c));
+        for code in (0u32..0x3000).chain([0x202e, 0x2066, 0x2069, 0x061c, 0xfeff]) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [c.to_string(), format!("plain text {c} more\n")] {
+                assert_eq!(first_forbidden(&text), slow(&text), "U+{code:04X}");
+            }
+        }
+        assert_eq!(first_forbidden("a\tb\nc"), None);
+        assert_eq!(first_forbidden("a\u{1b}[2Jb"), Some('\u{1b}'));
+        assert_eq!(first_forbidden("é\u{7f}"), Some('\u{7f}'));
     }
 
     #[test]
