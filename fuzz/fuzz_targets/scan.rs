@@ -32,7 +32,15 @@ fn prepared() -> &'static Prepared {
             ..readiness::scan::ScanOptions::default()
         }));
         let scanner = readiness::scan::Scanner::new(catalog, options).expect("plan compiles");
-        let repo = tempfile::tempdir().expect("temp dir");
+        // In memory where the machine has it: every execution rewrites
+        // the files, and a disk's truncates cost more than the scan.
+        let shm = std::path::Path::new("/dev/shm");
+        let repo = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        }
+        .expect("temp dir");
         for name in NAMES {
             let path = repo.path().join(name);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -51,6 +59,16 @@ fuzz_target!(|data: &[u8]| {
         std::fs::write(prepared.repo.path().join(name), data).unwrap();
     }
     if let Ok(index) = prepared.scanner.scan(prepared.repo.path()) {
+        // Only what the files put in a report needs escaping: a report
+        // without findings shows the rubrics' own text, the same every
+        // time, which the render tests cover.
+        let found = index.hits.iter().any(|h| !h.is_empty())
+            || index.unknown.iter().any(|u| !u.is_empty())
+            || !index.notes.is_empty()
+            || !index.problems.is_empty();
+        if !found {
+            return;
+        }
         let report = readiness::eval::build_report(prepared.catalog, &index, None, None);
         // The formats whose escaping is the tool's own (JSON's is serde_json's).
         let _ = readiness::render::markdown::render(&report, &Default::default());
