@@ -68,7 +68,7 @@ fn walk(
     if let Some(plan) = ready {
         let _ = cell.set(Some(Arc::clone(plan)));
     }
-    let (tx, rx) = mpsc::channel::<FileResult>();
+    let (tx, rx) = mpsc::channel::<Vec<FileResult>>();
     let root_buf = root.to_path_buf();
 
     let mut excludes = GlobSetBuilder::new();
@@ -149,6 +149,7 @@ fn walk(
                 let root = root_buf.clone();
                 let mut worker = Worker {
                     tx,
+                    batch: Vec::new(),
                     stats: ScanStats::default(),
                     gates: HashMap::new(),
                     matches: Matches::default(),
@@ -201,7 +202,7 @@ fn walk(
                             || result.marker.is_some()
                             || !result.job_runs.is_empty()
                         {
-                            let _ = worker.tx.send(FileResult {
+                            worker.send(FileResult {
                                 stats: ScanStats::default(),
                                 ..result
                             });
@@ -222,7 +223,7 @@ fn walk(
             }
             drop(publish);
         }
-        for result in rx {
+        for result in rx.into_iter().flatten() {
             absorb(result, &mut seen);
         }
     });
@@ -280,10 +281,17 @@ fn walk(
     Ok(index)
 }
 
+/// Files' findings cross threads in batches of this many: one wake-up of
+/// the collecting thread per batch, not per file, and at most this many
+/// per walker thread waiting.
+const BATCH: usize = 64;
+
 /// Per-thread state of the walk. Counts stay local and are sent once, when
 /// the walker drops the thread's visitor.
 struct Worker {
-    tx: mpsc::Sender<FileResult>,
+    tx: mpsc::Sender<Vec<FileResult>>,
+    /// Findings not sent yet (see [`BATCH`]).
+    batch: Vec<FileResult>,
     stats: ScanStats,
     gates: GateCache,
     matches: Matches,
@@ -291,13 +299,24 @@ struct Worker {
     seen: Vec<String>,
 }
 
+impl Worker {
+    fn send(&mut self, result: FileResult) {
+        self.batch.push(result);
+        if self.batch.len() >= BATCH {
+            let _ = self.tx.send(std::mem::take(&mut self.batch));
+        }
+    }
+}
+
 impl Drop for Worker {
     fn drop(&mut self) {
-        let _ = self.tx.send(FileResult {
+        let last = FileResult {
             stats: std::mem::take(&mut self.stats),
             seen: std::mem::take(&mut self.seen),
             ..FileResult::default()
-        });
+        };
+        self.batch.push(last);
+        let _ = self.tx.send(std::mem::take(&mut self.batch));
     }
 }
 
