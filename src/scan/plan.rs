@@ -215,25 +215,41 @@ pub(super) fn required_literals(path: &str, out: &mut Vec<Vec<String>>) {
     }
 }
 
+/// The glob set's globs, collected one rule glob at a time.
+#[derive(Default)]
+pub(super) struct GlobList {
+    /// Each glob of the set once, in the order first added.
+    pub(super) globs: Vec<String>,
+    position: HashMap<String, usize>,
+    /// The positions each rule glob was written out to: rules repeat a few
+    /// globs many times (`**/*.py` in 72 places of the built-ins).
+    written: HashMap<String, Vec<usize>>,
+}
+
 /// Adds `glob` to the set's list once (as [`glob::set_entries`] writes it),
 /// and records what it selects files for.
 pub(super) fn add_glob(
-    list: &mut Vec<String>,
-    index: &mut HashMap<String, usize>,
+    list: &mut GlobList,
     targets: &mut Vec<Vec<Target>>,
     glob: &str,
     target: Target,
 ) {
-    for entry in glob::set_entries(glob) {
-        let i = match index.get(&entry) {
-            Some(&i) => i,
-            None => {
-                list.push(entry.clone());
-                targets.push(Vec::new());
-                index.insert(entry, targets.len() - 1);
-                targets.len() - 1
-            }
-        };
+    if !list.written.contains_key(glob) {
+        let positions = glob::set_entries(glob)
+            .into_iter()
+            .map(|entry| match list.position.get(&entry) {
+                Some(&i) => i,
+                None => {
+                    list.globs.push(entry.clone());
+                    targets.push(Vec::new());
+                    list.position.insert(entry, targets.len() - 1);
+                    targets.len() - 1
+                }
+            })
+            .collect();
+        list.written.insert(glob.to_owned(), positions);
+    }
+    for &i in &list.written[glob] {
         targets[i].push(target);
     }
 }
@@ -262,9 +278,8 @@ pub(super) struct Plan {
 
 impl Plan {
     pub(super) fn new(catalog: &Catalog, options: &ScanOptions) -> Result<Plan, String> {
-        let mut glob_list = Vec::new();
+        let mut glob_list = GlobList::default();
         let mut targets: Vec<Vec<Target>> = Vec::new();
-        let mut glob_index: HashMap<String, usize> = HashMap::new();
         let mut content = ById::default();
         let mut keys = ById::default();
         let mut python = ById::default();
@@ -326,32 +341,25 @@ impl Plan {
                 }
             };
             for g in globs {
-                add_glob(&mut glob_list, &mut glob_index, &mut targets, g, target(id));
+                add_glob(&mut glob_list, &mut targets, g, target(id));
             }
         }
         add_glob(
             &mut glob_list,
-            &mut glob_index,
             &mut targets,
             "**/*.{yml,yaml}",
             Target::Jobs,
         );
         if wants_manifests {
             for (g, kind) in manifest::GLOBS {
-                add_glob(
-                    &mut glob_list,
-                    &mut glob_index,
-                    &mut targets,
-                    g,
-                    Target::Manifest(*kind),
-                );
+                add_glob(&mut glob_list, &mut targets, g, Target::Manifest(*kind));
             }
         }
         Ok(Plan {
             content_literals: std::sync::OnceLock::new(),
             key_literals,
             python_literals,
-            globs: SplitGlobSet::build(&glob_list)?,
+            globs: SplitGlobSet::build(&glob_list.globs)?,
             targets,
             content,
             keys,
@@ -379,6 +387,43 @@ pub(super) type GateCache = HashMap<Vec<ProbeId>, Gate>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_glob_repeated_by_rules_selects_the_same_set_globs_for_each() {
+        let mut list = GlobList::default();
+        let mut targets = Vec::new();
+        add_glob(&mut list, &mut targets, "**/*.{yml,yaml}", Target::File(0));
+        add_glob(&mut list, &mut targets, "**/*.py", Target::File(1));
+        add_glob(
+            &mut list,
+            &mut targets,
+            "**/*.{yml,yaml}",
+            Target::Content(2),
+        );
+        add_glob(&mut list, &mut targets, "**/*.yml", Target::Key(3));
+        assert_eq!(list.globs, ["**/*.yml", "**/*.yaml", "**/*.py"]);
+        let shown: Vec<Vec<String>> = targets
+            .iter()
+            .map(|ts| {
+                ts.iter()
+                    .map(|t| match t {
+                        Target::File(i) => format!("file {i}"),
+                        Target::Content(i) => format!("content {i}"),
+                        Target::Key(i) => format!("key {i}"),
+                        _ => "other".to_owned(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                vec!["file 0", "content 2", "key 3"],
+                vec!["file 0", "content 2"],
+                vec!["file 1"],
+            ]
+        );
+    }
 
     #[test]
     fn a_value_regex_prefilters_on_tokens_a_file_spells_as_they_are() {
