@@ -38,9 +38,15 @@ impl SplitGlobSet {
                 )],
             });
         }
-        // Alternate positions: globs of one kind (the regex ones) tend to
-        // come together, and each half should get its share of them.
-        let (even, odd): (Vec<usize>, Vec<usize>) = positions.iter().partition(|&&i| i % 2 == 0);
+        // Split by how a set matches a glob. Globs with wildcards that end in
+        // a literal extension each get a regex of their own, tried only on
+        // paths with that extension; the other wildcard globs share one
+        // regex set, run over every path. Each kind costs about half of the
+        // building, and splitting either kind differently would run the
+        // regex set twice for every path.
+        let (even, odd): (Vec<usize>, Vec<usize>) = positions
+            .iter()
+            .partition(|&&i| !ends_in_a_literal_extension(&globs[i]));
         let (first, second) = std::thread::scope(|s| {
             let other = s.spawn(|| build_part(globs, &odd));
             let first = build_part(globs, &even);
@@ -69,6 +75,25 @@ impl SplitGlobSet {
         if self.parts.len() > 1 {
             into.matched.sort_unstable();
         }
+    }
+}
+
+/// `**/dir/*.yml`, `src/**/test_*.py`: a wildcard in the file name or the
+/// directories, and a literal extension at the end.
+fn ends_in_a_literal_extension(glob: &str) -> bool {
+    let special = |c: char| matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\');
+    // `**/name.ext` is matched by its file name alone, without a regex.
+    if !glob.strip_prefix("**/").unwrap_or(glob).contains(special) {
+        return false;
+    }
+    match glob.rsplit_once('.') {
+        Some((stem, ext)) => {
+            !ext.is_empty()
+                && !ext.contains('/')
+                && !ext.contains(special)
+                && stem.contains(special)
+        }
+        None => false,
     }
 }
 
@@ -141,6 +166,23 @@ mod tests {
         // The buffer is cleared between paths.
         split.matches_into("nothing.txt", &mut matches);
         assert!(matches.matched.is_empty());
+    }
+
+    #[test]
+    fn globs_are_split_by_how_a_set_matches_them() {
+        for glob in ["**/dir/*.yml", ".github/workflows/*.yaml", "**/test_*.py"] {
+            assert!(ends_in_a_literal_extension(glob), "{glob}");
+        }
+        for glob in [
+            "**/Dockerfile*",
+            "**/*.{yml,yaml}",
+            "README.md",
+            "**/dvc.yaml",
+            "**/*.",
+            "a.*/b",
+        ] {
+            assert!(!ends_in_a_literal_extension(glob), "{glob}");
+        }
     }
 
     #[test]
