@@ -1,7 +1,8 @@
 //! The one pass over the repository: a single parallel, gitignore-aware walk
 //! that turns files into an [`EvidenceIndex`] of probe hits.
 //!
-//! Every glob of every probe is compiled into one `GlobSet`; a file is read
+//! Every glob of every probe is compiled into one glob set (two halves built
+//! on two threads, see `glob_set`); a file is read
 //! only when some content, key or dependency probe targets it, and read once
 //! however many probes do. Contents are never kept: only hits are.
 
