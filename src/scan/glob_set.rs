@@ -44,12 +44,12 @@ impl SplitGlobSet {
         // regex set, run over every path. Each kind costs about half of the
         // building, and splitting either kind differently would run the
         // regex set twice for every path.
-        let (even, odd): (Vec<usize>, Vec<usize>) = positions
+        let (shared_regex, by_extension): (Vec<usize>, Vec<usize>) = positions
             .iter()
             .partition(|&&i| !ends_in_a_literal_extension(&globs[i]));
         let (first, second) = std::thread::scope(|s| {
-            let other = s.spawn(|| build_part(globs, &odd));
-            let first = build_part(globs, &even);
+            let other = s.spawn(|| build_part(globs, &by_extension));
+            let first = build_part(globs, &shared_regex);
             let second = other
                 .join()
                 .unwrap_or_else(|_| Err((0, "building the glob set failed".into())));
@@ -57,7 +57,7 @@ impl SplitGlobSet {
         });
         match (first, second) {
             (Ok(a), Ok(b)) => Ok(SplitGlobSet {
-                parts: vec![(a, even), (b, odd)],
+                parts: vec![(a, shared_regex), (b, by_extension)],
             }),
             (Err((i, e)), Err((j, f))) => Err(if i < j { e } else { f }),
             (Err((_, e)), _) | (_, Err((_, e))) => Err(e),
@@ -86,15 +86,9 @@ fn ends_in_a_literal_extension(glob: &str) -> bool {
     if !glob.strip_prefix("**/").unwrap_or(glob).contains(special) {
         return false;
     }
-    match glob.rsplit_once('.') {
-        Some((stem, ext)) => {
-            !ext.is_empty()
-                && !ext.contains('/')
-                && !ext.contains(special)
-                && stem.contains(special)
-        }
-        None => false,
-    }
+    // The wildcard is then before the extension.
+    glob.rsplit_once('.')
+        .is_some_and(|(_, ext)| !ext.is_empty() && !ext.contains('/') && !ext.contains(special))
 }
 
 /// The set of the globs at `positions`; an error carries the position of
