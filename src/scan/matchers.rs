@@ -1,7 +1,7 @@
 //! Per-file matching of content, key and Python probes: each test runs only
 //! when the file's text holds what the probe cannot match without.
 
-use super::plan::{GateCache, Plan, RequiredLiterals};
+use super::plan::{Combination, CombinationCache, Plan, RequiredLiterals};
 use super::*;
 
 pub(super) fn match_content(
@@ -9,7 +9,7 @@ pub(super) fn match_content(
     path: &str,
     text: &str,
     ids: &[ProbeId],
-    gates: &mut GateCache,
+    combinations: &mut CombinationCache,
     result: &mut FileResult,
 ) {
     let syntax = content::syntax_for(rendered_name(path));
@@ -49,9 +49,28 @@ pub(super) fn match_content(
     let required = plan
         .content_literals
         .get_or_init(|| RequiredLiterals::new(&plan.content, plan.strengths.len()));
-    let mut occurrences = required
-        .literals
-        .occurrences_in_lines_up_to(scanned, max_line);
+    let combination = combination(plan, ids, combinations);
+    // Only the literals of the probes that target this file are looked
+    // for: the occurrences of the others would be skipped below.
+    let subset = combination.literals.get_or_init(|| {
+        let mut wanted: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| required.by_probe.get(id))
+            .flatten()
+            .copied()
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        required.literals.subset(&wanted)
+    });
+    let mut occurrences = match subset {
+        Some(subset) => required
+            .literals
+            .subset_occurrences_in_lines_up_to(subset, scanned, max_line),
+        None => required
+            .literals
+            .occurrences_in_lines_up_to(scanned, max_line),
+    };
     let mut raw_hit = vec![false; plan.strengths.len()];
     let mut wanted = vec![false; plan.strengths.len()];
     for &id in ids {
@@ -80,7 +99,7 @@ pub(super) fn match_content(
         .filter(|&id| match required.by_probe.get(&id) {
             Some(_) => raw_hit[id],
             None => *open_matches.get_or_insert_with(|| {
-                open_gate(plan, ids, required, gates)
+                open_gate(plan, ids, required, &combination)
                     .is_none_or(|gate| gate.is_match(scanned.as_bytes()))
             }),
         })
@@ -157,28 +176,39 @@ pub(super) fn match_content(
     }
 }
 
+/// What the combination of content probes `ids` needs compiled, shared
+/// by all threads (see [`Combination`]).
+fn combination(
+    plan: &Plan,
+    ids: &[ProbeId],
+    combinations: &mut CombinationCache,
+) -> Arc<Combination> {
+    if let Some(known) = combinations.get(ids) {
+        return Arc::clone(known);
+    }
+    let shared = Arc::clone(
+        plan.shared_combinations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(ids.to_vec())
+            .or_default(),
+    );
+    combinations.insert(ids.to_vec(), Arc::clone(&shared));
+    shared
+}
+
 /// The whole-file gate of the probes among `ids` that have no required
 /// literals: one alternation of their patterns answers "can any of them
 /// match?" in one pass. `None`: too large for the regex limits (their lines
-/// are all tried). Compiled once per combination of probes, outside the
-/// shared lock, and shared by all threads.
-fn open_gate<'g>(
+/// are all tried). Compiled once per combination of probes.
+fn open_gate<'c>(
     plan: &Plan,
     ids: &[ProbeId],
     required: &RequiredLiterals,
-    gates: &'g mut GateCache,
-) -> Option<&'g Regex> {
-    if !gates.contains_key(ids) {
-        let gate = Arc::clone(
-            plan.shared_gates
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .entry(ids.to_vec())
-                .or_default(),
-        );
-        gates.insert(ids.to_vec(), gate);
-    }
-    gates[ids]
+    combination: &'c Combination,
+) -> Option<&'c Regex> {
+    combination
+        .gate
         .get_or_init(|| {
             let patterns: Vec<&str> = ids
                 .iter()

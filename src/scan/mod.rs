@@ -35,10 +35,10 @@ use glob_set::{Matches, SplitGlobSet};
 use globset::GlobSetBuilder;
 use key_match::match_keys;
 use keys::KeyMatcher;
-use literals::Literals;
+use literals::{Literals, Subset};
 use matchers::{match_content, match_python};
 use names::Names;
-use plan::{GateCache, Plan, Target};
+use plan::{CombinationCache, Plan, Target};
 use regex::bytes::Regex;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -275,7 +275,7 @@ fn visit(
     plan: &Plan,
     root: &Path,
     entry: &Entry,
-    gates: &mut GateCache,
+    combinations: &mut CombinationCache,
     matches: &mut Matches,
 ) -> Option<FileResult> {
     let file_type = entry.file_type;
@@ -361,7 +361,7 @@ fn visit(
         }
     };
     if !content_ids.is_empty() {
-        match_content(plan, &path, &text, &content_ids, gates, &mut result);
+        match_content(plan, &path, &text, &content_ids, combinations, &mut result);
     }
     if !key_ids.is_empty() {
         match_keys(plan, &path, &text, &key_ids, &mut result);

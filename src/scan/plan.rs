@@ -272,7 +272,7 @@ pub(super) struct Plan {
     pub(super) python_literals: Names,
     pub(super) wants_manifests: bool,
     pub(super) options: ScanOptions,
-    pub(super) shared_gates: SharedGates,
+    pub(super) shared_combinations: SharedCombinations,
     pub(super) strengths: Vec<Strength>,
 }
 
@@ -366,23 +366,31 @@ impl Plan {
             python,
             wants_manifests,
             options: options.clone(),
-            shared_gates: Mutex::new(HashMap::new()),
+            shared_combinations: Mutex::new(HashMap::new()),
             strengths: catalog.strengths.clone(),
         })
     }
 }
 
-/// The whole-file gate of the probes without required literals in one
-/// combination of content probes: a single alternation of their patterns
-/// answers "can any of them match?" with an early exit. `None`: too large
-/// for the regex limits (their lines are all tried). Compiled on first use,
-/// outside the lock, so that threads needing different gates compile them
-/// at the same time.
-pub(super) type Gate = Arc<std::sync::OnceLock<Option<Regex>>>;
-/// Gates are compiled once per combination of probes and shared by all
-/// threads; each thread keeps its own map of handles to avoid locking per file.
-pub(super) type SharedGates = Mutex<HashMap<Vec<ProbeId>, Gate>>;
-pub(super) type GateCache = HashMap<Vec<ProbeId>, Gate>;
+/// What one combination of content probes (those that target a file) needs
+/// compiled, each part on first use, outside the lock, so that threads
+/// needing different combinations compile them at the same time.
+#[derive(Default)]
+pub(super) struct Combination {
+    /// The whole-file gate of the probes without required literals: a
+    /// single alternation of their patterns answers "can any of them
+    /// match?" with an early exit. `None`: too large for the regex limits
+    /// (their lines are all tried).
+    pub(super) gate: std::sync::OnceLock<Option<Regex>>,
+    /// The probes' required literals, when few enough to be searched for
+    /// apart from the others (see [`Literals::subset`]). `None`: the
+    /// search for every literal serves.
+    pub(super) literals: std::sync::OnceLock<Option<Subset>>,
+}
+/// Combinations are compiled once and shared by all threads; each thread
+/// keeps its own map of handles to avoid locking per file.
+pub(super) type SharedCombinations = Mutex<HashMap<Vec<ProbeId>, Arc<Combination>>>;
+pub(super) type CombinationCache = HashMap<Vec<ProbeId>, Arc<Combination>>;
 
 #[cfg(test)]
 mod tests {

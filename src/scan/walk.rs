@@ -151,7 +151,7 @@ fn walk(
                     tx,
                     batch: Vec::new(),
                     stats: ScanStats::default(),
-                    gates: HashMap::new(),
+                    combinations: HashMap::new(),
                     matches: Matches::default(),
                     seen: Vec::new(),
                 };
@@ -178,7 +178,13 @@ fn walk(
                                 file_type,
                                 depth: entry.depth(),
                             };
-                            visit(plan, &root, &entry, &mut worker.gates, &mut worker.matches)
+                            visit(
+                                plan,
+                                &root,
+                                &entry,
+                                &mut worker.combinations,
+                                &mut worker.matches,
+                            )
                         }
                         Err(err) => Some(FileResult {
                             problem: Some(walk_error(&root, &err)),
@@ -239,7 +245,7 @@ fn walk(
         .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
         .unwrap_or_default();
     let tracked_but_ignored = hidden.len() as u64;
-    let mut gates = HashMap::new();
+    let mut combinations = HashMap::new();
     let mut matches = Matches::default();
     for rel in &hidden {
         let path = root.join(rel);
@@ -251,7 +257,7 @@ fn walk(
             file_type: meta.file_type(),
             depth: rel.matches('/').count() + 1,
         };
-        if let Some(result) = visit(plan, root, &entry, &mut gates, &mut matches) {
+        if let Some(result) = visit(plan, root, &entry, &mut combinations, &mut matches) {
             absorb(result, &mut seen);
         }
     }
@@ -293,7 +299,7 @@ struct Worker {
     /// Findings not sent yet (see [`BATCH`]).
     batch: Vec<FileResult>,
     stats: ScanStats,
-    gates: GateCache,
+    combinations: CombinationCache,
     matches: Matches,
     /// Files the walk reached, when the tracked list must be checked.
     seen: Vec<String>,
