@@ -2,6 +2,7 @@
 //! some probe can match, one YAML document at a time (see [`yaml_docs`]),
 //! and once per format however many probes read it.
 
+use super::key_ends::KeyEnds;
 use super::plan::{KeyPlan, Plan};
 use super::yaml_docs::{self, Piece};
 use super::*;
@@ -61,9 +62,17 @@ impl<'t> PieceState<'t> {
                 // followed by its colon, unless it is written as an explicit
                 // key or an alias; in TOML it may be a table's name.
                 Format::Yaml | Format::Json if !keys_may_hide(text) => {
-                    let bytes = text.as_bytes();
-                    plan.key_literals
-                        .present_where(text, |end| ends_a_key(bytes, end))
+                    let ends = plan
+                        .key_ends
+                        .get_or_init(|| KeyEnds::new(plan.key_literals.all()));
+                    match ends {
+                        Some(ends) => ends.present(text),
+                        None => {
+                            let bytes = text.as_bytes();
+                            plan.key_literals
+                                .present_where(text, |end| ends_a_key(bytes, end))
+                        }
+                    }
                 }
                 _ => plan.key_literals.present(text),
             }
@@ -193,7 +202,7 @@ fn holds_word(text: &str, word: &str) -> bool {
 /// as YAML and JSON write one: an optional closing quote, blank space, then
 /// the colon (`script:`, `"script" :`). A literal followed by anything else
 /// is part of a longer key, a value or prose.
-fn ends_a_key(bytes: &[u8], end: usize) -> bool {
+pub(super) fn ends_a_key(bytes: &[u8], end: usize) -> bool {
     let mut at = end;
     if matches!(bytes.get(at), Some(b'"' | b'\'')) {
         at += 1;

@@ -39,6 +39,11 @@ impl Literals {
         self.literals.len()
     }
 
+    /// The literals, by id.
+    pub fn all(&self) -> &[String] {
+        &self.literals
+    }
+
     /// A DFA, the fastest of the crate's automatons to run: every file a
     /// content, key or Python rule targets goes through one. Even the
     /// case-folded set of several hundred content literals builds in a few

@@ -12,6 +12,7 @@ pub mod content;
 pub mod glob;
 mod glob_set;
 pub mod jobs;
+mod key_ends;
 mod key_match;
 pub mod keys;
 mod literals;

@@ -266,6 +266,9 @@ pub(super) struct Plan {
     pub(super) content_literals: std::sync::OnceLock<RequiredLiterals>,
     pub(super) keys: ById<KeyPlan>,
     pub(super) key_literals: Literals,
+    /// The key literals reversed into a trie, built on first use (see
+    /// [`super::key_ends`]); `None` when a literal rules it out.
+    pub(super) key_ends: std::sync::OnceLock<Option<super::key_ends::KeyEnds>>,
     pub(super) python: ById<python_rule::PythonMatcher>,
     /// Every literal the Python probes ask about (see
     /// [`python_rule::PythonMatcher::may_match`]).
@@ -358,6 +361,7 @@ impl Plan {
         Ok(Plan {
             content_literals: std::sync::OnceLock::new(),
             key_literals,
+            key_ends: std::sync::OnceLock::new(),
             python_literals,
             globs: SplitGlobSet::build(&glob_list.globs)?,
             targets,
