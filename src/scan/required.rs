@@ -146,24 +146,65 @@ fn required(hir: &Hir) -> Option<Vec<String>> {
             Some(all)
         }
         HirKind::Concat(parts) => {
-            // Any one part's requirement holds for the whole; adjacent exact
-            // parts join into one longer literal.
+            // Any one part's requirement holds for the whole. Adjacent parts
+            // that each match one of a few exact texts (`embed`, then
+            // `(ding|)_model`) join into the texts they spell together,
+            // longer and rarer than any part alone.
             let mut best = None;
-            let mut run: Vec<u8> = Vec::new();
+            let mut run: Vec<Vec<u8>> = vec![Vec::new()];
+            let spelled = |run: &mut Vec<Vec<u8>>| {
+                let run = std::mem::replace(run, vec![Vec::new()]);
+                (!run.iter().any(Vec::is_empty))
+                    .then(|| to_strings(run))
+                    .flatten()
+            };
             for part in parts {
-                if let Some(text) = exact(part) {
-                    run.extend(text);
-                    continue;
+                match exact_choices(part) {
+                    Some(choices) if run.len() * choices.len() <= MAX_LITERALS => {
+                        run = run
+                            .iter()
+                            .flat_map(|head| {
+                                choices
+                                    .iter()
+                                    .map(move |tail| [head.as_slice(), tail].concat())
+                            })
+                            .collect();
+                    }
+                    Some(choices) => {
+                        best = better(best, spelled(&mut run));
+                        run = choices;
+                    }
+                    None => {
+                        best = better(best, spelled(&mut run));
+                        best = better(best, required(part));
+                    }
                 }
-                if !run.is_empty() {
-                    best = better(best, to_strings(vec![std::mem::take(&mut run)]));
+            }
+            better(best, spelled(&mut run))
+        }
+        _ => None,
+    }
+}
+
+/// The texts, at most [`MAX_LITERALS`], one of which `hir` matches exactly
+/// (up to ASCII case, lowercased): an exact text, an alternation of them,
+/// or an assertion, which matches the empty text (`\b`, `^`).
+fn exact_choices(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if let Some(text) = exact(hir) {
+        return Some(vec![text]);
+    }
+    match hir.kind() {
+        HirKind::Look(_) => Some(vec![Vec::new()]),
+        HirKind::Capture(cap) => exact_choices(&cap.sub),
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for branch in branches {
+                all.extend(exact_choices(branch)?);
+                if all.len() > MAX_LITERALS {
+                    return None;
                 }
-                best = better(best, required(part));
             }
-            if !run.is_empty() {
-                best = better(best, to_strings(vec![run]));
-            }
-            best
+            Some(all)
         }
         _ => None,
     }
@@ -313,7 +354,31 @@ mod tests {
         );
         assert_eq!(
             req(r"\b(random\.seed|np\.random\.seed)\("),
-            strings(&["np.random.seed", "random.seed"])
+            strings(&["np.random.seed(", "random.seed("])
+        );
+    }
+
+    #[test]
+    fn adjacent_exact_parts_join_into_the_texts_they_spell() {
+        // The parser factors `embedding_model|embed_model` into `embed`
+        // and a choice; the parts alone would require `_model`.
+        assert_eq!(
+            req(r"(?i)\b(embedding_model|embed_model|embedding_version)\b"),
+            strings(&["embed_model", "embedding_model", "embedding_version"])
+        );
+        // Through assertions, which match no text.
+        assert_eq!(
+            req(r"\bdsl\b\.(If|Condition)\("),
+            strings(&["dsl.condition(", "dsl.if("])
+        );
+        // A choice too large to multiply leaves each side to stand alone.
+        let wide = (0..40)
+            .map(|i| format!("w{i:02}"))
+            .collect::<Vec<_>>()
+            .join("|");
+        assert_eq!(
+            req(&format!("(abc|abd)x({wide})")),
+            strings(&["abcx", "abdx"])
         );
     }
 
