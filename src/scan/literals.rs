@@ -1,8 +1,9 @@
 //! Literals that probes require in a file's text, found in one pass.
 
-/// Literals that probes require in a file's text (key names for key probes,
-/// called names for Python probes), searched for in one pass over the file
-/// instead of one substring search per literal per probe.
+/// Literals that probes require in a file's text (what content patterns
+/// cannot match without, key names), searched for in one pass over the
+/// file instead of one substring search per literal per probe: by one
+/// automaton of them all, or, for a few of them, by a [`Subset`].
 #[derive(Default)]
 pub struct Literals {
     literals: Vec<String>,

@@ -1,7 +1,7 @@
 //! The literals a regex cannot match without: for each content pattern, a
 //! set of strings one of which every match contains. A file whose text holds
 //! none of them cannot match, so the scanner skips the pattern after one
-//! Aho-Corasick pass over the file instead of running the regex.
+//! literal pass over the file instead of running the regex.
 //!
 //! Literals are lowercased and searched case-insensitively (ASCII), so the
 //! set over-approximates: it may let a file through, never keep one out.
