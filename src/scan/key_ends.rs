@@ -15,6 +15,13 @@ fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// The longest literal the trie takes. Each colon reads back at most this
+/// many bytes, so a text costs at most this many steps a byte whatever it
+/// holds (a rubric in the repository may spell a long key of colons, and
+/// a file of colons would otherwise be read back in full from each one);
+/// the built-in key names are far shorter.
+const MAX_LITERAL: usize = 64;
+
 /// A node of the trie of reversed literals.
 #[derive(Default)]
 struct Node {
@@ -33,13 +40,13 @@ pub struct KeyEnds {
 }
 
 impl KeyEnds {
-    /// The trie of `literals`; `None` when one is empty or ends in blank
-    /// space (it could end anywhere in the space before a colon, and the
-    /// automaton serves).
+    /// The trie of `literals`; `None` when one is empty, ends in blank
+    /// space (it could end anywhere in the space before a colon) or is
+    /// longer than [`MAX_LITERAL`]: the automaton serves.
     pub fn new(literals: &[String]) -> Option<KeyEnds> {
         if literals
             .iter()
-            .any(|l| l.as_bytes().last().is_none_or(|&b| is_blank(b)))
+            .any(|l| l.len() > MAX_LITERAL || l.as_bytes().last().is_none_or(|&b| is_blank(b)))
         {
             return None;
         }
@@ -142,10 +149,13 @@ mod tests {
     }
 
     #[test]
-    fn literals_that_could_end_in_the_space_before_a_colon_are_refused() {
+    fn literals_that_could_end_in_the_space_before_a_colon_or_are_long_are_refused() {
         assert!(KeyEnds::new(&literals(&["a", "b "])).is_none());
         assert!(KeyEnds::new(&literals(&["a\t"])).is_none());
         assert!(KeyEnds::new(&literals(&[""])).is_none());
+        // A long literal would let each colon read far back.
+        assert!(KeyEnds::new(&literals(&[&"a:".repeat(MAX_LITERAL / 2)])).is_some());
+        assert!(KeyEnds::new(&literals(&[&"a:".repeat(MAX_LITERAL / 2 + 1)])).is_none());
         assert!(KeyEnds::new(&literals(&[])).is_some());
     }
 

@@ -401,6 +401,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_built_in_key_names_are_found_from_the_colons() {
+        let catalog = crate::load_catalog(&[]).expect("built-ins load");
+        let plan = Plan::new(&catalog, &ScanOptions::default()).expect("plan compiles");
+        assert!(plan.key_literals.len() > 50);
+        assert!(super::super::key_ends::KeyEnds::new(plan.key_literals.all()).is_some());
+    }
+
+    #[test]
     fn a_glob_repeated_by_rules_selects_the_same_set_globs_for_each() {
         let mut list = GlobList::default();
         let mut targets = Vec::new();
