@@ -182,15 +182,9 @@ mod tests {
             "image", "age", "ge", "im", "contain", "ers", "run", "scr", "ipt", "a", "b", "x", "é",
             "steps", ":", ": ", " :", "\"", "'", " ", "\t", "\n", "\r\n", "- ", "{", "}", ",",
         ];
-        let mut state = 0x9e37_79b9_u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            (state >> 33) as usize % n
-        };
+        let mut generated = super::super::generated::Generated::new(0x9e37_79b9);
         for case in 0..2_000 {
-            let text: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+            let text = generated.text(&pieces, 40);
             let bytes = text.as_bytes();
             let expected =
                 all.present_where(&text, |end| super::super::key_match::ends_a_key(bytes, end));

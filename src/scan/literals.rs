@@ -35,6 +35,16 @@ impl Literals {
         self.literals.len() - 1
     }
 
+    /// `bytes` as the literals are compared with it: lowercased (ASCII)
+    /// when they match regardless of case.
+    fn searched<'t>(&self, bytes: &'t [u8]) -> std::borrow::Cow<'t, [u8]> {
+        if self.fold_case {
+            std::borrow::Cow::Owned(bytes.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(bytes)
+        }
+    }
+
     /// How many literals there are.
     pub fn len(&self) -> usize {
         self.literals.len()
@@ -92,15 +102,9 @@ impl Literals {
                 line_start += raw.len() + 1;
                 continue;
             }
-            let folded;
-            let haystack = if self.fold_case {
-                folded = raw.to_ascii_lowercase();
-                folded.as_str()
-            } else {
-                raw
-            };
+            let haystack = self.searched(raw.as_bytes());
             for (i, l) in self.literals.iter().enumerate() {
-                if haystack.contains(l.as_str()) {
+                if memchr::memmem::find(&haystack, l.as_bytes()).is_some() {
                     out.push(Occurrence {
                         literal: i,
                         line,
@@ -159,13 +163,8 @@ impl Literals {
             return all;
         };
         let bytes = text.as_bytes();
-        let lowered;
-        let haystack = if self.fold_case {
-            lowered = bytes.to_ascii_lowercase();
-            lowered.as_slice()
-        } else {
-            bytes
-        };
+        let haystack = self.searched(bytes);
+        let haystack = haystack.as_ref();
         let mut out = Vec::new();
         let (mut counted_to, mut line, mut at) = (0usize, 1u32, 0usize);
         while let Some(found) = subset
@@ -208,22 +207,12 @@ impl Literals {
                 }
             }
             None => {
-                let folded;
-                let haystack = if self.fold_case {
-                    folded = text.to_ascii_lowercase();
-                    &folded
-                } else {
-                    text
-                };
+                let haystack = self.searched(text.as_bytes());
                 for (i, literal) in self.literals.iter().enumerate() {
                     // Overlapping occurrences too, as the automaton finds.
                     let finder = memchr::memmem::Finder::new(literal.as_bytes());
                     let mut from = 0;
-                    while let Some(at) = haystack
-                        .as_bytes()
-                        .get(from..)
-                        .and_then(|rest| finder.find(rest))
-                    {
+                    while let Some(at) = haystack.get(from..).and_then(|rest| finder.find(rest)) {
                         if keep(from + at + literal.len()) {
                             present[i] = true;
                             break;
@@ -424,16 +413,14 @@ mod tests {
             "xxxxxxxxxx",
             "\n\n",
         ];
-        let mut state = 0x2545_f491_u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            (state >> 33) as usize % n
-        };
+        let mut generated = super::super::generated::Generated::new(0x2545_f491);
         for case in 0..400 {
-            let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
-            let chosen: Vec<usize> = ids.iter().copied().filter(|_| next(2) == 0).collect();
+            let text = generated.text(&pieces, 60);
+            let chosen: Vec<usize> = ids
+                .iter()
+                .copied()
+                .filter(|_| generated.below(2) == 0)
+                .collect();
             let Some(subset) = literals.subset(&chosen) else {
                 assert!(chosen.is_empty());
                 continue;

@@ -9,6 +9,8 @@
 mod by_id;
 mod ci;
 pub mod content;
+#[cfg(test)]
+mod generated;
 pub mod glob;
 mod glob_set;
 pub mod jobs;

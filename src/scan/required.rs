@@ -135,16 +135,7 @@ fn required(hir: &Hir) -> Option<Vec<String>> {
     match hir.kind() {
         HirKind::Capture(cap) => required(&cap.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
-        HirKind::Alternation(branches) => {
-            let mut all = Vec::new();
-            for branch in branches {
-                all.extend(required(branch)?);
-                if all.len() > MAX_LITERALS {
-                    return None;
-                }
-            }
-            Some(all)
-        }
+        HirKind::Alternation(branches) => union_of(branches, required),
         HirKind::Concat(parts) => {
             // Any one part's requirement holds for the whole. Adjacent parts
             // that each match one of a few exact texts (`embed`, then
@@ -196,18 +187,22 @@ fn exact_choices(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
         HirKind::Look(_) => Some(vec![Vec::new()]),
         HirKind::Capture(cap) => exact_choices(&cap.sub),
-        HirKind::Alternation(branches) => {
-            let mut all = Vec::new();
-            for branch in branches {
-                all.extend(exact_choices(branch)?);
-                if all.len() > MAX_LITERALS {
-                    return None;
-                }
-            }
-            Some(all)
-        }
+        HirKind::Alternation(branches) => union_of(branches, exact_choices),
         _ => None,
     }
+}
+
+/// What `each` gives for every branch of an alternation, together: `None`
+/// when a branch gives nothing or there are more than [`MAX_LITERALS`].
+fn union_of<T>(branches: &[Hir], each: impl Fn(&Hir) -> Option<Vec<T>>) -> Option<Vec<T>> {
+    let mut all = Vec::new();
+    for branch in branches {
+        all.extend(each(branch)?);
+        if all.len() > MAX_LITERALS {
+            return None;
+        }
+    }
+    Some(all)
 }
 
 /// Whether every match of `pattern` is a run of ASCII letters, digits,
