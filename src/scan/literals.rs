@@ -165,7 +165,7 @@ impl Literals {
         let bytes = text.as_bytes();
         let haystack = self.searched(bytes);
         let haystack = haystack.as_ref();
-        let mut out = Vec::new();
+        let (mut out, mut on_line) = (Vec::new(), Vec::new());
         let (mut counted_to, mut line, mut at) = (0usize, 1u32, 0usize);
         while let Some(found) = subset
             .searcher
@@ -175,16 +175,9 @@ impl Literals {
             line = line.saturating_add(count_newlines(&bytes[counted_to..start]));
             counted_to = start;
             if end - start <= max_line {
-                let before = out.len();
-                search(ac, &bytes[start..end], start, line, &mut out);
-                let mut kept = before;
-                for i in before..out.len() {
-                    if subset.members[out[i].literal] {
-                        out[kept] = out[i];
-                        kept += 1;
-                    }
-                }
-                out.truncate(kept);
+                on_line.clear();
+                search(ac, &bytes[start..end], start, line, &mut on_line);
+                out.extend(on_line.iter().filter(|o| subset.members[o.literal]));
             }
             at = end + 1;
             if at >= haystack.len() {
