@@ -23,7 +23,14 @@ pub struct Names {
     /// the last bit): most identifiers are rejected with one test.
     lengths: Vec<u64>,
     partial: Vec<(Finder<'static>, usize)>,
+    /// All the partial names in one packed (SIMD) searcher, built on first
+    /// use when there are several: one pass over a text instead of one per
+    /// name. `None`: each name is searched for in turn.
+    partial_together: std::sync::OnceLock<Option<aho_corasick::packed::Searcher>>,
 }
+
+/// At most this many partial names go into one packed searcher (its limit).
+const PACKED_LIMIT: usize = 64;
 
 /// Bytes that continue a Python identifier: ASCII letters, digits and `_`,
 /// and every byte of a non-ASCII character (Python allows Unicode letters,
@@ -79,12 +86,49 @@ impl Names {
         self.ids.len()
     }
 
+    /// Marks the partial names that occur in `bytes`.
+    fn mark_partial(&self, bytes: &[u8], present: &mut [bool]) {
+        let together = self.partial_together.get_or_init(|| {
+            let usable = (2..=PACKED_LIMIT).contains(&self.partial.len())
+                && self.partial.iter().all(|(f, _)| !f.needle().is_empty());
+            usable.then(|| {
+                let mut builder = aho_corasick::packed::Config::new().builder();
+                for (finder, _) in &self.partial {
+                    builder.add(finder.needle());
+                }
+                builder.build()
+            })?
+        });
+        let Some(searcher) = together else {
+            for (finder, id) in &self.partial {
+                present[*id] = finder.find(bytes).is_some();
+            }
+            return;
+        };
+        // The searcher reports one name per place, the first that starts
+        // there: every name is tried wherever one starts, and the search
+        // goes on from the next byte, so overlapping names count too.
+        let (mut at, mut missing) = (0, self.partial.len());
+        while missing > 0 {
+            let Some(found) = searcher.find_in(bytes, aho_corasick::Span::from(at..bytes.len()))
+            else {
+                break;
+            };
+            let here = &bytes[found.start()..];
+            for (finder, id) in &self.partial {
+                if !present[*id] && here.starts_with(finder.needle()) {
+                    present[*id] = true;
+                    missing -= 1;
+                }
+            }
+            at = found.start() + 1;
+        }
+    }
+
     /// Which names (by id) occur in `text`.
     pub fn present(&self, text: &str) -> Vec<bool> {
         let mut present = vec![false; self.len()];
-        for (finder, id) in &self.partial {
-            present[*id] = finder.find(text.as_bytes()).is_some();
-        }
+        self.mark_partial(text.as_bytes(), &mut present);
         if self.whole.is_empty() {
             return present;
         }
@@ -152,6 +196,34 @@ mod tests {
         names.id("Deploy", false);
         assert_eq!(names.present("step = ModelDeployStep()"), [true]);
         assert_eq!(names.present("deploy()"), [false]);
+    }
+
+    #[test]
+    fn partial_names_searched_together_are_found_as_one_by_one() {
+        let parts = [
+            "Error",
+            "rror",
+            "Exception",
+            "Exit",
+            "Ex",
+            "deploy",
+            "Deploy",
+            "é",
+        ];
+        let mut together = Names::default();
+        for p in parts {
+            together.id(p, false);
+        }
+        let pieces = [
+            "Err", "or", "r", "Exc", "eption", "Exit", "E", "x", "deplo", "y", "De", "é", " ", "\n",
+        ];
+        let mut generated = super::super::generated::Generated::new(0x51ed_270b);
+        for case in 0..2_000 {
+            let text = generated.text(&pieces, 30);
+            let one_by_one: Vec<bool> = parts.iter().map(|p| text.contains(p)).collect();
+            assert_eq!(together.present(&text), one_by_one, "case {case}: {text:?}");
+        }
+        assert!(together.partial_together.get().is_some_and(Option::is_some));
     }
 
     #[test]
