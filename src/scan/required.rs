@@ -138,9 +138,9 @@ fn required(hir: &Hir) -> Option<Vec<String>> {
         HirKind::Alternation(branches) => union_of(branches, required),
         HirKind::Concat(parts) => {
             // Any one part's requirement holds for the whole. Adjacent parts
-            // that each match one of a few exact texts (`embed`, then
-            // `(ding|)_model`) join into the texts they spell together,
-            // longer and rarer than any part alone.
+            // that each match one of a few exact texts (`embe`, then
+            // `(dding_model|d_model)`) join into the texts they spell
+            // together, longer and rarer than any part alone.
             let mut best = None;
             let mut run: Vec<Vec<u8>> = vec![Vec::new()];
             let spelled = |run: &mut Vec<Vec<u8>>| {
