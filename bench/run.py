@@ -50,6 +50,24 @@ def ripgrep():
     return os.path.join(TOOLS, "bin", "rg")
 
 
+# rg walks as readiness does: hidden files included, `.git` and ignored
+# paths skipped; byte-oriented regexes, one count per file.
+RG_ARGS = ["--hidden", "-g", "!.git", "--no-unicode", "-c"]
+
+
+def prepare():
+    """Builds the release binaries, dumps the regexes the built-in rules run
+    over content into target/bench/patterns.txt, and returns (rg, that
+    file)."""
+    sh(["cargo", "build", "--release", "--quiet", "--bins", "--examples"])
+    rg = ripgrep()
+    os.makedirs(BENCH, exist_ok=True)
+    patterns = os.path.join(BENCH, "patterns.txt")
+    with open(patterns, "wb") as out:
+        sh([os.path.join(TARGET, "release", "examples", "patterns")], stdout=out)
+    return rg, patterns
+
+
 def measure(cmd):
     """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one
     run; output discarded."""
@@ -97,12 +115,7 @@ def main():
     )
     args = parser.parse_args()
 
-    sh(["cargo", "build", "--release", "--quiet", "--bins", "--examples"])
-    rg = ripgrep()
-    os.makedirs(BENCH, exist_ok=True)
-    patterns = os.path.join(BENCH, "patterns.txt")
-    with open(patterns, "wb") as out:
-        sh([os.path.join(TARGET, "release", "examples", "patterns")], stdout=out)
+    rg, patterns = prepare()
     count = sum(1 for _ in open(patterns))
     readiness = os.path.join(TARGET, "release", "readiness")
     rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
@@ -116,7 +129,7 @@ def main():
         commands = {
             "readiness": [readiness, "score", path, "--format", "json"],
             # Same walk semantics: hidden files included, .git and gitignored paths skipped.
-            "rg": [rg, "--hidden", "-g", "!.git", "--no-unicode", "-c", "-f", patterns, path],
+            "rg": [rg, *RG_ARGS, "-f", patterns, path],
         }
         runs = {name: [] for name in commands}
         load_before = os.getloadavg()[0]

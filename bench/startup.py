@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import target_dir  # noqa: E402
-from run import ROOT, ripgrep, sh  # noqa: E402
+from run import RG_ARGS, ROOT, prepare  # noqa: E402
 
 
 def wall(cmd):
@@ -40,19 +40,13 @@ def main():
     args = parser.parse_args()
 
     target = target_dir()
-    sh(["cargo", "build", "--release", "--quiet", "--bins", "--examples"])
-    rg = ripgrep()
-    patterns = os.path.join(target, "bench", "patterns.txt")
-    os.makedirs(os.path.dirname(patterns), exist_ok=True)
-    with open(patterns, "wb") as out:
-        sh([os.path.join(target, "release", "examples", "patterns")], stdout=out)
+    rg, patterns = prepare()
     with tempfile.TemporaryDirectory() as empty:
         commands = {"readiness": [os.path.join(target, "release", "readiness"), "score", empty, "--format", "json"]}
         for path in args.also:
             commands[path] = [path, "score", empty, "--format", "json"]
-        rg_args = ["--hidden", "-g", "!.git", "--no-unicode", "-c"]
-        commands["rg, same regexes"] = [rg, *rg_args, "-f", patterns, empty]
-        commands["rg, one regex"] = [rg, *rg_args, "-e", "readiness", empty]
+        commands["rg, same regexes"] = [rg, *RG_ARGS, "-f", patterns, empty]
+        commands["rg, one regex"] = [rg, *RG_ARGS, "-e", "readiness", empty]
         commands["true (process start)"] = ["true"]
         times = {name: [] for name in commands}
         for cmd in commands.values():
