@@ -10,8 +10,9 @@
 //! manifest holds about one colon per line, so this reads a few bytes per
 //! line where an automaton over the whole text reads every byte.
 
-/// The blank space `ends_a_key` skips between a key and its colon.
-fn is_blank(b: u8) -> bool {
+/// The blank space between a key and its colon (`ends_a_key` skips the
+/// same): the trie is only right if both agree.
+pub(super) fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 

@@ -207,7 +207,7 @@ pub(super) fn ends_a_key(bytes: &[u8], end: usize) -> bool {
     if matches!(bytes.get(at), Some(b'"' | b'\'')) {
         at += 1;
     }
-    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+    while bytes.get(at).is_some_and(|&b| super::key_ends::is_blank(b)) {
         at += 1;
     }
     bytes.get(at) == Some(&b':')
