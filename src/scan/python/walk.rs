@@ -1,0 +1,256 @@
+//! The walk over a parsed Python file that records each call with the
+//! conditions guarding it: enclosing `if`/`elif`/`else`/`while`, conditional
+//! expressions, `with` blocks whose clause calls something, and earlier
+//! stop-guards (`if bad: raise`, `assert ok`) in the same block.
+
+use super::names::{qualified, Names};
+use super::syntax::{child, code_text, contains_kind, line_of, named_children, text_of};
+use super::syntax::{Field, Kind};
+use super::{one_line, Call, Facts, Guard, MAX_CALLS, MAX_GUARDS};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// One entry of the guard chain: a condition and the chain above it.
+struct GuardNode {
+    guard: Guard,
+    parent: Option<usize>,
+}
+
+pub(super) struct Walk<'a> {
+    src: &'a [u8],
+    names: &'a Names,
+    guards: Vec<GuardNode>,
+    /// Per call: its guard chain head and the function it is defined in.
+    calls: Vec<(Call, Option<usize>, Option<String>)>,
+}
+
+impl<'a> Walk<'a> {
+    pub(super) fn new(src: &'a [u8], names: &'a Names) -> Walk<'a> {
+        Walk {
+            src,
+            names,
+            guards: Vec::new(),
+            calls: Vec::new(),
+        }
+    }
+
+    fn push_guard(&mut self, parent: Option<usize>, condition: Node) -> Option<usize> {
+        let mut condition_text = one_line(&code_text(condition, self.src));
+        // `if wins:` / `if not passed:` stand for the comparison behind them.
+        let flag = condition_text.trim_start_matches("not ").trim();
+        if let Some(comparison) = self.names.flags.get(flag) {
+            condition_text = one_line(&format!("{condition_text} ({comparison})"));
+        }
+        self.guards.push(GuardNode {
+            guard: Guard {
+                condition: condition_text,
+                line: line_of(condition),
+            },
+            parent,
+        });
+        Some(self.guards.len() - 1)
+    }
+
+    fn chain(&self, mut head: Option<usize>) -> Vec<Guard> {
+        let mut out = Vec::new();
+        while let Some(i) = head {
+            if out.len() == MAX_GUARDS {
+                break;
+            }
+            out.push(self.guards[i].guard.clone());
+            head = self.guards[i].parent;
+        }
+        out
+    }
+
+    pub(super) fn run(mut self, root: Node<'a>) -> Facts {
+        // Explicit stack: (node, guards in force, enclosing function).
+        let mut stack: Vec<(Node<'a>, Option<usize>, Option<String>)> = vec![(root, None, None)];
+        while let Some((node, head, function)) = stack.pop() {
+            let kind = Kind::of(node);
+            if kind == Kind::Call && self.calls.len() < MAX_CALLS {
+                self.record_call(node, head, function.clone());
+            }
+            let children = self.child_guards(node, kind, head);
+            let inner_function = match kind {
+                Kind::FunctionDefinition => child(node, Field::Name).map(|n| text_of(n, self.src)),
+                _ => function.clone(),
+            };
+            for (child, child_head) in children.into_iter().rev() {
+                stack.push((child, child_head, inner_function.clone()));
+            }
+        }
+        self.finish()
+    }
+
+    fn record_call(&mut self, node: Node<'a>, head: Option<usize>, enclosing: Option<String>) {
+        let Some(function) = child(node, Field::Function) else {
+            return;
+        };
+        let imports = &self.names.imports;
+        let Some(name) = qualified(function, self.src, imports, Some(&self.names.assigned)) else {
+            return;
+        };
+        let written = qualified(function, self.src, imports, None).filter(|w| *w != name);
+        let mut keywords = Vec::new();
+        if let Some(args) = child(node, Field::Arguments) {
+            for arg in named_children(args) {
+                if Kind::of(arg) == Kind::KeywordArgument {
+                    if let Some(n) = child(arg, Field::Name) {
+                        keywords.push(text_of(n, self.src));
+                    }
+                }
+            }
+        }
+        let call = Call {
+            name,
+            written,
+            keywords,
+            line: line_of(node),
+            guards: Vec::new(),
+        };
+        self.calls.push((call, head, enclosing));
+    }
+
+    /// The named children of `node`, each with the guard chain in force for it.
+    fn child_guards(
+        &mut self,
+        node: Node<'a>,
+        kind: Kind,
+        head: Option<usize>,
+    ) -> Vec<(Node<'a>, Option<usize>)> {
+        let mut out: Vec<(Node<'a>, Option<usize>)> =
+            named_children(node).map(|child| (child, head)).collect();
+        let condition = child(node, Field::Condition);
+        // In a block, a stop-guard (`if bad: raise`, `assert ok`) guards every
+        // statement after it.
+        let mut running = head;
+        for i in 0..out.len() {
+            let child = out[i].0;
+            let child_kind = Kind::of(child);
+            let child_head = match kind {
+                Kind::IfStatement | Kind::ElifClause | Kind::WhileStatement
+                    if Some(child) != condition && child_kind != Kind::ElifClause =>
+                {
+                    // Consequence, body or `else`: the condition guards it.
+                    match condition {
+                        Some(c) => self.push_guard(head, c),
+                        None => head,
+                    }
+                }
+                // An `elif` runs only when the `if` before it failed.
+                Kind::IfStatement if child_kind == Kind::ElifClause => match condition {
+                    Some(c) => self.push_guard(head, c),
+                    None => head,
+                },
+                Kind::ConditionalExpression if i != 1 => match out.get(1) {
+                    Some(&(c, _)) => self.push_guard(head, c),
+                    None => head,
+                },
+                Kind::WithStatement if child_kind == Kind::Block => {
+                    match out
+                        .first()
+                        .map(|&(c, _)| c)
+                        .filter(|&c| Kind::of(c) == Kind::WithClause)
+                    {
+                        Some(clause) if contains_kind(clause, Kind::Call) => {
+                            self.push_guard(head, clause)
+                        }
+                        _ => head,
+                    }
+                }
+                Kind::Block | Kind::Module => running,
+                // The body of a function runs when it is called, not where it
+                // is defined: conditions around the definition do not guard it.
+                Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition => None,
+                _ => head,
+            };
+            out[i].1 = child_head;
+            if matches!(kind, Kind::Block | Kind::Module) {
+                if let Some(guard) = stop_guard(child, self.src) {
+                    running = self.push_guard(running, guard);
+                }
+            }
+        }
+        out
+    }
+
+    /// Calls inside a function with no guard of their own take the guards of
+    /// the calls to that function in the same file (one level).
+    fn finish(mut self) -> Facts {
+        let mut by_function: HashMap<String, Option<usize>> = HashMap::new();
+        for (call, head, _) in &self.calls {
+            if head.is_some() {
+                let last = call.name.rsplit('.').next().unwrap_or(&call.name);
+                by_function.entry(last.to_owned()).or_insert(*head);
+            }
+        }
+        let mut calls = Vec::with_capacity(self.calls.len());
+        for (mut call, head, function) in std::mem::take(&mut self.calls) {
+            let head = head.or_else(|| {
+                function
+                    .as_ref()
+                    .and_then(|f| by_function.get(f).copied().flatten())
+            });
+            call.guards = self.chain(head);
+            calls.push(call);
+        }
+        calls.sort_by_key(|c| c.line);
+        Facts { calls }
+    }
+}
+
+/// The condition of a statement that stops the run unless it holds:
+/// `if <cond>: raise/return/sys.exit(...)/run.cancel()` (its direct
+/// statements) or `assert <cond>`.
+fn stop_guard<'t>(statement: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    match Kind::of(statement) {
+        Kind::AssertStatement => statement.named_child(0),
+        Kind::IfStatement => {
+            let body = child(statement, Field::Consequence)?;
+            let stops = named_children(body).any(|s| stops_the_run(s, src));
+            if stops {
+                child(statement, Field::Condition)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+fn stops_the_run(statement: Node, src: &[u8]) -> bool {
+    match Kind::of(statement) {
+        Kind::RaiseStatement | Kind::ReturnStatement => true,
+        Kind::ExpressionStatement => {
+            let Some(function) = statement
+                .named_child(0)
+                .filter(|c| Kind::of(*c) == Kind::Call)
+                .and_then(|c| child(c, Field::Function))
+            else {
+                return false;
+            };
+            let name = match Kind::of(function) {
+                Kind::Identifier => Some(function),
+                Kind::Attribute => child(function, Field::Attribute),
+                _ => None,
+            };
+            name.is_some_and(|n| STOP_CALLS.contains(&text_of(n, src).as_str()))
+        }
+        _ => false,
+    }
+}
+
+/// Calls that end or abort a run: `sys.exit`, `exit`, `quit`, `os._exit`,
+/// and the cancel/fail methods of pipeline and job SDKs.
+const STOP_CALLS: &[&str] = &[
+    "exit",
+    "quit",
+    "_exit",
+    "abort",
+    "cancel",
+    "fail",
+    "stop",
+    "set_failed",
+    "fail_run",
+];
