@@ -88,17 +88,30 @@ pub fn read(text: &str) -> CodeText {
                     b')' | b']' | b'}' => depth = depth.saturating_sub(1),
                     _ => {}
                 }
-                // Copy an identifier or number whole, so that a string
-                // prefix is only ever looked for at a token's start.
-                let end = if is_word(b) {
-                    bytes[i..]
+                if is_word(b) {
+                    line.only_strings = false;
+                    // Copy an identifier or number whole, so that a string
+                    // prefix is only ever looked for at a token's start. It
+                    // holds no whitespace, and a keyword is one of them.
+                    let end = bytes[i..]
                         .iter()
                         .position(|&c| !is_word(c))
-                        .map_or(bytes.len(), |n| i + n)
-                } else {
-                    // A whole UTF-8 character.
-                    i + text[i..].chars().next().map_or(1, char::len_utf8)
-                };
+                        .map_or(bytes.len(), |n| i + n);
+                    let token = &text[i..end];
+                    line.has_condition |= CONDITION_KEYWORDS.contains(&token);
+                    out.text.push_str(token);
+                    i = end;
+                    continue;
+                }
+                if b.is_ascii_graphic() {
+                    // Punctuation: one byte, copied as it is.
+                    line.only_strings = false;
+                    out.text.push(char::from(b));
+                    i += 1;
+                    continue;
+                }
+                // A whole UTF-8 character (or a control character).
+                let end = i + text[i..].chars().next().map_or(1, char::len_utf8);
                 if text[i..end].chars().all(char::is_whitespace) {
                     // Whitespace beyond ASCII, collapsed as conditions are.
                     out.space();
@@ -106,9 +119,7 @@ pub fn read(text: &str) -> CodeText {
                     continue;
                 }
                 line.only_strings = false;
-                let token = &text[i..end];
-                line.has_condition |= CONDITION_KEYWORDS.contains(&token);
-                out.push(token);
+                out.push(&text[i..end]);
                 i = end;
                 continue;
             }
