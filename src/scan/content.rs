@@ -165,6 +165,15 @@ struct State {
 /// Removes a `#` comment (outside quotes, at line start or after whitespace).
 /// For Python, lines inside a bare triple-quoted string are dropped.
 fn strip_hash<'a>(line: &'a str, python: bool, state: &mut State) -> Option<Cow<'a, str>> {
+    if memchr::memchr3(b'"', b'\'', b'#', line.as_bytes()).is_none() {
+        // Nothing opens or closes a string or a comment here: the line is
+        // code as it stands, unless a docstring holds it.
+        return if state.docstring.is_some() {
+            None
+        } else {
+            Some(Cow::Borrowed(line))
+        };
+    }
     if python {
         let trimmed = line.trim_start();
         if let Some(delim) = state.docstring {
