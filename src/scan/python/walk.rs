@@ -20,8 +20,12 @@ pub(super) struct Walk<'a> {
     src: &'a [u8],
     names: &'a Names,
     guards: Vec<GuardNode>,
-    /// Per call: its guard chain head and the function it is defined in.
-    calls: Vec<(Call, Option<usize>, Option<String>)>,
+    /// Per call: its guard chain head and the function it is defined in
+    /// (an index into `functions`).
+    calls: Vec<(Call, Option<usize>, Option<usize>)>,
+    /// The names of the functions defined in the file, in walk order: each
+    /// node on the stack refers to its enclosing one by index.
+    functions: Vec<String>,
 }
 
 impl<'a> Walk<'a> {
@@ -31,6 +35,7 @@ impl<'a> Walk<'a> {
             names,
             guards: Vec::new(),
             calls: Vec::new(),
+            functions: Vec::new(),
         }
     }
 
@@ -65,25 +70,29 @@ impl<'a> Walk<'a> {
 
     pub(super) fn run(mut self, root: Node<'a>) -> Facts {
         // Explicit stack: (node, guards in force, enclosing function).
-        let mut stack: Vec<(Node<'a>, Option<usize>, Option<String>)> = vec![(root, None, None)];
+        let mut stack: Vec<(Node<'a>, Option<usize>, Option<usize>)> = vec![(root, None, None)];
+        let mut children = Vec::new();
         while let Some((node, head, function)) = stack.pop() {
             let kind = Kind::of(node);
             if kind == Kind::Call && self.calls.len() < MAX_CALLS {
-                self.record_call(node, head, function.clone());
+                self.record_call(node, head, function);
             }
-            let children = self.child_guards(node, kind, head);
+            self.child_guards(node, kind, head, &mut children);
             let inner_function = match kind {
-                Kind::FunctionDefinition => child(node, Field::Name).map(|n| text_of(n, self.src)),
-                _ => function.clone(),
+                Kind::FunctionDefinition => child(node, Field::Name).map(|n| {
+                    self.functions.push(text_of(n, self.src));
+                    self.functions.len() - 1
+                }),
+                _ => function,
             };
-            for (child, child_head) in children.into_iter().rev() {
-                stack.push((child, child_head, inner_function.clone()));
+            for (child, child_head) in children.drain(..).rev() {
+                stack.push((child, child_head, inner_function));
             }
         }
         self.finish()
     }
 
-    fn record_call(&mut self, node: Node<'a>, head: Option<usize>, enclosing: Option<String>) {
+    fn record_call(&mut self, node: Node<'a>, head: Option<usize>, enclosing: Option<usize>) {
         let Some(function) = child(node, Field::Function) else {
             return;
         };
@@ -112,15 +121,17 @@ impl<'a> Walk<'a> {
         self.calls.push((call, head, enclosing));
     }
 
-    /// The named children of `node`, each with the guard chain in force for it.
+    /// The named children of `node`, each with the guard chain in force for
+    /// it, into `out` (emptied first).
     fn child_guards(
         &mut self,
         node: Node<'a>,
         kind: Kind,
         head: Option<usize>,
-    ) -> Vec<(Node<'a>, Option<usize>)> {
-        let mut out: Vec<(Node<'a>, Option<usize>)> =
-            named_children(node).map(|child| (child, head)).collect();
+        out: &mut Vec<(Node<'a>, Option<usize>)>,
+    ) {
+        out.clear();
+        out.extend(named_children(node).map(|child| (child, head)));
         let condition = child(node, Field::Condition);
         // In a block, a stop-guard (`if bad: raise`, `assert ok`) guards every
         // statement after it.
@@ -172,7 +183,6 @@ impl<'a> Walk<'a> {
                 }
             }
         }
-        out
     }
 
     /// Calls inside a function with no guard of their own take the guards of
@@ -188,9 +198,7 @@ impl<'a> Walk<'a> {
         let mut calls = Vec::with_capacity(self.calls.len());
         for (mut call, head, function) in std::mem::take(&mut self.calls) {
             let head = head.or_else(|| {
-                function
-                    .as_ref()
-                    .and_then(|f| by_function.get(f).copied().flatten())
+                function.and_then(|f| by_function.get(&self.functions[f]).copied().flatten())
             });
             call.guards = self.chain(head);
             calls.push(call);
