@@ -178,13 +178,9 @@ pub(super) fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t
 
 /// `node`'s children in `field`, in order.
 pub(super) fn children_in<'t>(node: Node<'t>, field: Field) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    match grammar().fields[field as usize] {
-        0 => Vec::new(),
-        id => match std::num::NonZeroU16::new(id) {
-            Some(id) => node.children_by_field_id(id, &mut cursor).collect(),
-            None => Vec::new(),
-        },
+    match std::num::NonZeroU16::new(grammar().fields[field as usize]) {
+        Some(id) => node.children_by_field_id(id, &mut node.walk()).collect(),
+        None => Vec::new(),
     }
 }
 
