@@ -442,4 +442,11 @@ def promote(run, best) -> None:
         assert_eq!(code(""), "");
         assert_eq!(code("é > 1 \\\n and\u{a0}x"), "é > 1 \\ and x");
     }
+
+    #[test]
+    fn whitespace_beyond_ascii_separates_and_control_characters_stay() {
+        // A line of no-break space alone, or of a string and one, is no
+        // code; a vertical tab separates like a space; NUL is kept as text.
+        assert_eq!(code("\u{a0}\n'doc'\u{a0}\nx\u{b}=\u{0}1\n"), "x =\u{0}1 ");
+    }
 }
