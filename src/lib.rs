@@ -3,7 +3,7 @@
 //!
 //! One pass from input to output: load and validate rubrics
 //! ([`rubric`]) → scan the repository once into an evidence index
-//! ([`scan`]) → evaluate checks and score the ladder ([`eval`]) → render
+//! ([`scan()`]) → evaluate checks and score the ladder ([`eval`]) → render
 //! ([`render`]). The library never prints; the binary is a thin shell.
 
 pub mod answers;

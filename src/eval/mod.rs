@@ -10,9 +10,9 @@
 //! - The 0–100 score is the weighted share of met checks among applicable
 //!   checks whose outcome is known.
 //!
-//! One file per step: [`rules`] settles a rule over the evidence, [`area`]
+//! One file per step: `rules` settles a rule over the evidence, `area`
 //! each check of an area (answers and waivers included) and the area's
-//! level, [`gate`] the release gate and the answers' summary; this module
+//! level, `gate` the release gate and the answers' summary; this module
 //! puts the report together.
 
 mod area;

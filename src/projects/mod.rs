@@ -1,7 +1,7 @@
 //! The ML projects of a repository. A course, a collection of samples or a
 //! platform monorepo holds several projects, and `ladder.md` says their
 //! capabilities do not add up: each project is scored on its own evidence
-//! plus what the repository provides to it (see [`scope`]).
+//! plus what the repository provides to it (see `scope`).
 //!
 //! Projects come from `readiness.toml` (`[[project]]`, see [`declared`]) or,
 //! when none are declared, from the repository's layout (see [`detect`]).
@@ -143,7 +143,7 @@ fn conda_environment(lower_name: &str) -> bool {
     stem.contains("conda") || stem.ends_with("env") || stem.ends_with("environment")
 }
 
-/// Root files that make the whole repository one system ([`SYSTEMS`]).
+/// Root files that make the whole repository one system (`SYSTEMS`).
 /// Dependency manifests alone are not: a collection's root often holds one
 /// for its tooling.
 pub fn is_system_definition(path: &str) -> bool {

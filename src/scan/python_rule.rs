@@ -178,7 +178,7 @@ impl PythonMatcher {
 
     /// Whether a file could hold a matching call, with `present` telling
     /// which literals (numbered by [`Self::number_literals`]) occur in its
-    /// code: every spelled part of a called name (see [`requirement`]); so
+    /// code: every spelled part of a called name (see `requirement`); so
     /// does a companion call's and every required keyword; and a guard's
     /// condition is text of the code (`guard_matches` answers for the
     /// rule's guard pattern, asked only when the names are there).
