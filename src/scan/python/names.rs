@@ -3,7 +3,8 @@
 //! callee read through them.
 
 use super::one_line;
-use super::syntax::{child, children_in, code_text, contains_kind, dotted_text, text_of};
+use super::syntax::text_of;
+use super::syntax::{child, children_in, code_text, contains_kind, dotted_text, named_children};
 use super::syntax::{Field, Kind};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -35,11 +36,7 @@ pub(super) fn bindings(root: Node, src: &[u8]) -> Names {
         ) {
             order.push(node);
         }
-        stack.extend(
-            (0..node.named_child_count())
-                .rev()
-                .filter_map(|i| node.named_child(i as u32)),
-        );
+        stack.extend(named_children(node).rev());
     }
     for node in order {
         match Kind::of(node) {

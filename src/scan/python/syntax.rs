@@ -172,7 +172,7 @@ pub(super) fn child<'t>(node: Node<'t>, field: Field) -> Option<Node<'t>> {
 }
 
 /// `node`'s named children in order.
-pub(super) fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+pub(super) fn named_children<'t>(node: Node<'t>) -> impl DoubleEndedIterator<Item = Node<'t>> {
     (0..node.named_child_count()).filter_map(move |i| node.named_child(i as u32))
 }
 
