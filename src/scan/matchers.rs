@@ -275,7 +275,8 @@ pub(super) fn match_python(
         }
         return;
     }
-    let Some(facts) = python::facts(text) else {
+    let parts = super::python_slice::parts(plan, text, &wanted).unwrap_or_default();
+    let Some(facts) = python::facts_in(text, &parts) else {
         return;
     };
     let lines: Vec<&str> = text.lines().collect();

@@ -134,6 +134,11 @@ impl PythonMatcher {
         })
     }
 
+    /// Whether the rule asks for a guard condition.
+    pub fn guarded(&self) -> bool {
+        self.guard_pattern.is_some()
+    }
+
     /// The compiled name sets and guard, or why they cannot be built (a
     /// size limit: the patterns themselves were checked).
     pub fn compiled(&self) -> Result<&Compiled, &str> {

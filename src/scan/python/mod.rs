@@ -16,7 +16,8 @@ mod names;
 mod syntax;
 mod walk;
 
-use tree_sitter::Parser;
+use crate::scan::py_segments::Segment;
+use tree_sitter::{Parser, Point, Range};
 
 /// Files larger than this are not parsed (the scan records why).
 pub const MAX_PARSE_BYTES: usize = 2 << 20;
@@ -64,13 +65,44 @@ pub struct Facts {
 /// and what it recognises is used (templates with Jinja placeholders parse
 /// mostly). Returns `None` only when the parser cannot run at all.
 pub fn facts(text: &str) -> Option<Facts> {
+    facts_in(text, &[])
+}
+
+/// [`facts`] from the given top-level statements of `text` alone (all of
+/// it when `parts` is empty): the parser skips the rest, and what it reads
+/// keeps its place (lines and offsets are the file's).
+pub fn facts_in(text: &str, parts: &[Segment]) -> Option<Facts> {
     let mut parser = Parser::new();
     parser.set_language(syntax::language()).ok()?;
+    if !parts.is_empty() {
+        parser.set_included_ranges(&ranges(parts)).ok()?;
+    }
     let tree = parser.parse(text, None)?;
     let src = text.as_bytes();
     let root = tree.root_node();
     let names = names::bindings(root, src);
     Some(walk::Walk::new(src, &names).run(root))
+}
+
+/// The parser's ranges for `parts`: adjacent ones joined. Each part is
+/// whole lines, so every range starts at a column 0.
+fn ranges(parts: &[Segment]) -> Vec<Range> {
+    let mut ranges: Vec<Range> = Vec::with_capacity(parts.len());
+    for part in parts {
+        match ranges.last_mut() {
+            Some(last) if last.end_byte == part.start => {
+                last.end_byte = part.end;
+                last.end_point = Point::new(part.end_row, 0);
+            }
+            _ => ranges.push(Range {
+                start_byte: part.start,
+                end_byte: part.end,
+                start_point: Point::new(part.start_row, 0),
+                end_point: Point::new(part.end_row, 0),
+            }),
+        }
+    }
+    ranges
 }
 
 /// Source text on one line, cut to [`MAX_CONDITION`] bytes.
@@ -116,6 +148,46 @@ mod tests {
             vec!["workspace", "model_path", "model_name"]
         );
         assert_eq!(register.line, 7);
+    }
+
+    #[test]
+    fn names_bound_in_a_definition_stay_in_it() {
+        let text = "from mlflow.tracking import MlflowClient\nimport boto3\n\
+            client = boto3.client('s3')\n\
+            def register():\n    client = MlflowClient()\n    client.create_model_version(name='n')\n\
+            def upload():\n    client.upload_file('a', 'b', 'c')\n\
+            class Job:\n    def run(self):\n        from sagemaker import Model as M\n        M(image_uri='x').deploy()\n\
+            def later():\n    M.deploy()\n";
+        let calls = calls(text);
+        // The module's binding holds in a definition that does not bind the
+        // name again; one that does sees its own.
+        find(&calls, "mlflow.tracking.MlflowClient.create_model_version");
+        find(&calls, "boto3.client.upload_file");
+        find(&calls, "sagemaker.Model.deploy");
+        // An import inside one definition means nothing in another.
+        assert!(calls.iter().any(|c| c.name == "M.deploy"), "{calls:#?}");
+    }
+
+    #[test]
+    fn only_the_given_statements_are_parsed_and_keep_their_lines() {
+        let text = "import sys\nMIN = 0.8\n\
+            def noise():\n    print('x')\n\
+            def check(auc):\n    if auc < MIN:\n        sys.exit(1)\n\
+            check(0.5)\n";
+        let segments = crate::scan::py_segments::split(text).unwrap();
+        assert_eq!(segments.len(), 4);
+        let parts: Vec<_> = segments
+            .iter()
+            .copied()
+            .filter(|s| !s.definition || s.start_row != 2)
+            .collect();
+        let sliced = facts_in(text, &parts).unwrap().calls;
+        let whole = calls(text);
+        let kept: Vec<&Call> = whole.iter().filter(|c| c.line != 4).collect();
+        assert_eq!(sliced.iter().collect::<Vec<_>>(), kept);
+        assert_eq!(find(&sliced, "sys.exit").line, 7);
+        assert_eq!(find(&sliced, "sys.exit").guards[0].condition, "auc < MIN");
+        assert!(!sliced.iter().any(|c| c.name == "print"));
     }
 
     #[test]

@@ -3,12 +3,17 @@
 //! expressions, `with` blocks whose clause calls something, and earlier
 //! stop-guards (`if bad: raise`, `assert ok`) in the same block.
 
-use super::names::{qualified, Names};
+use super::names::{definition_scope, qualified, Names};
 use super::syntax::{child, code_text, contains_kind, line_of, named_children, text_of};
 use super::syntax::{Field, Kind};
 use super::{one_line, Call, Facts, Guard, MAX_CALLS, MAX_GUARDS};
 use std::collections::HashMap;
 use tree_sitter::Node;
+
+/// A node still to visit: the node, the guard chain in force, the
+/// enclosing function, and the top-level definition it is in (see
+/// `Names::scope`).
+type Pending<'a> = (Node<'a>, Option<usize>, Option<usize>, Option<usize>);
 
 /// One entry of the guard chain: a condition and the chain above it.
 struct GuardNode {
@@ -39,11 +44,16 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn push_guard(&mut self, parent: Option<usize>, condition: Node) -> Option<usize> {
+    fn push_guard(
+        &mut self,
+        parent: Option<usize>,
+        condition: Node,
+        scope: Option<usize>,
+    ) -> Option<usize> {
         let mut condition_text = one_line(&code_text(condition, self.src));
         // `if wins:` / `if not passed:` stand for the comparison behind them.
         let flag = condition_text.trim_start_matches("not ").trim();
-        if let Some(comparison) = self.names.flags.get(flag) {
+        if let Some(comparison) = self.names.scope(scope).flags.get(flag) {
             condition_text = one_line(&format!("{condition_text} ({comparison})"));
         }
         self.guards.push(GuardNode {
@@ -69,15 +79,15 @@ impl<'a> Walk<'a> {
     }
 
     pub(super) fn run(mut self, root: Node<'a>) -> Facts {
-        // Explicit stack: (node, guards in force, enclosing function).
-        let mut stack: Vec<(Node<'a>, Option<usize>, Option<usize>)> = vec![(root, None, None)];
+        // Explicit stack, so that deep nesting cannot overflow.
+        let mut stack: Vec<Pending<'a>> = vec![(root, None, None, None)];
         let mut children = Vec::new();
-        while let Some((node, head, function)) = stack.pop() {
+        while let Some((node, head, function, scope)) = stack.pop() {
             let kind = Kind::of(node);
             if kind == Kind::Call && self.calls.len() < MAX_CALLS {
-                self.record_call(node, head, function);
+                self.record_call(node, head, function, scope);
             }
-            self.child_guards(node, kind, head, &mut children);
+            self.child_guards(node, kind, head, scope, &mut children);
             let inner_function = match kind {
                 Kind::FunctionDefinition => child(node, Field::Name).map(|n| {
                     self.functions.push(text_of(n, self.src));
@@ -86,18 +96,29 @@ impl<'a> Walk<'a> {
                 _ => function,
             };
             for (child, child_head) in children.drain(..).rev() {
-                stack.push((child, child_head, inner_function));
+                let child_scope = match kind {
+                    Kind::Module => definition_scope(child),
+                    _ => scope,
+                };
+                stack.push((child, child_head, inner_function, child_scope));
             }
         }
         self.finish()
     }
 
-    fn record_call(&mut self, node: Node<'a>, head: Option<usize>, enclosing: Option<usize>) {
+    fn record_call(
+        &mut self,
+        node: Node<'a>,
+        head: Option<usize>,
+        enclosing: Option<usize>,
+        scope: Option<usize>,
+    ) {
         let Some(function) = child(node, Field::Function) else {
             return;
         };
-        let imports = &self.names.imports;
-        let Some(name) = qualified(function, self.src, imports, Some(&self.names.assigned)) else {
+        let names = self.names.scope(scope);
+        let imports = &names.imports;
+        let Some(name) = qualified(function, self.src, imports, Some(&names.assigned)) else {
             return;
         };
         let written = qualified(function, self.src, imports, None).filter(|w| *w != name);
@@ -128,6 +149,7 @@ impl<'a> Walk<'a> {
         node: Node<'a>,
         kind: Kind,
         head: Option<usize>,
+        scope: Option<usize>,
         out: &mut Vec<(Node<'a>, Option<usize>)>,
     ) {
         out.clear();
@@ -145,17 +167,17 @@ impl<'a> Walk<'a> {
                 {
                     // Consequence, body or `else`: the condition guards it.
                     match condition {
-                        Some(c) => self.push_guard(head, c),
+                        Some(c) => self.push_guard(head, c, scope),
                         None => head,
                     }
                 }
                 // An `elif` runs only when the `if` before it failed.
                 Kind::IfStatement if child_kind == Kind::ElifClause => match condition {
-                    Some(c) => self.push_guard(head, c),
+                    Some(c) => self.push_guard(head, c, scope),
                     None => head,
                 },
                 Kind::ConditionalExpression if i != 1 => match out.get(1) {
-                    Some(&(c, _)) => self.push_guard(head, c),
+                    Some(&(c, _)) => self.push_guard(head, c, scope),
                     None => head,
                 },
                 Kind::WithStatement if child_kind == Kind::Block => {
@@ -165,7 +187,7 @@ impl<'a> Walk<'a> {
                         .filter(|&c| Kind::of(c) == Kind::WithClause)
                     {
                         Some(clause) if contains_kind(clause, Kind::Call) => {
-                            self.push_guard(head, clause)
+                            self.push_guard(head, clause, scope)
                         }
                         _ => head,
                     }
@@ -179,7 +201,7 @@ impl<'a> Walk<'a> {
             out[i].1 = child_head;
             if matches!(kind, Kind::Block | Kind::Module) {
                 if let Some(guard) = stop_guard(child, self.src) {
-                    running = self.push_guard(running, guard);
+                    running = self.push_guard(running, guard, scope);
                 }
             }
         }
