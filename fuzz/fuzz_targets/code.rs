@@ -1,9 +1,11 @@
 //! Reading source as code: comment stripping for every syntax, every
-//! dependency-manifest kind, Python parsed with tree-sitter, the Python lexer
-//! that prefilters guards, and the text escaping applied to what is shown.
+//! dependency-manifest kind, Python parsed with tree-sitter (whole, and cut
+//! into top-level statements, each parsed with the module-level code), the
+//! Python lexer that prefilters guards, and the text escaping applied to
+//! what is shown.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use readiness::scan::{content, manifest, python};
+use readiness::scan::{content, manifest, py_segments, python};
 
 const NAMES: &[&str] = &[
     "a.py",
@@ -27,6 +29,28 @@ fuzz_target!(|data: &[u8]| {
     if let Some(facts) = python::facts(&text) {
         for call in facts.calls {
             assert!(call.line >= 1);
+        }
+    }
+    if let Some(segments) = py_segments::split(&text) {
+        // The segments cover the text in order, each whole lines.
+        let mut at = 0;
+        for s in &segments {
+            assert_eq!(s.start, at);
+            assert!(s.end > s.start && s.end_row > s.start_row);
+            assert!(s.start == 0 || text.as_bytes()[s.start - 1] == b'\n');
+            at = s.end;
+        }
+        assert_eq!(at, text.len());
+        let kept: Vec<_> = segments
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| !s.definition || i % 2 == 0)
+            .map(|(_, s)| *s)
+            .collect();
+        if let Some(facts) = python::facts_in(&text, &kept) {
+            for call in facts.calls {
+                assert!(call.line >= 1);
+            }
         }
     }
     let read = readiness::scan::py_code::read(&text);
