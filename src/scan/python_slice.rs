@@ -27,6 +27,10 @@ use std::collections::HashSet;
 /// Files smaller than this are parsed whole: cutting would save little.
 pub const MIN_BYTES: usize = 8 << 10;
 
+/// Files with more top-level definitions than this are parsed whole: which
+/// definitions call which is worked out pair by pair.
+pub const MAX_DEFINITIONS: usize = 500;
+
 /// The segments of `text` to parse for the rules `wanted` (each of which
 /// may match somewhere in the file), in order; `None` to parse it whole.
 pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<Segment>> {
@@ -35,7 +39,7 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
     }
     let segments = py_segments::split(text)?;
     let definitions = segments.iter().filter(|s| s.definition).count();
-    if definitions < 2 {
+    if !(2..=MAX_DEFINITIONS).contains(&definitions) {
         return None;
     }
     let module: String = segments
@@ -69,6 +73,10 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
         true => identifiers(&module.code),
         false => HashSet::new(),
     };
+    let aliases = match guarded {
+        true => module_assignments(text, &segments),
+        false => Vec::new(),
+    };
     let callers: Vec<Vec<usize>> = codes
         .iter()
         .enumerate()
@@ -81,7 +89,10 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
                 return Vec::new();
             }
             // `run = deploy` at module level: a call to `run` is one to `deploy`.
-            defined.extend(module_aliases(text, &segments, &defined));
+            let aliased = aliases
+                .iter()
+                .filter(|(_, value)| defined.iter().any(|f| value.contains(f)));
+            defined.extend(aliased.map(|(name, _)| *name).collect::<Vec<_>>());
             (0..segments.len())
                 .filter(|&j| j != i)
                 .filter(|&j| {
@@ -151,9 +162,9 @@ fn defined_functions(code: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The names a module-level line `name = …` binds to something that
-/// mentions one of `functions`.
-fn module_aliases<'t>(text: &'t str, segments: &[Segment], functions: &[&str]) -> Vec<&'t str> {
+/// The module-level lines `name = …`: each name, with the identifiers of
+/// what it is assigned.
+fn module_assignments<'t>(text: &'t str, segments: &[Segment]) -> Vec<(&'t str, HashSet<&'t str>)> {
     segments
         .iter()
         .filter(|s| !s.definition)
@@ -165,8 +176,7 @@ fn module_aliases<'t>(text: &'t str, segments: &[Segment], functions: &[&str]) -
                 && !value.starts_with('=')
                 && !name.starts_with(|c: char| c.is_ascii_digit())
                 && name.bytes().all(|b| is_word(b) && b < 0x80);
-            let words = identifiers(value);
-            (simple && functions.iter().any(|f| words.contains(f))).then_some(name)
+            simple.then(|| (name, identifiers(value)))
         })
         .collect()
 }

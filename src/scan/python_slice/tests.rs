@@ -1,4 +1,4 @@
-use super::{parts, MIN_BYTES};
+use super::{parts, MAX_DEFINITIONS, MIN_BYTES};
 use crate::scan::plan::Plan;
 use crate::scan::py_segments::{split, Segment};
 use crate::scan::python::{facts, facts_in, Call};
@@ -107,6 +107,21 @@ fn small_files_and_files_that_are_not_plain_python_are_parsed_whole() {
     let text = format!("import mlflow\n{all}");
     let cut = parts(&plan, &text, &rules);
     assert_eq!(cut.as_ref().map(|k| kept_heads(&text, k)), None);
+}
+
+#[test]
+fn a_file_of_very_many_definitions_is_parsed_whole() {
+    // Which definitions call which is worked out pair by pair: bounded.
+    let plan = built_in_plan();
+    let rules = every_python_rule(&plan);
+    let file = |fillers: usize| {
+        format!(
+            "import sys\n{}def main():\n    if auc < best:\n        sys.exit(1)\n",
+            filler(fillers)
+        )
+    };
+    assert!(parts(&plan, &file(MAX_DEFINITIONS - 1), &rules).is_some());
+    assert_eq!(parts(&plan, &file(MAX_DEFINITIONS), &rules), None);
 }
 
 /// Every committed Python file, cut at each top-level definition in turn:
