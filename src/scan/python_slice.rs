@@ -22,7 +22,8 @@ use super::plan::Plan;
 use super::py_code;
 use super::py_segments::{self, Segment};
 use super::ProbeId;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 /// Files smaller than this are parsed whole: cutting would save little.
 pub const MIN_BYTES: usize = 8 << 10;
@@ -56,62 +57,30 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
             false => py_code::CodeText::default(),
         })
         .collect();
-    // Per definition, the other segments that mention a function it
-    // defines: a call there passes its guards to calls in that function.
-    // Only a rule that asks for a guard needs them.
+    // Only a rule that asks for a guard needs the calls to a definition's
+    // functions: they pass their guards on.
     let guarded = wanted.iter().any(|id| plan.python[id].guarded());
-    let words: Vec<HashSet<&str>> = match guarded {
-        true => (0..segments.len())
-            .map(|j| match segments[j].definition {
-                true => identifiers(&codes[j].code),
-                false => HashSet::new(),
-            })
-            .collect(),
-        false => Vec::new(),
+    let callers = match guarded {
+        true => callers(text, &segments, &codes, &module),
+        false => vec![Vec::new(); segments.len()],
     };
-    let module_words = match guarded {
-        true => identifiers(&module.code),
-        false => HashSet::new(),
-    };
-    let aliases = match guarded {
-        true => module_assignments(text, &segments),
-        false => Vec::new(),
-    };
-    let callers: Vec<Vec<usize>> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, code)| {
-            if !guarded || !segments[i].definition {
-                return Vec::new();
-            }
-            let mut defined: Vec<&str> = defined_functions(&code.code).collect();
-            if defined.is_empty() {
-                return Vec::new();
-            }
-            // `run = deploy` at module level: a call to `run` is one to `deploy`.
-            let aliased = aliases
-                .iter()
-                .filter(|(_, value)| defined.iter().any(|f| value.contains(f)));
-            defined.extend(aliased.map(|(name, _)| *name).collect::<Vec<_>>());
-            (0..segments.len())
-                .filter(|&j| j != i)
-                .filter(|&j| {
-                    let other = match segments[j].definition {
-                        true => &words[j],
-                        false => &module_words,
-                    };
-                    defined.iter().any(|name| other.contains(name))
-                })
-                .collect()
-        })
-        .collect();
     let conditions = |j: usize| match segments[j].definition {
         true => codes[j].conditions.as_str(),
         false => module.conditions.as_str(),
     };
-    let holds = |conditions: &str, re: &regex::bytes::Regex| {
-        conditions.lines().any(|l| re.is_match(l.as_bytes()))
+    // Whether segment `j`'s conditions hold a guard: each regex is tried on
+    // each segment once, however many definitions it calls.
+    let tried: RefCell<HashMap<(String, usize), bool>> = RefCell::default();
+    let holds = |j: usize, re: &regex::bytes::Regex| {
+        let key = (re.as_str().to_owned(), j);
+        if let Some(&known) = tried.borrow().get(&key) {
+            return known;
+        }
+        let found = conditions(j).lines().any(|l| re.is_match(l.as_bytes()));
+        tried.borrow_mut().insert(key, found);
+        found
     };
+    let module_index = segments.iter().position(|s| !s.definition);
     let mut keep = vec![false; segments.len()];
     for (i, segment) in segments.iter().enumerate() {
         if !segment.definition {
@@ -126,9 +95,9 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
         // the module, or a condition of a call to one of its functions.
         let may_match = |id: &ProbeId| {
             plan.python[id].may_match(&present, |re| {
-                holds(&codes[i].conditions, re)
-                    || holds(&module.conditions, re)
-                    || callers[i].iter().any(|&j| holds(conditions(j), re))
+                holds(i, re)
+                    || module_index.is_some_and(|m| holds(m, re))
+                    || callers[i].iter().any(|&j| holds(j, re))
             })
         };
         if wanted.iter().any(may_match) {
@@ -148,6 +117,52 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
             .filter_map(|(s, k)| k.then_some(s))
             .collect(),
     )
+}
+
+/// Per definition, the other segments (module-level code included) that
+/// mention a function it defines, or a module-level alias of one (`run =
+/// deploy`): a call there passes its guards to the calls in that function.
+/// `codes` holds each definition's code (module-level segments: empty),
+/// `module` the module-level code.
+fn callers(
+    text: &str,
+    segments: &[Segment],
+    codes: &[py_code::CodeText],
+    module: &py_code::CodeText,
+) -> Vec<Vec<usize>> {
+    let module_words = identifiers(&module.code);
+    let own_words: Vec<HashSet<&str>> = segments
+        .iter()
+        .zip(codes)
+        .map(|(segment, code)| match segment.definition {
+            true => identifiers(&code.code),
+            false => HashSet::new(),
+        })
+        .collect();
+    let words = |j: usize| match segments[j].definition {
+        true => &own_words[j],
+        false => &module_words,
+    };
+    let aliases = module_assignments(text, segments);
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let mut defined: Vec<&str> = defined_functions(&code.code).collect();
+            if defined.is_empty() {
+                return Vec::new();
+            }
+            let aliased: Vec<&str> = aliases
+                .iter()
+                .filter(|(_, value)| defined.iter().any(|f| value.contains(f)))
+                .map(|(name, _)| *name)
+                .collect();
+            defined.extend(aliased);
+            (0..segments.len())
+                .filter(|&j| j != i && defined.iter().any(|name| words(j).contains(name)))
+                .collect()
+        })
+        .collect()
 }
 
 /// The names after `def` in Python code as [`py_code::read`] writes it.
