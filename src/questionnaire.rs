@@ -92,8 +92,8 @@ pub fn plan(
                     .question
                     .clone()
                     .unwrap_or_else(|| format!("Is this in place: {}?", check.title)),
-                why: check.why.clone(),
-                fix: check.fix.clone(),
+                why: check.why.to_string(),
+                fix: check.fix.to_string(),
                 rubric_version: rubric.version.clone(),
                 existing,
                 scale: check.scale,

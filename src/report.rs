@@ -3,6 +3,7 @@
 
 use crate::scan::{Evidence, ScanStats};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Bumped when a field changes meaning or disappears; additions keep it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -322,7 +323,7 @@ impl Outcome {
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
     pub id: String,
-    pub title: String,
+    pub title: Arc<str>,
     pub level: u8,
     pub weight: u32,
     /// What an answer must say to count toward the level: manual or automated.
@@ -344,8 +345,8 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Why the check matters and how to meet it (from the rubric).
-    pub why: String,
-    pub fix: String,
+    pub why: Arc<str>,
+    pub fix: Arc<str>,
     /// Where the evidence is (sorted, at most [`EVIDENCE_PER_CHECK`]).
     pub evidence: Vec<Evidence>,
     pub evidence_total: usize,
@@ -363,7 +364,7 @@ pub struct NextStep {
     /// Why it is a next step: it is part of what the next overall level
     /// needs, it defines the next level of its area, or it supports it.
     pub role: StepRole,
-    pub title: String,
+    pub title: Arc<str>,
     pub outcome: Outcome,
     /// The answer on file, when one was given but does not meet the level.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -372,8 +373,8 @@ pub struct NextStep {
     /// example-only evidence, an insufficient answer) or could not tell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    pub why: String,
-    pub fix: String,
+    pub why: Arc<str>,
+    pub fix: Arc<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -94,7 +94,7 @@ pub(crate) fn run_rubrics(command: &RubricsCommand) -> Result<ExitCode, readines
                         rubric.area.clone(),
                         c.level.to_string(),
                         c.weight.to_string(),
-                        c.title.clone(),
+                        c.title.to_string(),
                     ]);
                 }
             }

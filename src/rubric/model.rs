@@ -2,6 +2,7 @@
 //! the deduplicated table of probes (the primitive tests the scanner runs).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Index into [`Catalog::probes`].
 pub type ProbeId = usize;
@@ -208,12 +209,14 @@ impl Rubric {
 #[derive(Debug, Clone)]
 pub struct Check {
     pub id: String,
-    pub title: String,
+    /// Shared with every report that shows the check (one per project in a
+    /// monorepo): cloned by reference, not copied.
+    pub title: Arc<str>,
     /// The rung of the ladder this check gates: 1, 2 or 3.
     pub level: u8,
     pub weight: u32,
-    pub why: String,
-    pub fix: String,
+    pub why: Arc<str>,
+    pub fix: Arc<str>,
     pub applies_when: Option<Rule>,
     /// Shown when `applies_when` does not match; a generic reason otherwise.
     pub not_applicable: Option<String>,

@@ -284,11 +284,11 @@ impl Loader {
         }
         Some(Check {
             id: id?,
-            title: title?,
+            title: title?.into(),
             level: level?,
             weight: weight?,
-            why: why?,
-            fix: fix?,
+            why: why?.into(),
+            fix: fix?.into(),
             applies_when,
             not_applicable,
             evidence: evidence?,

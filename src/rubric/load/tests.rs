@@ -290,7 +290,7 @@ fn user_rubric_replaces_builtin_area_but_not_another_user_rubric() {
     let user = GOOD.replace("Has a Dockerfile", "Custom title");
     let catalog = load_catalog(&[src("builtin.yaml", GOOD)], &[src("mine.yaml", &user)]).unwrap();
     assert_eq!(catalog.rubrics.len(), 1);
-    assert_eq!(catalog.rubrics[0].checks[0].title, "Custom title");
+    assert_eq!(&*catalog.rubrics[0].checks[0].title, "Custom title");
     let err = load_catalog(&[], &[src("a.yaml", GOOD), src("b.yaml", GOOD)]).unwrap_err();
     assert!(
         err.to_string()
