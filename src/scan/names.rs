@@ -35,7 +35,7 @@ const PACKED_LIMIT: usize = 64;
 /// Bytes that continue a Python identifier: ASCII letters, digits and `_`,
 /// and every byte of a non-ASCII character (Python allows Unicode letters,
 /// so `logé` is one identifier, not `log`).
-fn is_identifier_byte(b: u8) -> bool {
+pub(super) fn is_identifier_byte(b: u8) -> bool {
     IDENTIFIER[usize::from(b)]
 }
 

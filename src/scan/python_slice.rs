@@ -18,6 +18,7 @@
 //! when the whole file was parsed and every binding counted for the lines
 //! below it.
 
+use super::names::is_identifier_byte;
 use super::plan::Plan;
 use super::py_code;
 use super::py_segments::{self, Segment};
@@ -168,11 +169,18 @@ fn callers(
 /// The names after `def` in Python code as [`py_code::read`] writes it.
 fn defined_functions(code: &str) -> impl Iterator<Item = &str> {
     code.match_indices("def ").filter_map(|(at, _)| {
-        if code[..at].bytes().next_back().is_some_and(is_word) {
+        if code[..at]
+            .bytes()
+            .next_back()
+            .is_some_and(is_identifier_byte)
+        {
             return None;
         }
         let rest = &code[at + 4..];
-        let end = rest.bytes().position(|b| !is_word(b)).unwrap_or(rest.len());
+        let end = rest
+            .bytes()
+            .position(|b| !is_identifier_byte(b))
+            .unwrap_or(rest.len());
         (end > 0).then(|| &rest[..end])
     })
 }
@@ -190,7 +198,7 @@ fn module_assignments<'t>(text: &'t str, segments: &[Segment]) -> Vec<(&'t str, 
             let simple = !name.is_empty()
                 && !value.starts_with('=')
                 && !name.starts_with(|c: char| c.is_ascii_digit())
-                && name.bytes().all(|b| is_word(b) && b < 0x80);
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             simple.then(|| (name, identifiers(value)))
         })
         .collect()
@@ -198,14 +206,9 @@ fn module_assignments<'t>(text: &'t str, segments: &[Segment]) -> Vec<(&'t str, 
 
 /// The identifiers (and numbers) in `code`.
 fn identifiers(code: &str) -> HashSet<&str> {
-    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()))
+    code.split(|c: char| c.is_ascii() && !is_identifier_byte(c as u8))
         .filter(|w| !w.is_empty())
         .collect()
-}
-
-/// ASCII letters, digits, `_`, and every byte of a non-ASCII character.
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 #[cfg(test)]
