@@ -240,7 +240,7 @@ fn is_word(b: u8) -> bool {
 /// or at the end of the line or file when unterminated), or `None` when no
 /// string starts there. A string may carry up to two prefix letters
 /// (`r`, `b`, `u`, `f` in either case).
-fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
+pub(super) fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
     let prefix = bytes[i..]
         .iter()
         .take(2)

@@ -11,6 +11,8 @@
 //! marker, an unclosed bracket or string at the end) it gives up, and the
 //! file is parsed whole.
 
+use super::py_code;
+
 /// One top-level stretch of a file: whole lines, from `start` to `end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment {
@@ -42,7 +44,7 @@ pub fn split(text: &str) -> Option<Vec<Segment>> {
     let mut at = 0;
     while at < bytes.len() {
         let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1);
-        if lexer.at_top() {
+        if lexer.at_top(at) {
             let first = bytes[at];
             if !matches!(first, b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b'#') {
                 let word = leading_word(&bytes[at..line_end]);
@@ -78,11 +80,11 @@ pub fn split(text: &str) -> Option<Vec<Segment>> {
             // Blank lines and comments before the first statement.
             open(&mut segments, at, row, false);
         }
-        lexer.line(&bytes[at..line_end]);
+        lexer.line(bytes, at, line_end);
         at = line_end;
         row += 1;
     }
-    if !lexer.at_top() || decorators_only {
+    if !lexer.at_top(bytes.len()) || decorators_only {
         return None;
     }
     let ends: Vec<(usize, usize)> = segments
@@ -128,67 +130,56 @@ fn leading_word(line: &[u8]) -> &str {
     std::str::from_utf8(&line[..end]).unwrap_or("")
 }
 
-/// Lexical state carried from one line to the next.
+/// Lexical state carried from one line to the next. Strings are read with
+/// the code lexer's own reader ([`py_code::string_end`]), over the whole
+/// text, since a triple-quoted string or one continued by an escaped line
+/// break runs on over lines.
 #[derive(Default)]
 struct Lexer {
-    /// Inside a triple-quoted string: its quote byte.
-    triple: Option<u8>,
+    /// Where lexing has read to: past the current line when a string
+    /// started on it runs on.
+    read_to: usize,
     /// Open brackets.
     depth: usize,
     /// The last line ended with a backslash.
     continued: bool,
-    /// A one-quote string ran on past a line break (`"a\` at a line's
-    /// end): rare enough to leave to the parser.
-    broken: bool,
+    /// A string runs on to the end of the text without its closing quote.
+    unclosed: bool,
 }
 
 impl Lexer {
-    /// Whether the next line starts a logical line.
-    fn at_top(&self) -> bool {
-        self.triple.is_none() && self.depth == 0 && !self.continued && !self.broken
+    /// Whether the line starting at `at` starts a logical line.
+    fn at_top(&self, at: usize) -> bool {
+        self.read_to <= at && self.depth == 0 && !self.continued && !self.unclosed
     }
 
-    /// Reads one line (its break included).
-    fn line(&mut self, line: &[u8]) {
-        self.continued = false;
-        let mut i = 0;
-        if let Some(quote) = self.triple {
-            match triple_end(line, 0, quote) {
-                Some(end) => {
-                    self.triple = None;
-                    i = end;
-                }
-                None => return,
-            }
+    /// Reads the line `bytes[at..end]` (its break included), unless a
+    /// string from an earlier line covers it.
+    fn line(&mut self, bytes: &[u8], at: usize, end: usize) {
+        if self.read_to >= end {
+            return;
         }
-        while i < line.len() {
-            match line[i] {
-                b'#' => return,
+        self.continued = false;
+        let mut i = self.read_to.max(at);
+        while i < end {
+            match bytes[i] {
+                b'#' => break,
                 b'\\' => {
-                    if line[i + 1..].iter().all(|&b| b == b'\r' || b == b'\n') {
+                    if bytes[i + 1..end].iter().all(|&b| b == b'\r' || b == b'\n') {
                         self.continued = true;
-                        return;
+                        break;
                     }
                     i += 2;
                 }
                 quote @ (b'"' | b'\'') => {
-                    if line.get(i..i + 3) == Some(&[quote; 3][..]) {
-                        match triple_end(line, i + 3, quote) {
-                            Some(end) => i = end,
-                            None => {
-                                self.triple = Some(quote);
-                                return;
-                            }
-                        }
-                    } else {
-                        match single_end(line, i + 1, quote) {
-                            Some(end) => i = end,
-                            None => {
-                                self.broken = true;
-                                return;
-                            }
-                        }
-                    }
+                    // At the quote itself: a prefix (`rb`) changes nothing here.
+                    let close = py_code::string_end(bytes, i).unwrap_or(bytes.len());
+                    let last = &bytes[i..close];
+                    let triple = last.starts_with(&[quote; 3]);
+                    let closes =
+                        last.len() >= if triple { 6 } else { 2 } && last.ends_with(&[quote]);
+                    self.unclosed |= close == bytes.len() && !closes;
+                    i = close;
                 }
                 b'(' | b'[' | b'{' => {
                     self.depth += 1;
@@ -201,37 +192,8 @@ impl Lexer {
                 _ => i += 1,
             }
         }
+        self.read_to = i.max(end);
     }
-}
-
-/// Past the closing triple quote at or after `from`, if the line has it.
-fn triple_end(line: &[u8], from: usize, quote: u8) -> Option<usize> {
-    let mut i = from;
-    while i < line.len() {
-        match line[i] {
-            b'\\' => i += 2,
-            b if b == quote && line.get(i..i + 3) == Some(&[quote; 3][..]) => return Some(i + 3),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// Past the closing quote of a one-line string, or the line's end (an
-/// unterminated string ends there, as Python reports it); `None` when an
-/// escaped line break carries it on to the next line.
-fn single_end(line: &[u8], from: usize, quote: u8) -> Option<usize> {
-    let mut i = from;
-    while i < line.len() {
-        match line[i] {
-            b'\\' if line[i + 1..].iter().all(|&b| b == b'\r' || b == b'\n') => return None,
-            b'\\' => i += 2,
-            b'\n' => return Some(i),
-            b if b == quote => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    Some(line.len())
 }
 
 #[cfg(test)]

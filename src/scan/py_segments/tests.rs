@@ -97,11 +97,23 @@ fn text_that_is_not_plain_python_at_the_top_is_not_split() {
         // A decorator with nothing to decorate; a clause after a definition.
         "@decorator\nx = 1\n",
         "def f():\n    pass\nelse:\n    pass\n",
-        // A one-quote string carried on by an escaped line break.
-        "x = 'a\\\nb'\n",
+        // A one-quote string still open at the end.
+        "x = 'a\\\n",
     ] {
         assert_eq!(split(text), None, "{text:?}");
     }
+}
+
+#[test]
+fn a_one_quote_string_continued_over_a_line_break_hides_what_it_holds() {
+    let text = "x = 'a\\\ndef not_a_def(): b'\ndef g():\n    pass\n";
+    assert_eq!(
+        parts(text),
+        vec![
+            ("x = 'a\\\ndef not_a_def(): b'\n", false),
+            ("def g():\n    pass\n", true),
+        ]
+    );
 }
 
 #[test]
