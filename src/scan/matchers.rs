@@ -239,7 +239,7 @@ pub(super) fn match_python(
         return;
     }
     let code = py_code::read(text);
-    let present = plan.python_literals.present(&code.code);
+    let present = plan.python_literals.present_in_python(text, &code);
     // Rules share guard patterns: each is tried once per file.
     let mut guards: Vec<(String, bool)> = Vec::new();
     let wanted: Vec<ProbeId> = ids

@@ -9,24 +9,45 @@
 //! in `logging` and `fit` in `profit`, and send most files of a real
 //! repository to the parser for nothing. A name a pattern only partly
 //! spells (`*Deploy*`) is searched as a substring.
+//!
+//! The last part of a called name can only come from where a call or a
+//! binding can put it: before the `(` of a call, or at the end of what an
+//! import or an assignment binds. In a file's code (see
+//! [`Names::present_in_code`]), a name registered as the last part of a
+//! call ([`Names::called_id`]) counts only where the identifier holding it
+//! is followed by something other than an attribute's dot, a separator, a
+//! subscript or an operator: `except ValueError:`, `x.deploy.status` and
+//! `f(run=1)` send no file to the parser for a rule calling `*Error`,
+//! `deploy` or `run`.
 
+use super::py_code::CodeText;
 use memchr::memmem::Finder;
 use std::collections::HashMap;
 
 /// A set of names, each with an id, and the test of which occur in a text.
 #[derive(Default)]
 pub struct Names {
-    ids: HashMap<(String, bool), usize>,
-    /// Whole names by first byte: (name, id).
-    whole: Vec<Vec<(Box<[u8]>, usize)>>,
+    /// By (name, whole, called).
+    ids: HashMap<(String, bool, bool), usize>,
+    /// Whole names by first byte.
+    whole: Vec<Vec<Name<Box<[u8]>>>>,
     /// Per first byte, a bit per name length (lengths of 63 and more share
     /// the last bit): most identifiers are rejected with one test.
     lengths: Vec<u64>,
-    partial: Vec<(Finder<'static>, usize)>,
+    partial: Vec<Name<Finder<'static>>>,
     /// All the partial names in one packed (SIMD) searcher, built on first
     /// use when there are several: one pass over a text instead of one per
     /// name. `None`: each name is searched for in turn.
     partial_together: std::sync::OnceLock<Option<aho_corasick::packed::Searcher>>,
+}
+
+/// One name of a [`Names`]: how it is looked for, its id, and whether it
+/// is a call's last part (see [`Names::called_id`]).
+#[derive(Clone)]
+struct Name<T> {
+    spelled: T,
+    id: usize,
+    called: bool,
 }
 
 /// At most this many partial names go into one packed searcher (its limit).
@@ -60,9 +81,24 @@ impl Names {
     /// whole identifier; otherwise any occurrence counts. A name that is
     /// not an identifier is always searched as a substring.
     pub fn id(&mut self, name: &str, whole: bool) -> usize {
-        let whole = whole && !name.is_empty() && name.bytes().all(is_identifier_byte);
+        self.add(name, whole, false)
+    }
+
+    /// [`Names::id`] for a name a call's last part spells: in code it
+    /// counts only where it can end a callee or a bound value.
+    pub fn called_id(&mut self, name: &str, whole: bool) -> usize {
+        self.add(name, whole, true)
+    }
+
+    fn add(&mut self, name: &str, whole: bool, called: bool) -> usize {
+        let identifier = !name.is_empty() && name.bytes().all(is_identifier_byte);
+        let whole = whole && identifier;
+        let called = called && identifier;
         let next = self.ids.len();
-        let id = *self.ids.entry((name.to_owned(), whole)).or_insert(next);
+        let id = *self
+            .ids
+            .entry((name.to_owned(), whole, called))
+            .or_insert(next);
         if id != next {
             return id;
         }
@@ -72,11 +108,18 @@ impl Names {
                 self.lengths = vec![0; 256];
             }
             let first = usize::from(name.as_bytes()[0]);
-            self.whole[first].push((name.as_bytes().into(), id));
+            self.whole[first].push(Name {
+                spelled: name.as_bytes().into(),
+                id,
+                called,
+            });
             self.lengths[first] |= length_bit(name.len());
         } else {
-            self.partial
-                .push((Finder::new(name.as_bytes()).into_owned(), id));
+            self.partial.push(Name {
+                spelled: Finder::new(name.as_bytes()).into_owned(),
+                id,
+                called,
+            });
         }
         id
     }
@@ -86,22 +129,44 @@ impl Names {
         self.ids.len()
     }
 
-    /// Marks the partial names that occur in `bytes`.
-    fn mark_partial(&self, bytes: &[u8], present: &mut [bool]) {
+    /// Marks the partial names that occur in `bytes` (when `placed`, a
+    /// called one only where [`ends_callee`]).
+    fn mark_partial(&self, bytes: &[u8], placed: bool, present: &mut [bool]) {
+        // Where the identifier holding the last occurrence ends: a long
+        // identifier full of a name is read to its end once.
+        // (from, end): the identifier bytes from `from` run to `end`.
+        let known = std::cell::Cell::new((0, 0));
+        let counts = |at: usize, len: usize, called: bool| {
+            if !called || !placed {
+                return true;
+            }
+            let (from, end) = known.get();
+            let q = at + len;
+            if !(from..=end).contains(&q) {
+                known.set((q, identifier_end(bytes, q)));
+            }
+            ends_callee(bytes, known.get().1)
+        };
         let together = self.partial_together.get_or_init(|| {
             let usable = (2..=PACKED_LIMIT).contains(&self.partial.len())
-                && self.partial.iter().all(|(f, _)| !f.needle().is_empty());
+                && self.partial.iter().all(|n| !n.spelled.needle().is_empty());
             usable.then(|| {
                 let mut builder = aho_corasick::packed::Config::new().builder();
-                for (finder, _) in &self.partial {
-                    builder.add(finder.needle());
+                for name in &self.partial {
+                    builder.add(name.spelled.needle());
                 }
                 builder.build()
             })?
         });
         let Some(searcher) = together else {
-            for (finder, id) in &self.partial {
-                present[*id] = finder.find(bytes).is_some();
+            for Name {
+                spelled: finder,
+                id,
+                called,
+            } in &self.partial
+            {
+                let len = finder.needle().len();
+                present[*id] = finder.find_iter(bytes).any(|at| counts(at, len, *called));
             }
             return;
         };
@@ -115,8 +180,16 @@ impl Names {
                 break;
             };
             let here = &bytes[found.start()..];
-            for (finder, id) in &self.partial {
-                if !present[*id] && here.starts_with(finder.needle()) {
+            for Name {
+                spelled: finder,
+                id,
+                called,
+            } in &self.partial
+            {
+                if !present[*id]
+                    && here.starts_with(finder.needle())
+                    && counts(found.start(), finder.needle().len(), *called)
+                {
                     present[*id] = true;
                     missing -= 1;
                 }
@@ -125,14 +198,36 @@ impl Names {
         }
     }
 
-    /// Which names (by id) occur in `text`.
+    /// Which names (by id) occur in `text`, a file's raw text, wherever
+    /// they stand.
     pub fn present(&self, text: &str) -> Vec<bool> {
+        self.present_as(text, false)
+    }
+
+    /// Which names (by id) the Python `text` holds as code, `code` being
+    /// what `py_code::read` reads of it (one logical line per line, no
+    /// comments, no string literals but f-strings): a called name only
+    /// where [`ends_callee`]. When the code is not regular (see
+    /// `py_code::CodeText::regular`) the parser may read strings otherwise
+    /// and, recovering from errors, make a call of anything: names count
+    /// wherever they stand in the text.
+    pub fn present_in_python(&self, text: &str, code: &CodeText) -> Vec<bool> {
+        match code.regular {
+            true => self.present_as(&code.code, true),
+            false => self.present_as(text, false),
+        }
+    }
+
+    /// `placed`: a called name counts only where its place allows.
+    fn present_as(&self, text: &str, placed: bool) -> Vec<bool> {
         let mut present = vec![false; self.len()];
-        self.mark_partial(text.as_bytes(), &mut present);
+        self.mark_partial(text.as_bytes(), placed, &mut present);
         if self.whole.is_empty() {
             return present;
         }
         let bytes = text.as_bytes();
+        let mut bare: Option<Vec<Bare>> = None;
+        let mut lines = LineStarts::default();
         let mut at = 0;
         loop {
             while at < bytes.len() && !is_identifier_byte(bytes[at]) {
@@ -150,109 +245,170 @@ impl Names {
                 continue;
             }
             let word = &bytes[start..at];
-            for (name, id) in &self.whole[first] {
-                if **name == *word {
+            for Name {
+                spelled: name,
+                id,
+                called,
+            } in &self.whole[first]
+            {
+                if **name != *word {
+                    continue;
+                }
+                if !*called || !placed {
                     present[*id] = true;
+                    continue;
+                }
+                let bare = bare.get_or_insert_with(|| vec![Bare::default(); self.len()]);
+                match use_in_code(bytes, start, at, &mut lines) {
+                    Use::Ends => present[*id] = true,
+                    Use::NoCallee => {}
+                    Use::BareCall => bare[*id].called = true,
+                    Use::ModuleAlias => bare[*id].aliased = true,
+                    Use::OtherBare { ends } => {
+                        bare[*id].bound_otherwise = true;
+                        present[*id] |= ends;
+                    }
                 }
             }
+        }
+        for (id, bare) in bare.iter().flatten().enumerate() {
+            present[id] |= bare.called && (!bare.aliased || bare.bound_otherwise);
         }
         present
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The bare uses of a called name in a file's code.
+#[derive(Clone, Default)]
+struct Bare {
+    /// `name(…)`.
+    called: bool,
+    /// `import a.b as name` or `from m import b as name` at module level.
+    aliased: bool,
+    /// Any other bare use (`name = …`, `from m import name`, `def
+    /// name`, a parameter, `with … as name`, an alias inside a function).
+    bound_otherwise: bool,
+}
 
-    #[test]
-    fn a_whole_name_counts_only_as_a_whole_identifier() {
-        let mut names = Names::default();
-        let run = names.id("run", true);
-        let log_model = names.id("log_model", true);
-        assert_eq!((run, log_model), (0, 1));
-        assert_eq!(names.present("return running(x) # rerun"), [false, false]);
-        assert_eq!(names.present("self.run()"), [true, false]);
-        assert_eq!(
-            names.present("mlflow.sklearn.log_model(m)\n"),
-            [false, true]
-        );
-        // At the very start and end of the text, and beside punctuation.
-        assert_eq!(names.present("run"), [true, false]);
-        assert_eq!(names.present("(log_model,run)"), [true, true]);
+/// What an occurrence of a called name in code can do for a call's name.
+enum Use {
+    /// It may end a callee or a bound value.
+    Ends,
+    /// It ends none: `x.name.y`, `x.name[0]`, `x.name == 1`.
+    NoCallee,
+    /// `name(…)` with no dot before it.
+    BareCall,
+    /// The alias of a module-level import (`from m import other as name`).
+    ModuleAlias,
+    /// Any other use without a dot before it, and whether it [`ends_callee`].
+    OtherBare { ends: bool },
+}
+
+/// How the occurrence of a called name at `start..end` of code (as
+/// `py_code::read` writes it) is used. A bare `name(…)` calls `m.other`
+/// when a module-level import binds `name` as an alias of it and nothing
+/// else in the file binds `name`: every scope sees the module's imports
+/// unless it binds the name again, which takes another bare use of it.
+fn use_in_code(bytes: &[u8], start: usize, end: usize, lines: &mut LineStarts) -> Use {
+    let before = bytes[..start].trim_ascii_end();
+    let before = before
+        .strip_suffix(b"\\")
+        .unwrap_or(before)
+        .trim_ascii_end();
+    if before.last() == Some(&b'.') {
+        return match ends_callee(bytes, end) {
+            true => Use::Ends,
+            false => Use::NoCallee,
+        };
     }
-
-    #[test]
-    fn non_ascii_letters_continue_an_identifier() {
-        let mut names = Names::default();
-        names.id("log", true);
-        assert_eq!(names.present("logé = 1"), [false]);
-        assert_eq!(names.present("élog = 1"), [false]);
-        assert_eq!(names.present("é log = 1"), [true]);
+    let after = bytes[end..].trim_ascii_start();
+    if after.first() == Some(&b'(') {
+        return Use::BareCall;
     }
-
-    #[test]
-    fn a_partial_name_is_found_inside_identifiers() {
-        let mut names = Names::default();
-        names.id("Deploy", false);
-        assert_eq!(names.present("step = ModelDeployStep()"), [true]);
-        assert_eq!(names.present("deploy()"), [false]);
-    }
-
-    #[test]
-    fn partial_names_searched_together_are_found_as_one_by_one() {
-        let parts = [
-            "Error",
-            "rror",
-            "Exception",
-            "Exit",
-            "Ex",
-            "deploy",
-            "Deploy",
-            "é",
-        ];
-        let mut together = Names::default();
-        for p in parts {
-            together.id(p, false);
+    if let Some(target) = alias_target(before) {
+        let line = &before[lines.start_of(bytes, before.len())..];
+        let module_import = line.starts_with(b"from ") || line.starts_with(b"import ");
+        if module_import && target != &bytes[start..end] {
+            return Use::ModuleAlias;
         }
-        let pieces = [
-            "Err", "or", "r", "Exc", "eption", "Exit", "E", "x", "deplo", "y", "De", "é", " ", "\n",
-        ];
-        let mut generated = super::super::generated::Generated::new(0x51ed_270b);
-        for case in 0..2_000 {
-            let text = generated.text(&pieces, 30);
-            let one_by_one: Vec<bool> = parts.iter().map(|p| text.contains(p)).collect();
-            assert_eq!(together.present(&text), one_by_one, "case {case}: {text:?}");
-        }
-        assert!(together.partial_together.get().is_some_and(Option::is_some));
     }
-
-    #[test]
-    fn a_name_that_is_not_an_identifier_is_a_substring() {
-        let mut names = Names::default();
-        names.id("a-b", true);
-        assert_eq!(names.present("xa-by"), [true]);
-    }
-
-    #[test]
-    fn each_name_and_kind_gets_one_id() {
-        let mut names = Names::default();
-        let whole = names.id("register", true);
-        assert_eq!(names.id("register", true), whole);
-        let longer = names.id("register_model", true);
-        let partial = names.id("register", false);
-        assert_eq!(names.len(), 3);
-        assert_ne!(partial, whole);
-        assert_ne!(longer, whole);
-        assert_eq!(names.present("register_model()"), [false, true, true]);
-        assert_eq!(names.present("x.register()"), [true, false, true]);
-    }
-
-    #[test]
-    fn very_long_names_share_the_last_length_bit() {
-        let long = "a".repeat(70);
-        let mut names = Names::default();
-        names.id(&long, true);
-        assert_eq!(names.present(&"a".repeat(64)), [false]);
-        assert_eq!(names.present(&format!("x = {long}")), [true]);
+    Use::OtherBare {
+        ends: ends_callee(bytes, end),
     }
 }
+
+/// The start of the line holding an offset, for offsets asked in
+/// increasing order: each byte is looked at once however many are asked.
+#[derive(Default)]
+struct LineStarts {
+    looked_to: usize,
+    start: usize,
+}
+
+impl LineStarts {
+    fn start_of(&mut self, bytes: &[u8], at: usize) -> usize {
+        if at > self.looked_to {
+            if let Some(n) = memchr::memrchr(b'\n', &bytes[self.looked_to..at]) {
+                self.start = self.looked_to + n + 1;
+            }
+            self.looked_to = at;
+        }
+        self.start.min(at)
+    }
+}
+
+/// When `before` ends with `<identifier> as`, that identifier.
+fn alias_target(before: &[u8]) -> Option<&[u8]> {
+    let rest = before.strip_suffix(b"as")?;
+    if rest.last() != Some(&b' ') {
+        return None;
+    }
+    let rest = rest.trim_ascii_end();
+    let name_start = rest
+        .iter()
+        .rposition(|&b| !is_identifier_byte(b))
+        .map_or(0, |n| n + 1);
+    (name_start < rest.len()).then(|| &rest[name_start..])
+}
+
+/// Where the identifier holding the byte before `at` ends.
+fn identifier_end(bytes: &[u8], at: usize) -> usize {
+    at + bytes[at..]
+        .iter()
+        .position(|&b| !is_identifier_byte(b))
+        .unwrap_or(bytes.len() - at)
+}
+
+/// Whether an identifier ending at `end` of Python code (as
+/// `py_code::read` writes it) can be the last part of a callee or of a
+/// bound value: what follows it past blank space and line continuations
+/// is a call's `(`, closing brackets and then a `(` (`(a.run)(x)`), the end
+/// of the logical line (`x = a.run`), a word (`import a.run as r`, or
+/// anything the parser might read otherwise), a string or anything
+/// unusual. An attribute's dot, a separator, a subscript, a colon, `=` or
+/// an operator ends no callee: `except ValueError:`, `f(run=1)`,
+/// `x.deploy.status`.
+pub(super) fn ends_callee(bytes: &[u8], end: usize) -> bool {
+    let blank = |b: u8| matches!(b, b' ' | b'\\');
+    let mut next = end;
+    while next < bytes.len() && blank(bytes[next]) {
+        next += 1;
+    }
+    match bytes.get(next) {
+        None | Some(b'(' | b'\n') => true,
+        Some(b')') => {
+            let mut k = next;
+            while k < bytes.len() && (bytes[k] == b')' || blank(bytes[k])) {
+                k += 1;
+            }
+            bytes.get(k) == Some(&b'(')
+        }
+        Some(b'.' | b',' | b':' | b'[' | b']' | b'{' | b'}' | b'=') => false,
+        Some(b'+' | b'-' | b'*' | b'/' | b'%' | b'<' | b'>' | b'!' | b'&' | b'|' | b'^') => false,
+        Some(b'~' | b'@') => false,
+        Some(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -334,7 +334,10 @@ impl Plan {
                 }
                 Probe::Python(probe) => {
                     let mut matcher = python_rule::PythonMatcher::new(probe)?;
-                    matcher.number_literals(|name, whole| python_literals.id(name, whole));
+                    matcher.number_literals(|name, whole, called| match called {
+                        true => python_literals.called_id(name, whole),
+                        false => python_literals.id(name, whole),
+                    });
                     python.insert(id, matcher);
                     (&probe.globs, Target::Python)
                 }

@@ -14,7 +14,11 @@ pub struct CodeText {
     /// The file with every comment, every bare string statement (a
     /// docstring, or any logical line made of string literals alone) and
     /// every `->` replaced by a space, and each run of whitespace made one
-    /// space. Each logical line ends with a space.
+    /// space; each logical line on a line of its own. A string literal inside
+    /// an expression reads `''` when it is closed and holds no brace: no
+    /// name in it is code, where an f-string's (or a t-string's) fields
+    /// are; after a string whose braces do not pair up, or a backquote, no
+    /// string reads empty (see `braces_balance`).
     pub code: String,
     /// One line per logical line of `code` that can hold a condition (one
     /// with an `if`, `elif`, `while`, `assert` or `with` keyword), then one
@@ -22,6 +26,13 @@ pub struct CodeText {
     /// [`read`]). A guard condition's text is read with comments dropped
     /// and whitespace collapsed, so each one is a substring of one line.
     pub conditions: String,
+    /// Whether the text lexed as code the parser reads without error
+    /// recovery as far as brackets and strings go: every bracket closed by
+    /// its own kind, no string left open, none read otherwise by the
+    /// parser (see `braces_balance`). Where it did not, the parser may
+    /// skip what stands between a callee and its `(`, so a name's place
+    /// says nothing (see `names::Names::present_in_code`).
+    pub regular: bool,
 }
 
 /// Keywords after which a guard condition is written: `if`/`elif` (and
@@ -40,6 +51,10 @@ pub fn read(text: &str) -> CodeText {
     // anything but string literals so far, and the bracket depth.
     let mut line = Line::default();
     let mut depth = 0usize;
+    // Whether strings are still read as the parser reads them (see
+    // `braces_balance`).
+    let mut in_step = true;
+    let (mut open, mut regular) = (Vec::new(), true);
     let mut conditions = String::new();
     let mut flags = String::new();
     let mut i = 0;
@@ -53,7 +68,12 @@ pub fn read(text: &str) -> CodeText {
             }
             b'\n' | b';' if depth == 0 => {
                 end_logical_line(&mut out, &line, &mut conditions, &mut flags);
-                out.space();
+                out.newline();
+                if b == b';' {
+                    // What follows a `;` shares its line's block, which
+                    // may be a body (`def f(): a; b`): never column 0.
+                    out.text.push(' ');
+                }
                 line = Line {
                     start: out.len(),
                     ..Line::default()
@@ -75,17 +95,41 @@ pub fn read(text: &str) -> CodeText {
             }
             _ if b.is_ascii_whitespace() => out.space(),
             _ => {
-                if let Some(end) = string_end(bytes, i) {
+                if let Some((end, closed)) = string_span(bytes, i) {
                     let token = &text[i..end];
                     // An f-string's fields are expressions: `{a if ok else b}`.
                     line.has_condition |= is_f_string(token) && holds_word(token, "if");
+                    let start = out.len();
                     out.push(token);
+                    // Fields only in a format string, or one whose prefix
+                    // this lexer does not know (`t'…'`, read as a name).
+                    let format = is_f_string(token) || (i > 0 && is_word(bytes[i - 1]));
+                    in_step &= !format || braces_balance(token);
+                    regular &= closed;
+                    // A string left open is no docstring: the parser may
+                    // read what follows its quote as code. Nor is an
+                    // f-string with a field: the field's code runs.
+                    line.only_strings &= closed && !(is_f_string(token) && token.contains('{'));
+                    if in_step && closed && !token.contains(['{', '}']) {
+                        out.strings.push((start, out.len()));
+                    }
                     i = end;
                     continue;
                 }
                 match b {
-                    b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                    b'(' | b'[' | b'{' => {
+                        depth += 1;
+                        open.push(b);
+                    }
+                    b')' | b']' | b'}' => {
+                        depth = depth.saturating_sub(1);
+                        let opener = match b {
+                            b')' => b'(',
+                            b']' => b'[',
+                            _ => b'{',
+                        };
+                        regular &= open.pop() == Some(opener);
+                    }
                     _ => {}
                 }
                 if is_word(b) {
@@ -104,7 +148,13 @@ pub fn read(text: &str) -> CodeText {
                     continue;
                 }
                 if b.is_ascii_graphic() {
-                    // Punctuation: one byte, copied as it is.
+                    // Punctuation: one byte, copied as it is. A backquote
+                    // starts a string for the parser (Python 2's repr).
+                    in_step &= b != b'`';
+                    // Nothing but (collapsed) blank space before it on its line.
+                    let at_line_start = out.text[line.start..].len() <= 1
+                        && out.text[line.start..].bytes().all(|c| c == b' ');
+                    regular &= !is_no_python(bytes, i, at_line_start);
                     line.only_strings = false;
                     out.text.push(char::from(b));
                     i += 1;
@@ -129,9 +179,47 @@ pub fn read(text: &str) -> CodeText {
     end_logical_line(&mut out, &line, &mut conditions, &mut flags);
     conditions.push_str(&flags);
     CodeText {
-        code: out.text,
+        code: out.without_strings(),
         conditions,
+        regular: regular && in_step && open.is_empty(),
     }
+}
+
+/// Whether the punctuation at `i` starts text that is no Python, which the
+/// parser can only recover from: a template's `{{` or `{%`, a notebook's
+/// magic or shell line (`%time`, `!pip`) or a merge marker at the start of
+/// a line (`at_line_start`).
+fn is_no_python(bytes: &[u8], i: usize, at_line_start: bool) -> bool {
+    let b = bytes[i];
+    let next = bytes.get(i + 1).copied();
+    (b == b'{' && matches!(next, Some(b'{' | b'%')))
+        || (at_line_start && matches!(b, b'%' | b'!'))
+        || (at_line_start && matches!(b, b'<' | b'>' | b'=') && bytes[i..].starts_with(&[b; 7]))
+}
+
+/// Whether every `{` of a format string token has its `}` (`{{` and `}}`
+/// are escapes). One that does not is where this lexer and the parser part
+/// ways: an f-string nesting its own quote (`f"{a["k"]}"`, Python 3.12)
+/// is one string to the parser and several here, and its field's code
+/// would be read as string. From there on no string is written empty.
+fn braces_balance(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    let (mut open, mut k) = (0usize, 0);
+    while k < bytes.len() {
+        match bytes[k] {
+            b'{' | b'}' if bytes.get(k + 1) == Some(&bytes[k]) => k += 1,
+            b'{' => open += 1,
+            b'}' => {
+                let Some(left) = open.checked_sub(1) else {
+                    return false;
+                };
+                open = left;
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    open == 0
 }
 
 /// The logical line being read: where it starts in the output, whether it
@@ -159,6 +247,13 @@ impl Default for Line {
 fn end_logical_line(out: &mut Output, line: &Line, conditions: &mut String, flags: &mut String) {
     if line.only_strings {
         out.text.truncate(line.start);
+        while out
+            .strings
+            .last()
+            .is_some_and(|&(start, _)| start >= line.start)
+        {
+            out.strings.pop();
+        }
         return;
     }
     let text = &out.text[line.start..];
@@ -182,11 +277,24 @@ fn assigned_comparison(line: &str) -> Option<(&str, &str)> {
         (name, value) = (next, rest);
     }
     let value = value.trim_end();
-    let compares = value.contains(['<', '>'])
-        || value.contains("==")
-        || value.contains("!=")
-        || value.split(' ').any(|w| w == "in" || w == "is");
-    compares.then_some((name, value))
+    compares(value).then_some((name, value))
+}
+
+/// Whether `value` holds `<`, `>`, `==`, `!=`, or `in` or `is` as a word
+/// between spaces (or the value's ends): one pass.
+fn compares(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let word_at = |k: usize| {
+        (k == 0 || bytes[k - 1] == b' ')
+            && matches!(bytes.get(k..k + 2), Some(b"in" | b"is"))
+            && bytes.get(k + 2).is_none_or(|&b| b == b' ')
+    };
+    bytes.iter().enumerate().any(|(k, &b)| match b {
+        b'<' | b'>' => true,
+        b'=' | b'!' => bytes.get(k + 1) == Some(&b'='),
+        b'i' => word_at(k),
+        _ => false,
+    })
 }
 
 /// `name = rest` at the start of `line` (or `name: type = rest` when
@@ -241,6 +349,15 @@ fn is_word(b: u8) -> bool {
 /// string starts there. A string may carry up to two prefix letters
 /// (`r`, `b`, `u`, `f` in either case).
 pub(super) fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
+    string_span(bytes, i).map(|(end, _)| end)
+}
+
+/// [`string_end`], and whether the string is closed by its quote.
+fn string_span(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
+    let is_prefix = |b: u8| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'u' | b'f');
+    if !matches!(bytes[i], b'"' | b'\'') && !is_prefix(bytes[i]) {
+        return None;
+    }
     let prefix = bytes[i..]
         .iter()
         .take(2)
@@ -255,30 +372,49 @@ pub(super) fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
             b'\\' => j += 2,
             c if c == quote => {
                 if !triple {
-                    return Some(j + 1);
+                    return Some((j + 1, true));
                 }
                 if bytes.get(j..j + 3) == Some(&[quote; 3][..]) {
-                    return Some(j + 3);
+                    return Some((j + 3, true));
                 }
                 j += 1;
             }
-            b'\n' if !triple => return Some(j),
+            b'\n' if !triple => return Some((j, false)),
             _ => j += 1,
         }
     }
-    Some(bytes.len())
+    Some((bytes.len(), false))
 }
 
 /// Text with whitespace runs collapsed to one space as it is written.
 struct Output {
     text: String,
+    /// Where the string literals that hold no code are in `text`, in order.
+    strings: Vec<(usize, usize)>,
 }
 
 impl Output {
     fn with_capacity(n: usize) -> Output {
         Output {
             text: String::with_capacity(n),
+            strings: Vec::new(),
         }
+    }
+
+    /// The text with each of `strings` written `''`.
+    fn without_strings(self) -> String {
+        if self.strings.is_empty() {
+            return self.text;
+        }
+        let mut code = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for (start, end) in self.strings {
+            code.push_str(&self.text[at..start]);
+            code.push_str("''");
+            at = end;
+        }
+        code.push_str(&self.text[at..]);
+        code
     }
 
     fn len(&self) -> usize {
@@ -291,22 +427,47 @@ impl Output {
         }
     }
 
+    /// Ends a logical line (its trailing space dropped).
+    fn newline(&mut self) {
+        if self.text.ends_with(' ') {
+            self.text.pop();
+        }
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+    }
+
     /// Appends a token; whitespace inside it (a multi-line string) is
     /// collapsed too.
     fn push(&mut self, token: &str) {
-        if token.is_ascii() && !token.bytes().any(|b| b.is_ascii_whitespace()) {
-            self.text.push_str(token);
-            return;
-        }
-        for (k, part) in token.split_whitespace().enumerate() {
-            if k > 0 || token.starts_with(char::is_whitespace) {
-                self.space();
-            }
-            self.text.push_str(part);
-        }
-        if token.ends_with(char::is_whitespace) {
+        let bytes = token.as_bytes();
+        // The text between blank runs is copied whole; only a byte that
+        // may start blank space (ASCII or beyond) is looked at closely.
+        let (mut copied, mut k) = (0, 0);
+        while k < bytes.len() {
+            let blank = match bytes[k] {
+                0x09..=0x0d | b' ' => 1,
+                0x80.. => {
+                    // `k` is at a character's start: every step below
+                    // moves by whole characters.
+                    let c = token[k..].chars().next().unwrap_or(' ');
+                    if !c.is_whitespace() {
+                        k += c.len_utf8();
+                        continue;
+                    }
+                    c.len_utf8()
+                }
+                _ => {
+                    k += 1;
+                    continue;
+                }
+            };
+            self.text.push_str(&token[copied..k]);
             self.space();
+            k += blank;
+            copied = k;
         }
+        self.text.push_str(&token[copied..]);
     }
 }
 
@@ -328,21 +489,47 @@ mod tests {
             raise ValueError(\"accuracy too low: \" '< 0.9')\n";
         assert_eq!(
             code(text),
-            "def score(x) float: if metrics['accuracy'] >= THRESHOLD and ( auc > 0.8): \
-             raise ValueError(\"accuracy too low: \" '< 0.9') "
+            "def score(x) float:\n if metrics[''] >= THRESHOLD and ( auc > 0.8):\n \
+             raise ValueError('' '')\n"
         );
+        // Conditions keep their strings: a metric is often a key.
+        assert!(read(text)
+            .conditions
+            .starts_with("if metrics['accuracy'] >= THRESHOLD and ( auc > 0.8):\n"));
     }
 
     #[test]
-    fn strings_inside_expressions_and_prefixed_strings_are_kept() {
+    fn strings_inside_expressions_read_empty_and_f_strings_stay() {
         assert_eq!(
             code("x = f\"{a}\" + rb'\\'' \nprint('''a\n  b''')\n"),
-            "x = f\"{a}\" + rb'\\'' print('''a b''') "
+            "x = f\"{a}\" + ''\nprint('')\n"
         );
         // Identifiers ending in a prefix letter are not string prefixes.
-        assert_eq!(code("bar'x'\n"), "bar'x' ");
-        // Statements after `;` are logical lines of their own.
-        assert_eq!(code("x = 1; 'doc'; y = 2\n"), "x = 1 y = 2 ");
+        assert_eq!(code("bar'x'\n"), "bar''\n");
+        // Statements after `;` are logical lines of their own, indented
+        // by their blank space: `def f(): a; import b` is no module level.
+        assert_eq!(code("x = 1; 'doc'; y = 2\n"), "x = 1\n y = 2\n");
+        assert_eq!(code("def f(): a;import b\n"), "def f(): a\n import b\n");
+        // A string with a `{` may be a template string (`t'{deploy()}'`,
+        // a prefix this lexer does not know) and stays, as does one left
+        // open, whose rest the parser may read as code.
+        assert_eq!(
+            code("t'{deploy()}' + '{}'.format(x)\n"),
+            "t'{deploy()}' + '{}'.format(x)\n"
+        );
+        assert_eq!(code("x = 'it\\'s\nrun(a)\n"), "x = 'it\\'s\nrun(a)\n");
+        assert_eq!(code("x = '''open\nrun(a)"), "x = '''open run(a)");
+        // Where the parser reads strings otherwise (a quote nested in an
+        // f-string's field, a backquote), no later string reads empty.
+        assert_eq!(
+            code("a('x')\nf\"{a[\"k\"] + deploy(\"m\")}\"\nb('y')\n"),
+            "a('')\nf\"{a[\"k\"] + deploy(\"m\")}\"\nb('y')\n"
+        );
+        assert_eq!(
+            code("a('x')\n`'`; run(); '`'\n"),
+            "a('')\n`'`; run(); '`'\n"
+        );
+        assert_eq!(code("f'{{x}}' + 'y'\n"), "f'{{x}}' + ''\n");
     }
 
     #[test]
@@ -428,7 +615,7 @@ def promote(run, best) -> None:
 
     #[test]
     fn a_continuation_keeps_its_backslash() {
-        assert_eq!(code("if a \\\n  and b:\n"), "if a \\ and b: ");
+        assert_eq!(code("if a \\\n  and b:\n"), "if a \\ and b:\n");
     }
 
     #[test]
@@ -443,10 +630,44 @@ def promote(run, best) -> None:
         assert_eq!(code("é > 1 \\\n and\u{a0}x"), "é > 1 \\ and x");
     }
 
+    /// Whitespace collapsing as `str::split_whitespace` defines it.
+    #[test]
+    fn a_token_s_blank_runs_collapse_as_split_whitespace_reads_them() {
+        let reference = |before: &str, token: &str| {
+            let mut text = before.to_owned();
+            let space = |t: &mut String| {
+                if !t.is_empty() && !t.ends_with(' ') {
+                    t.push(' ');
+                }
+            };
+            for (k, part) in token.split_whitespace().enumerate() {
+                if k > 0 || token.starts_with(char::is_whitespace) {
+                    space(&mut text);
+                }
+                text.push_str(part);
+            }
+            if token.ends_with(char::is_whitespace) {
+                space(&mut text);
+            }
+            text
+        };
+        let pieces = [
+            "a", "é", "\u{a0}", "\u{2028}", " ", "\t", "\u{b}", "\r\n", "→", "\u{3000}", "'",
+        ];
+        let mut generated = super::super::generated::Generated::new(0x7e57);
+        for _ in 0..2_000 {
+            let (before, token) = (generated.text(&pieces, 4), generated.text(&pieces, 12));
+            let mut out = super::Output::with_capacity(0);
+            out.text.push_str(&before);
+            out.push(&token);
+            assert_eq!(out.text, reference(&before, &token), "{before:?} {token:?}");
+        }
+    }
+
     #[test]
     fn whitespace_beyond_ascii_separates_and_control_characters_stay() {
         // A line of no-break space alone, or of a string and one, is no
         // code; a vertical tab separates like a space; NUL is kept as text.
-        assert_eq!(code("\u{a0}\n'doc'\u{a0}\nx\u{b}=\u{0}1\n"), "x =\u{0}1 ");
+        assert_eq!(code("\u{a0}\n'doc'\u{a0}\nx\u{b}=\u{0}1\n"), "x =\u{0}1\n");
     }
 }

@@ -164,21 +164,31 @@ impl PythonMatcher {
 
     /// Numbers every literal [`Self::may_match`] asks about with `id_of`
     /// (the caller's literal finder, told whether the literal is a whole
-    /// identifier), so the per-file test indexes instead of hashing strings.
-    pub fn number_literals(&mut self, mut id_of: impl FnMut(&str, bool) -> usize) {
+    /// identifier and whether it spells the last part of a called name), so
+    /// the per-file test indexes instead of hashing strings.
+    pub fn number_literals(&mut self, mut id_of: impl FnMut(&str, bool, bool) -> usize) {
         let mut number = |requirements: &[Vec<Vec<(String, bool)>>]| {
             requirements
                 .iter()
                 .map(|groups| {
+                    // `requirement` puts the last part's group last.
+                    let last = groups.len().saturating_sub(1);
                     groups
                         .iter()
-                        .map(|group| group.iter().map(|(l, w)| id_of(l, *w)).collect())
+                        .enumerate()
+                        .map(|(k, group)| {
+                            group.iter().map(|(l, w)| id_of(l, *w, k == last)).collect()
+                        })
                         .collect()
                 })
                 .collect()
         };
         self.ids = [number(&self.literals), number(&self.also_literals)];
-        self.keyword_ids = self.keywords.iter().map(|k| id_of(k, true)).collect();
+        self.keyword_ids = self
+            .keywords
+            .iter()
+            .map(|k| id_of(k, true, false))
+            .collect();
     }
 
     /// Whether a file could hold a matching call, with `present` telling
@@ -319,9 +329,12 @@ mod tests {
         let may = |m: &PythonMatcher, text: &str| {
             let mut m = m.clone();
             let mut names = crate::scan::names::Names::default();
-            m.number_literals(|l, whole| names.id(l, whole));
+            m.number_literals(|l, whole, called| match called {
+                true => names.called_id(l, whole),
+                false => names.id(l, whole),
+            });
             let code = super::super::py_code::read(text);
-            m.may_match(&names.present(&code.code), |re| {
+            m.may_match(&names.present_in_python(text, &code), |re| {
                 code.conditions.lines().any(|l| re.is_match(l.as_bytes()))
             })
         };

@@ -18,7 +18,7 @@
 //! when the whole file was parsed and every binding counted for the lines
 //! below it.
 
-use super::names::is_identifier_byte;
+use super::names::{ends_callee, is_identifier_byte};
 use super::plan::Plan;
 use super::py_code;
 use super::py_segments::{self, Segment};
@@ -44,13 +44,15 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
     if !(2..=MAX_DEFINITIONS).contains(&definitions) {
         return None;
     }
-    let module: String = segments
+    let module_text: String = segments
         .iter()
         .filter(|s| !s.definition)
         .map(|s| &text[s.start..s.end])
         .collect();
-    let module = py_code::read(&module);
-    let module_present = plan.python_literals.present(&module.code);
+    let module = py_code::read(&module_text);
+    let module_present = plan
+        .python_literals
+        .present_in_python(&module_text, &module);
     let codes: Vec<py_code::CodeText> = segments
         .iter()
         .map(|s| match s.definition {
@@ -62,7 +64,7 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
     // functions: they pass their guards on.
     let guarded = wanted.iter().any(|id| plan.python[id].guarded());
     let callers = match guarded {
-        true => callers(text, &segments, &codes, &module),
+        true => callers(text, &segments, &codes, (&module_text, &module)),
         false => vec![Vec::new(); segments.len()],
     };
     let conditions = |j: usize| match segments[j].definition {
@@ -88,7 +90,9 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
             keep[i] = true;
             continue;
         }
-        let mut present = plan.python_literals.present(&codes[i].code);
+        let mut present = plan
+            .python_literals
+            .present_in_python(&text[segment.start..segment.end], &codes[i]);
         for (p, m) in present.iter_mut().zip(&module_present) {
             *p |= *m;
         }
@@ -125,18 +129,18 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
 /// deploy`): a call there passes its guards to the calls in that function.
 /// `codes` holds each definition's code (module-level segments: empty),
 /// `module` the module-level code.
-fn callers(
-    text: &str,
+fn callers<'t>(
+    text: &'t str,
     segments: &[Segment],
-    codes: &[py_code::CodeText],
-    module: &py_code::CodeText,
+    codes: &'t [py_code::CodeText],
+    (module_text, module): (&'t str, &'t py_code::CodeText),
 ) -> Vec<Vec<usize>> {
-    let module_words = identifiers(&module.code);
+    let module_words = callee_identifiers(module_text, module);
     let own_words: Vec<HashSet<&str>> = segments
         .iter()
         .zip(codes)
         .map(|(segment, code)| match segment.definition {
-            true => identifiers(&code.code),
+            true => callee_identifiers(&text[segment.start..segment.end], code),
             false => HashSet::new(),
         })
         .collect();
@@ -147,9 +151,14 @@ fn callers(
     let aliases = module_assignments(text, segments);
     codes
         .iter()
+        .zip(segments)
         .enumerate()
-        .map(|(i, code)| {
-            let mut defined: Vec<&str> = defined_functions(&code.code).collect();
+        .map(|(i, (code, segment))| {
+            let read = match code.regular {
+                true => code.code.as_str(),
+                false => &text[segment.start..segment.end],
+            };
+            let mut defined: Vec<&str> = defined_functions(read).collect();
             if defined.is_empty() {
                 return Vec::new();
             }
@@ -166,9 +175,10 @@ fn callers(
         .collect()
 }
 
-/// The names after `def` in Python code as [`py_code::read`] writes it.
+/// The names after `def` in Python code as [`py_code::read`] writes it, or
+/// in a file's text.
 fn defined_functions(code: &str) -> impl Iterator<Item = &str> {
-    code.match_indices("def ").filter_map(|(at, _)| {
+    code.match_indices("def").filter_map(|(at, _)| {
         if code[..at]
             .bytes()
             .next_back()
@@ -176,7 +186,11 @@ fn defined_functions(code: &str) -> impl Iterator<Item = &str> {
         {
             return None;
         }
-        let rest = &code[at + 4..];
+        let after = &code[at + 3..];
+        let rest = after.trim_start_matches([' ', '\t', '\x0c']);
+        if rest.len() == after.len() {
+            return None;
+        }
         let end = rest
             .bytes()
             .position(|b| !is_identifier_byte(b))
@@ -202,6 +216,34 @@ fn module_assignments<'t>(text: &'t str, segments: &[Segment]) -> Vec<(&'t str, 
             simple.then(|| (name, identifiers(value)))
         })
         .collect()
+}
+
+/// The identifiers in `code` (read from `text`) that may end a callee or a
+/// bound value where they occur (see `names::ends_callee`): a function
+/// passed as an argument (`compile(pipeline_func=p)`) is not called there,
+/// and a call to it cannot be guarded there. Every identifier of `text`
+/// when the code is not regular (see [`py_code::CodeText::regular`]).
+fn callee_identifiers<'t>(text: &'t str, code: &'t py_code::CodeText) -> HashSet<&'t str> {
+    if !code.regular {
+        return identifiers(text);
+    }
+    let bytes = code.code.as_bytes();
+    let mut out = HashSet::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_identifier_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_identifier_byte(bytes[at]) {
+            at += 1;
+        }
+        if ends_callee(bytes, at) {
+            out.insert(&code.code[start..at]);
+        }
+    }
+    out
 }
 
 /// The identifiers (and numbers) in `code`.

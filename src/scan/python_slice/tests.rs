@@ -72,6 +72,28 @@ fn a_large_file_is_parsed_where_a_rule_may_match_and_its_callers() {
 }
 
 #[test]
+fn a_function_passed_as_an_argument_is_not_called_there() {
+    let text = format!(
+        "import sys\n\ndef fail_run():\n    sys.exit(1)\n\n{}\
+         def schedule():\n    if score < best:\n        register(callback=fail_run)\n\n\
+         def main():\n    if score < best:\n        fail_run()\n",
+        filler(80)
+    );
+    let plan = built_in_plan();
+    let kept = parts(&plan, &text, &every_python_rule(&plan)).expect("cut");
+    let heads = kept_heads(&text, &kept);
+    assert!(heads.contains(&"def main():"), "{heads:?}");
+    assert!(!heads.contains(&"def schedule():"), "{heads:?}");
+    // A name in a string or a comment is no call either.
+    let quoted = text.replace(
+        "register(callback=fail_run)",
+        "log('fail_run()')  # fail_run()",
+    );
+    let kept = parts(&plan, &quoted, &every_python_rule(&plan)).expect("cut");
+    assert!(!kept_heads(&quoted, &kept).contains(&"def schedule():"));
+}
+
+#[test]
 fn a_module_level_alias_of_a_function_counts_as_it() {
     let text = format!(
         "import sys\n\ndef fail_run():\n    sys.exit(1)\n\nstop = fail_run\n\n{}\
