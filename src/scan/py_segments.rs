@@ -100,6 +100,68 @@ pub fn split(text: &str) -> Option<Vec<Segment>> {
     Some(segments)
 }
 
+/// The names of the functions `text` (Python code, such as one top-level
+/// definition) defines outside any function: at its top level, or as
+/// methods of classes that are. A function nested in another can only be
+/// called by its name inside that one. `None` when the indentation is not
+/// plain spaces, or the text does not end as plain Python.
+pub fn outer_functions(text: &str) -> Option<Vec<&str>> {
+    let bytes = text.as_bytes();
+    let mut names = Vec::new();
+    // The open `def` and `class` blocks: their indentation, and whether
+    // each is a function's.
+    let mut blocks: Vec<(usize, bool)> = Vec::new();
+    let mut lexer = Lexer::default();
+    let mut at = 0;
+    while at < bytes.len() {
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1);
+        if lexer.at_top(at) {
+            let line = &bytes[at..line_end];
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            let rest = &line[indent..];
+            match rest.first() {
+                None | Some(b'\n' | b'\r' | b'#') => {}
+                Some(b'\t' | b'\x0c') => return None,
+                Some(_) => {
+                    while blocks.last().is_some_and(|&(open, _)| open >= indent) {
+                        blocks.pop();
+                    }
+                    let word = leading_word(rest);
+                    let def = match word {
+                        "def" => Some(&text[at + indent + 3..line_end]),
+                        "async" if leading_word(rest[5..].trim_ascii_start()) == "def" => {
+                            let after = text[at + indent + 5..line_end].trim_start();
+                            Some(&after[3..])
+                        }
+                        _ => None,
+                    };
+                    if let Some(after) = def {
+                        if !blocks.iter().any(|&(_, function)| function) {
+                            let name = after.trim_start_matches([' ', '\t', '\\']);
+                            let end = name
+                                .bytes()
+                                .position(|b| {
+                                    !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
+                                })
+                                .unwrap_or(name.len());
+                            if end == 0 {
+                                return None;
+                            }
+                            names.push(&name[..end]);
+                        }
+                        blocks.push((indent, true));
+                    } else if word == "class" {
+                        blocks.push((indent, false));
+                    }
+                }
+            }
+        }
+        lexer.line(bytes, at, line_end);
+        at = line_end;
+    }
+    lexer.at_top(bytes.len()).then_some(names)
+}
+
 fn open(segments: &mut Vec<Segment>, start: usize, row: usize, definition: bool) {
     segments.push(Segment {
         start,

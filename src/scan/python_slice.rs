@@ -9,9 +9,11 @@
 //! may match in it, read exactly as the whole file is read before a parse
 //! (`PythonMatcher::may_match`: every spelled part of a called name, the
 //! keywords, a guard condition), over the definition's code together with
-//! the module-level code. A definition is also parsed when it mentions a
-//! function defined in one of those: a call with no guard of its own takes
-//! the guards of the calls to its function (`python::walk`).
+//! the module-level code. A definition is also parsed when it may call a
+//! function defined in one of those outside any function: a call with no
+//! guard of its own takes the guards of the calls to its function
+//! (`python::walk`), and a function nested in another is called by its name
+//! only there.
 //!
 //! What a skipped definition binds inside its body is local to it, as in
 //! Python, so it no longer resolves names in other definitions, as it did
@@ -125,8 +127,9 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
 }
 
 /// Per definition, the other segments (module-level code included) that
-/// mention a function it defines, or a module-level alias of one (`run =
-/// deploy`): a call there passes its guards to the calls in that function.
+/// may call a function it defines outside any function, or a module-level
+/// alias of one (`run = deploy`): a call there passes its guards to the
+/// calls in that function.
 /// `codes` holds each definition's code (module-level segments: empty),
 /// `module` the module-level code.
 fn callers<'t>(
@@ -154,11 +157,19 @@ fn callers<'t>(
         .zip(segments)
         .enumerate()
         .map(|(i, (code, segment))| {
-            let read = match code.regular {
-                true => code.code.as_str(),
-                false => &text[segment.start..segment.end],
+            let own = &text[segment.start..segment.end];
+            // A function nested in another is called by its name only
+            // there (see `python::walk`): only the others can be called
+            // from other segments.
+            let outer = code
+                .regular
+                .then(|| py_segments::outer_functions(own))
+                .flatten();
+            let mut defined: Vec<&str> = match outer {
+                Some(outer) => outer,
+                None if code.regular => defined_functions(&code.code).collect(),
+                None => defined_functions(own).collect(),
             };
-            let mut defined: Vec<&str> = defined_functions(read).collect();
             if defined.is_empty() {
                 return Vec::new();
             }

@@ -1,4 +1,4 @@
-use super::{split, Segment};
+use super::{outer_functions, split, Segment};
 
 /// Each segment as (its text, whether it is a definition).
 fn parts(text: &str) -> Vec<(&str, bool)> {
@@ -126,4 +126,77 @@ fn string_prefixes_escapes_and_crlf() {
             ("def f():\r\n    return u'''a\r\n'''\r\n", true),
         ]
     );
+}
+
+#[test]
+fn outer_functions_are_those_not_nested_in_a_function() {
+    let text = "class C(Base):\n    x = '''\ndef not_code():\n'''\n    @property\n    def m(self):\n        \
+        def inner():\n            pass\n        class Local:\n            def hidden(self):\n                pass\n\n\
+        # def commented():\n    async  def   n(self, a=(\n        1)):\n        pass\n    class Nested:\n        \
+        def deep(self):\n            pass\n";
+    assert_eq!(outer_functions(text), Some(vec!["m", "n", "deep"]));
+    let text = "def top(a):\n    def inner():\n        pass\n    return inner\n";
+    assert_eq!(outer_functions(text), Some(vec!["top"]));
+    // Tabs indent as the parser counts them, which this does not: no
+    // answer, nor for text left open.
+    assert_eq!(
+        outer_functions("class C:\n\tdef m(self):\n\t\tpass\n"),
+        None
+    );
+    assert_eq!(outer_functions("def f():\n    x = (\n"), None);
+    assert_eq!(outer_functions("def \\\n  f():\n    pass\n"), None);
+}
+
+/// On every committed Python file, each top-level definition's outer
+/// functions hold every function the parser finds outside a function.
+#[test]
+fn outer_functions_agree_with_the_parser() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .unwrap();
+    let mut compared = 0;
+    for dir in ["examples", "tests/fixtures"] {
+        for entry in ignore::WalkBuilder::new(root.join(dir))
+            .hidden(false)
+            .build()
+            .flatten()
+        {
+            if entry.path().extension().is_none_or(|e| e != "py") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let Some(segments) = split(&text) else {
+                continue;
+            };
+            for segment in segments.iter().filter(|s| s.definition) {
+                let own = &text[segment.start..segment.end];
+                let Some(found) = outer_functions(own) else {
+                    continue;
+                };
+                let tree = parser.parse(own, None).unwrap();
+                let mut want = Vec::new();
+                let mut stack = vec![(tree.root_node(), false)];
+                while let Some((node, in_function)) = stack.pop() {
+                    let function = node.kind() == "function_definition";
+                    if function && !in_function {
+                        let name = node.child_by_field_name("name").unwrap();
+                        want.push(&own[name.byte_range()]);
+                    }
+                    let mut cursor = node.walk();
+                    for child in node.named_children(&mut cursor) {
+                        stack.push((child, in_function || function));
+                    }
+                }
+                for name in &want {
+                    assert!(found.contains(name), "{name} in {}", entry.path().display());
+                }
+                compared += want.len();
+            }
+        }
+    }
+    assert!(compared > 30, "{compared}");
 }

@@ -267,6 +267,26 @@ mod tests {
     }
 
     #[test]
+    fn a_nested_helper_takes_guards_only_from_calls_that_see_its_name() {
+        let text = "def a():\n    def helper():\n        mlflow.register_model(u, 'm')\n    helper()\n\n\
+                    def b():\n    def helper():\n        pass\n    if auc > best:\n        helper()\n\n\
+                    def c():\n    def helper():\n        mlflow.log_model(m)\n    class Step:\n        \
+                    def run(self):\n            if f1 > 0.9:\n                helper()\n";
+        let found = calls(text);
+        // `b` calls its own `helper`: `a`'s is not guarded.
+        assert!(find(&found, "register_model").guards.is_empty());
+        // Inside `c`, a method of a class defined there sees `c`'s helper.
+        assert_eq!(find(&found, "log_model").guards[0].condition, "f1 > 0.9");
+        // A method is called through its object, from anywhere.
+        let text = "class P:\n    def promote(self):\n        mlflow.register_model(u, 'm')\n\n\
+                    def main(p):\n    if auc > best:\n        p.promote()\n";
+        assert_eq!(
+            find(&calls(text), "register_model").guards[0].condition,
+            "auc > best"
+        );
+    }
+
+    #[test]
     fn a_flag_assigned_from_a_comparison_reads_as_that_comparison() {
         let text = "wins = new_rmse < prod_rmse\nif wins:\n    client.set_registered_model_alias(n, 'prod', v)\n";
         assert_eq!(

@@ -25,12 +25,23 @@ pub(super) struct Walk<'a> {
     src: &'a [u8],
     names: &'a Names,
     guards: Vec<GuardNode>,
-    /// Per call: its guard chain head and the function it is defined in
-    /// (an index into `functions`).
-    calls: Vec<(Call, Option<usize>, Option<usize>)>,
-    /// The names of the functions defined in the file, in walk order: each
-    /// node on the stack refers to its enclosing one by index.
-    functions: Vec<String>,
+    /// Per call: its guard chain head, the function it is defined in (an
+    /// index into `functions`) and where it starts.
+    calls: Vec<(Call, Option<usize>, Option<usize>, usize)>,
+    /// The functions defined in the file, in walk order: each node on the
+    /// stack refers to its enclosing one by index.
+    functions: Vec<Function>,
+}
+
+/// A function defined in the file.
+struct Function {
+    name: String,
+    /// The bytes of the function its definition is nested in, where alone
+    /// its name can be called; `None` at module or class level (a method
+    /// is called through its object, from anywhere).
+    within: Option<(usize, usize)>,
+    /// Its own bytes.
+    span: (usize, usize),
 }
 
 impl<'a> Walk<'a> {
@@ -90,7 +101,11 @@ impl<'a> Walk<'a> {
             self.child_guards(node, kind, head, scope, &mut children);
             let inner_function = match kind {
                 Kind::FunctionDefinition => child(node, Field::Name).map(|n| {
-                    self.functions.push(text_of(n, self.src));
+                    self.functions.push(Function {
+                        name: text_of(n, self.src),
+                        within: function.map(|f| self.functions[f].span),
+                        span: (node.start_byte(), node.end_byte()),
+                    });
                     self.functions.len() - 1
                 }),
                 _ => function,
@@ -139,7 +154,7 @@ impl<'a> Walk<'a> {
             line: line_of(node),
             guards: Vec::new(),
         };
-        self.calls.push((call, head, enclosing));
+        self.calls.push((call, head, enclosing, node.start_byte()));
     }
 
     /// The named children of `node`, each with the guard chain in force for
@@ -208,20 +223,41 @@ impl<'a> Walk<'a> {
     }
 
     /// Calls inside a function with no guard of their own take the guards of
-    /// the calls to that function in the same file (one level).
+    /// the first guarded call to that function in the file (one level),
+    /// among the calls that can reach it: a function nested in another is
+    /// called by its name only inside that one.
     fn finish(mut self) -> Facts {
-        let mut by_function: HashMap<String, Option<usize>> = HashMap::new();
-        for (call, head, _) in &self.calls {
-            if head.is_some() {
+        // Per called name (its last part), the guarded calls to it: where
+        // each starts, and its guard chain, in the file's order.
+        let mut guarded: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (call, head, _, start) in &self.calls {
+            if let Some(head) = head {
                 let last = call.name.rsplit('.').next().unwrap_or(&call.name);
-                by_function.entry(last.to_owned()).or_insert(*head);
+                guarded
+                    .entry(last.to_owned())
+                    .or_default()
+                    .push((*start, *head));
             }
         }
+        for calls in guarded.values_mut() {
+            calls.sort_by_key(|&(start, _)| start);
+        }
+        let inherited: Vec<Option<usize>> = self
+            .functions
+            .iter()
+            .map(|function| {
+                let calls = guarded.get(&function.name)?;
+                let (from, to) = function.within.unwrap_or((0, usize::MAX));
+                let first = calls.partition_point(|&(start, _)| start < from);
+                calls
+                    .get(first)
+                    .filter(|&&(start, _)| start < to)
+                    .map(|&(_, head)| head)
+            })
+            .collect();
         let mut calls = Vec::with_capacity(self.calls.len());
-        for (mut call, head, function) in std::mem::take(&mut self.calls) {
-            let head = head.or_else(|| {
-                function.and_then(|f| by_function.get(&self.functions[f]).copied().flatten())
-            });
+        for (mut call, head, function, _) in std::mem::take(&mut self.calls) {
+            let head = head.or_else(|| function.and_then(|f| inherited[f]));
             call.guards = self.chain(head);
             calls.push(call);
         }

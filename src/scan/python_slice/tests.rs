@@ -94,6 +94,33 @@ fn a_function_passed_as_an_argument_is_not_called_there() {
 }
 
 #[test]
+fn a_function_nested_in_another_is_called_only_there() {
+    let text = format!(
+        "import sys\n\nclass TestA:\n    def test_a(self):\n        def helper():\n            \
+         raise ValueError('weak')\n        if score < best:\n            helper()\n\n{}\
+         class TestB:\n    def test_b(self):\n        def helper():\n            pass\n        \
+         if loss > limit:\n            helper()\n",
+        filler(80)
+    );
+    let plan = built_in_plan();
+    let kept = parts(&plan, &text, &every_python_rule(&plan)).expect("cut");
+    let heads = kept_heads(&text, &kept);
+    assert!(heads.contains(&"class TestA:"), "{heads:?}");
+    assert!(!heads.contains(&"class TestB:"), "{heads:?}");
+    let whole = facts(&text).unwrap().calls;
+    let sliced = facts_in(&text, &kept).unwrap().calls;
+    let raise = |calls: &[Call]| {
+        let c = calls
+            .iter()
+            .find(|c| c.name == "ValueError")
+            .unwrap()
+            .clone();
+        (c.line, c.guards)
+    };
+    assert_eq!(raise(&sliced), raise(&whole));
+}
+
+#[test]
 fn a_module_level_alias_of_a_function_counts_as_it() {
     let text = format!(
         "import sys\n\ndef fail_run():\n    sys.exit(1)\n\nstop = fail_run\n\n{}\
