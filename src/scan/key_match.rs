@@ -107,7 +107,7 @@ impl<'t> PieceState<'t> {
                         || yaml_docs::root_value_may_be(&self.piece, root_key, &|v| {
                             value.literals.iter().any(|l| v.eq_ignore_ascii_case(l))
                         }))
-                    && (!value.raw_regex || self.raw_text_may_match(key_plan))
+                    && (!value.raw_regex || self.raw_text_may_match(key_plan, &value.literals))
             })
     }
 
@@ -116,8 +116,10 @@ impl<'t> PieceState<'t> {
     /// text, where a parsed value's match must also be: an escape that
     /// writes a letter or digit (`\x41`, `\u0041`) leaves it to the parse, and an
     /// escaped line break (which joins two lines of a double-quoted YAML
-    /// or multi-line TOML string) is joined first.
-    fn raw_text_may_match(&self, key_plan: &KeyPlan) -> bool {
+    /// or multi-line TOML string) is joined first. Every match is a run of
+    /// token characters holding one of `literals`, so only such runs are
+    /// tried.
+    fn raw_text_may_match(&self, key_plan: &KeyPlan, literals: &[String]) -> bool {
         let Ok(super::keys::KeyMatcher {
             value: Some(regex), ..
         }) = key_plan.matcher()
@@ -148,13 +150,25 @@ impl<'t> PieceState<'t> {
                 return true;
             }
         }
-        let matches = |bytes: &[u8]| match joins {
-            true => regex.is_match(&join_escaped_line_breaks(bytes)),
-            false => regex.is_match(bytes),
+        let matches = |bytes: &[u8], lowered: &str| match joins {
+            true => {
+                let joined = join_escaped_line_breaks(bytes);
+                token_runs_match(regex, &joined, &joined.to_ascii_lowercase(), literals)
+            }
+            false => token_runs_match(regex, bytes, lowered.as_bytes(), literals),
         };
+        let lowered = self
+            .lowered
+            .get_or_init(|| self.piece.text.to_ascii_lowercase());
         // A Helm template may be parsed with its `{{ … }}` replaced (see
         // [`detemplate`]): text the raw bytes never held.
-        matches(bytes) || self.detemplated().is_some_and(|t| matches(t.as_bytes()))
+        matches(bytes, lowered)
+            || self.detemplated().is_some_and(|t| {
+                let lowered = self
+                    .lowered_detemplated
+                    .get_or_init(|| self.detemplated().map(str::to_ascii_lowercase));
+                matches(t.as_bytes(), lowered.as_deref().unwrap_or(""))
+            })
     }
 
     /// The piece's documents, or why it cannot be parsed (with the file's
@@ -179,6 +193,34 @@ impl<'t> PieceState<'t> {
                 })
         })
     }
+}
+
+/// Whether `regex`, whose every match is a run of token characters (see
+/// `required::token_only`) holding one of `literals` (lowercase), matches
+/// `bytes`: tried on the maximal runs of token characters around each
+/// literal in `lowered` (`bytes` in ASCII lowercase), each once. The
+/// pattern has no anchor or word boundary, so a run matches alone exactly
+/// when it matches in place.
+fn token_runs_match(regex: &Regex, bytes: &[u8], lowered: &[u8], literals: &[String]) -> bool {
+    use super::required::is_token_byte;
+    literals.iter().any(|literal| {
+        let mut tried_to = 0;
+        memchr::memmem::find_iter(lowered, literal.as_bytes()).any(|at| {
+            if at < tried_to {
+                return false;
+            }
+            let start = bytes[..at]
+                .iter()
+                .rposition(|&b| !is_token_byte(b))
+                .map_or(0, |k| k + 1);
+            let end = bytes[at..]
+                .iter()
+                .position(|&b| !is_token_byte(b))
+                .map_or(bytes.len(), |k| at + k);
+            tried_to = end.max(at + 1);
+            regex.is_match(&bytes[start..end])
+        })
+    })
 }
 
 /// Whether `word` occurs in `text` other than inside a longer word: the
@@ -363,24 +405,21 @@ pub(super) fn detemplate(text: &str) -> String {
 /// as YAML and TOML strings join such lines; other text is kept as it is.
 fn join_escaped_line_breaks(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' {
-            let blank = bytes[i + 1..]
-                .iter()
-                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-                .count();
-            if bytes[i + 1..i + 1 + blank]
-                .iter()
-                .any(|&b| b == b'\n' || b == b'\r')
-            {
-                i += 1 + blank;
-                continue;
-            }
+    let mut copied = 0;
+    for at in memchr::memchr_iter(b'\\', bytes) {
+        let blank = bytes[at + 1..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .count();
+        if bytes[at + 1..at + 1 + blank]
+            .iter()
+            .any(|&b| b == b'\n' || b == b'\r')
+        {
+            out.extend_from_slice(&bytes[copied..at]);
+            copied = at + 1 + blank;
         }
-        out.push(bytes[i]);
-        i += 1;
     }
+    out.extend_from_slice(&bytes[copied..]);
     out
 }
 

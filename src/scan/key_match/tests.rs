@@ -236,3 +236,66 @@ fn helm_templates_parse_after_detemplating() {
     );
     assert_eq!(docs[0].get("kind").unwrap().pos.line, 3);
 }
+
+/// A token-only value regex tried on the runs around its literals answers
+/// as the regex over the whole text; the joining of escaped line breaks
+/// copies what a byte-by-byte join copies.
+#[test]
+fn token_runs_around_literals_answer_as_the_whole_text() {
+    let join_by_bytes = |bytes: &[u8]| {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\\' {
+                let blank = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                    .count();
+                if bytes[i + 1..i + 1 + blank]
+                    .iter()
+                    .any(|&b| b == b'\n' || b == b'\r')
+                {
+                    i += 1 + blank;
+                    continue;
+                }
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        out
+    };
+    let patterns = [
+        r"(?i)model[-_.]?version",
+        r"(?i)release-v\d+",
+        r"(?i)(champion|challenger)[-_]?\w*",
+        r"sha-[0-9a-f]{6,}",
+    ];
+    let pieces = [
+        "model", "MODEL", "Model", "-", "_", ".", "version", "Version", " ", "\n", "\\", "\\\n  ",
+        "\"", ":", "v1", "release-", "champion", "x", "sha-", "abc123", "é",
+    ];
+    let mut generated = super::super::generated::Generated::new(0x70c3);
+    let mut agreed = 0;
+    for pattern in patterns {
+        assert!(super::super::required::token_only(pattern), "{pattern}");
+        let literals = super::super::required::required_literals(pattern).expect("literals");
+        let regex = super::super::content::compile_regex(pattern).unwrap();
+        for _ in 0..1_500 {
+            let text = generated.text(&pieces, 14);
+            let bytes = text.as_bytes();
+            let lowered = text.to_ascii_lowercase();
+            assert_eq!(
+                token_runs_match(&regex, bytes, lowered.as_bytes(), &literals),
+                regex.is_match(bytes),
+                "{pattern} in {text:?}"
+            );
+            assert_eq!(
+                join_escaped_line_breaks(bytes),
+                join_by_bytes(bytes),
+                "{text:?}"
+            );
+            agreed += usize::from(regex.is_match(bytes));
+        }
+    }
+    assert!(agreed > 300, "{agreed}");
+}
