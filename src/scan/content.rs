@@ -115,13 +115,50 @@ pub fn is_prose(path: &str) -> bool {
 /// left out. Lines longer than `max_line` bytes (minified code) are skipped.
 /// Lines are borrowed from `text` unless stripping had to build a new one.
 pub fn code_lines(text: &str, syntax: Syntax, max_line: usize) -> Vec<(u32, Cow<'_, str>)> {
+    code_lines_where(text, syntax, max_line, None)
+}
+
+/// [`code_lines`] of the lines `wanted` (1-based, ascending) alone. Every
+/// line up to the last wanted one is still read, in order, for the comment
+/// or string it may open; only the wanted ones are kept.
+pub fn code_lines_at<'t>(
+    text: &'t str,
+    syntax: Syntax,
+    max_line: usize,
+    wanted: &[u32],
+) -> Vec<(u32, Cow<'t, str>)> {
+    code_lines_where(text, syntax, max_line, Some(wanted))
+}
+
+fn code_lines_where<'t>(
+    text: &'t str,
+    syntax: Syntax,
+    max_line: usize,
+    wanted: Option<&[u32]>,
+) -> Vec<(u32, Cow<'t, str>)> {
     let mut out = Vec::new();
     let mut state = State::default();
-    for (i, raw) in text.lines().enumerate() {
+    let mut wanted = wanted.map(|w| w.iter().copied().peekable());
+    for (i, raw) in lines(text).enumerate() {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let keep = match &mut wanted {
+            None => true,
+            Some(wanted) => {
+                while wanted.next_if(|&w| w < line_no).is_some() {}
+                match wanted.peek() {
+                    None => break,
+                    Some(&w) => w == line_no,
+                }
+            }
+        };
         if raw.len() > max_line {
             continue;
         }
-        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        // A line no comment or string can start or end in leaves the
+        // state as it was: only a kept one is read.
+        if !keep && (syntax == Syntax::Plain || !may_change_state(raw, syntax)) {
+            continue;
+        }
         let code = match syntax {
             Syntax::Plain => Some(Cow::Borrowed(raw)),
             Syntax::Hash { python } => strip_hash(raw, python, &mut state),
@@ -138,12 +175,46 @@ pub fn code_lines(text: &str, syntax: Syntax, max_line: usize) -> Vec<(u32, Cow<
                 }),
         };
         if let Some(code) = code {
-            if !code.trim().is_empty() {
+            if keep && !code.trim().is_empty() {
                 out.push((line_no, code));
             }
         }
     }
     out
+}
+
+/// The lines of `text` as `str::lines` cuts them (`\n` or `\r\n` ends a
+/// line; a final line break is optional), found with a vectorised search.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let ends = memchr::memchr_iter(b'\n', bytes).map(Some);
+    let last = (!text.is_empty() && !text.ends_with('\n')).then_some(None);
+    let mut start = 0;
+    ends.chain(last).map(move |end| {
+        let line = match end {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => &text[start..],
+        };
+        line
+    })
+}
+
+/// Whether reading `line` may change the state [`code_lines`] carries to
+/// the next line. `#` comments end with their line; Python's strings run
+/// on over lines only when triple-quoted.
+fn may_change_state(line: &str, syntax: Syntax) -> bool {
+    match syntax {
+        Syntax::Plain | Syntax::Hash { python: false } => false,
+        Syntax::Hash { python: true } => {
+            memchr::memchr2(b'"', b'\'', line.as_bytes()).is_some()
+                && (triples(line, b'"') > 0 || triples(line, b'\'') > 0)
+        }
+        _ => true,
+    }
 }
 
 #[derive(Default, Clone)]
@@ -353,6 +424,39 @@ fn decode_json_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vectorised line cut is `str::lines`; the code of some lines is
+    /// what reading them all gives for those lines.
+    #[test]
+    fn lines_and_code_of_some_lines_agree_with_reading_them_all() {
+        let pieces = [
+            "x = 1", "\n", "\r\n", "\r", "'''", "\"\"\"", "# c", "'", "\"", " ", "/*", "*/", "//",
+            "--", "a", "é",
+        ];
+        let mut generated = super::super::generated::Generated::new(0x11e5);
+        for _ in 0..3_000 {
+            let text = generated.text(&pieces, 24);
+            assert_eq!(
+                lines(&text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+            let count = u32::try_from(text.lines().count()).unwrap() + 2;
+            let wanted: Vec<u32> = (1..=count).filter(|_| generated.below(3) == 0).collect();
+            for path in ["a.py", "a.sh", "a.js", "a.tf", "a.sql", "a.txt"] {
+                let syntax = syntax_for(path);
+                let all: Vec<(u32, Cow<str>)> = code_lines(&text, syntax, 40)
+                    .into_iter()
+                    .filter(|(n, _)| wanted.contains(n))
+                    .collect();
+                assert_eq!(
+                    code_lines_at(&text, syntax, 40, &wanted),
+                    all,
+                    "{path} {text:?}"
+                );
+            }
+        }
+    }
 
     fn code(text: &str, path: &str) -> Vec<String> {
         code_lines(text, syntax_for(path), 4096)

@@ -16,7 +16,10 @@ static REFERENCE: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// Whether a file may define jobs worth reading for references.
 pub fn may_define_jobs(text: &str) -> bool {
-    text.contains("notebook_path") || text.contains("python_file")
+    // memchr's searcher: several times faster than `str::contains` on
+    // the large YAML files most job candidates are.
+    let holds = |word: &str| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some();
+    holds("notebook_path") || holds("python_file")
 }
 
 /// The repository paths a job file's tasks run, resolved against the job

@@ -82,7 +82,7 @@ impl<'t> PieceState<'t> {
                 let holds = |lower: &str| {
                     value.literals.iter().any(|l| match value.whole_value {
                         true => holds_word(lower, l),
-                        false => lower.contains(l.as_str()),
+                        false => memchr::memmem::find(lower.as_bytes(), l.as_bytes()).is_some(),
                     })
                 };
                 let lower = self
@@ -361,17 +361,47 @@ pub(super) fn match_keys(
 }
 
 /// Helm and other templated YAML: drop directive-only lines and replace
-/// inline `{{ … }}` with a placeholder so the structure parses.
+/// inline `{{ … }}` with a placeholder so the structure parses. Each line
+/// ends with `\n`.
 pub(super) fn detemplate(text: &str) -> String {
-    // The searchers are built once: most lines hold no `{{`.
     let open = memchr::memmem::Finder::new("{{");
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        // `str::lines` drops the `\r` of each `\r\n`.
+        let mut out = String::with_capacity(text.len());
+        for line in text.lines() {
+            detemplate_line(line, &open, &mut out);
+        }
+        return out;
+    }
+    // Lines without `{{`, most of them, are copied in stretches.
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut copied = 0;
+    for at in open.find_iter(bytes) {
+        if at < copied {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[copied..at]).map_or(copied, |k| copied + k + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k);
+        out.push_str(&text[copied..start]);
+        detemplate_line(&text[start..end], &open, &mut out);
+        copied = (end + 1).min(bytes.len());
+    }
+    out.push_str(&text[copied..]);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// One line of [`detemplate`], its `\n` included, into `out`.
+fn detemplate_line(line: &str, open: &memchr::memmem::Finder, out: &mut String) {
     let close = memchr::memmem::Finder::new("}}");
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
+    {
         let Some(first) = open.find(line.as_bytes()) else {
             out.push_str(line);
             out.push('\n');
-            continue;
+            return;
         };
         let trimmed = line.trim();
         if trimmed.starts_with("{{")
@@ -379,7 +409,7 @@ pub(super) fn detemplate(text: &str) -> String {
             && open.find(&trimmed.as_bytes()[2..]).is_none()
         {
             out.push('\n');
-            continue;
+            return;
         }
         let mut rest = line;
         let mut start = Some(first);
@@ -397,7 +427,6 @@ pub(super) fn detemplate(text: &str) -> String {
         out.push_str(rest);
         out.push('\n');
     }
-    out
 }
 
 /// `bytes` with each backslash that ends a line (`\n`, `\r\n` or `\r`)

@@ -107,6 +107,7 @@ pub(super) fn match_content(
     if candidates.is_empty() {
         return;
     }
+    let mut every_line = true;
     let lines = match decoded {
         Some((lines, _)) => {
             // Decoded line k back to its line in the file.
@@ -118,8 +119,25 @@ pub(super) fn match_content(
             }
             lines
         }
-        None => content::code_lines(text, syntax, max_line),
+        // A probe without literals tries every line.
+        None if candidates
+            .iter()
+            .any(|id| required.by_probe.get(id).is_none()) =>
+        {
+            content::code_lines(text, syntax, max_line)
+        }
+        // Only the lines holding a literal are tried: only they are read
+        // as code (with what the lines before them open or close).
+        None => {
+            let mut wanted: Vec<u32> = occurrences.iter().map(|o| o.line).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            every_line = false;
+            content::code_lines_at(text, syntax, max_line, &wanted)
+        }
     };
+    // `also` reads every line: read on its first use when `lines` are some.
+    let mut all_lines = None;
     for id in candidates {
         let Some(matcher) = plan.content[&id].compiled() else {
             result.unknown.push((
@@ -159,13 +177,19 @@ pub(super) fn match_content(
             .take(HITS_PER_FILE)
             .collect();
         // `also` asks for another line of the file: tried only after a hit.
-        if hits.is_empty()
-            || matcher
-                .also
-                .as_ref()
-                .is_some_and(|also| !lines.iter().any(|(_, l)| also.is_match(l.as_bytes())))
-        {
+        if hits.is_empty() {
             continue;
+        }
+        if let Some(also) = &matcher.also {
+            let all = match every_line {
+                true => &lines,
+                false => {
+                    all_lines.get_or_insert_with(|| content::code_lines(text, syntax, max_line))
+                }
+            };
+            if !all.iter().any(|(_, l)| also.is_match(l.as_bytes())) {
+                continue;
+            }
         }
         for (line_no, line) in hits {
             result.hits.push((

@@ -299,3 +299,32 @@ fn token_runs_around_literals_answer_as_the_whole_text() {
     }
     assert!(agreed > 300, "{agreed}");
 }
+
+/// Copying the lines without `{{` in stretches writes what reading the
+/// text line by line writes.
+#[test]
+fn detemplating_in_stretches_writes_what_line_by_line_writes() {
+    let pieces = [
+        "a: 1",
+        "\n",
+        "{{",
+        "}}",
+        " ",
+        "{{- if .x }}",
+        "b: {{ .v }}",
+        "{",
+        "}",
+        "é",
+        "-",
+    ];
+    let mut generated = super::super::generated::Generated::new(0xde7e);
+    for _ in 0..3_000 {
+        let text = generated.text(&pieces, 16);
+        let open = memchr::memmem::Finder::new("{{");
+        let mut by_lines = String::new();
+        for line in text.lines() {
+            detemplate_line(line, &open, &mut by_lines);
+        }
+        assert_eq!(detemplate(&text), by_lines, "{text:?}");
+    }
+}
