@@ -1,5 +1,8 @@
 //! Literals that probes require in a file's text, found in one pass.
 
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::Anchored;
+
 /// Literals that probes require in a file's text (what content patterns
 /// cannot match without, key names), searched for in one pass over the
 /// file instead of one substring search per literal per probe: by one
@@ -10,7 +13,7 @@ pub struct Literals {
     index: std::collections::HashMap<String, usize>,
     /// Built on first search: a run whose files need no literal search
     /// (an empty tree, a tree without YAML) never pays for it.
-    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+    automaton: std::sync::OnceLock<Option<Dfa>>,
     /// Literals are lowercase and match regardless of ASCII case.
     fold_case: bool,
 }
@@ -60,14 +63,18 @@ impl Literals {
     /// case-folded set of several hundred content literals builds in a few
     /// milliseconds, once per run. `None`: too large to build (each search
     /// then looks for each literal in turn).
-    fn automaton(&self) -> Option<&aho_corasick::AhoCorasick> {
+    fn automaton(&self) -> Option<&Dfa> {
         self.automaton
             .get_or_init(|| {
-                aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                // No prefilter: it would make the start state special, a
+                // branch on most bytes of a text dense with literals.
+                let dfa = aho_corasick::dfa::Builder::new()
                     .ascii_case_insensitive(self.fold_case)
+                    .prefilter(false)
                     .build(&self.literals)
-                    .ok()
+                    .ok()?;
+                let start = dfa.start_state(Anchored::No).ok()?;
+                Some(Dfa { dfa, start })
             })
             .as_ref()
     }
@@ -192,13 +199,11 @@ impl Literals {
     pub fn present_where(&self, text: &str, keep: impl Fn(usize) -> bool) -> Vec<bool> {
         let mut present = vec![false; self.literals.len()];
         match self.automaton() {
-            Some(ac) => {
-                for m in ac.find_overlapping_iter(text) {
-                    if !present[m.pattern().as_usize()] && keep(m.end()) {
-                        present[m.pattern().as_usize()] = true;
-                    }
+            Some(ac) => ac.overlapping(text.as_bytes(), |literal, _, end| {
+                if !present[literal] && keep(end) {
+                    present[literal] = true;
                 }
-            }
+            }),
             None => {
                 let haystack = self.searched(text.as_bytes());
                 for (i, literal) in self.literals.iter().enumerate() {
@@ -239,22 +244,55 @@ pub struct Subset {
     members: Vec<bool>,
 }
 
+/// The literals' automaton, walked by [`Dfa::overlapping`]: the crate's
+/// own overlapping iterator keeps its position in memory between bytes and
+/// returns to the caller at every match, about 20 instructions a byte;
+/// this loop keeps both in registers.
+struct Dfa {
+    dfa: aho_corasick::dfa::DFA,
+    start: StateID,
+}
+
+impl Dfa {
+    /// Calls `found(literal, start, end)` for every occurrence of a literal
+    /// in `bytes`, overlapping ones included, in the order of their ends
+    /// (as `AhoCorasick::find_overlapping_iter` reports them).
+    fn overlapping(&self, bytes: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+        let dfa = &self.dfa;
+        if dfa.is_match(self.start) {
+            for k in 0..dfa.match_len(self.start) {
+                found(dfa.match_pattern(self.start, k).as_usize(), 0, 0);
+            }
+        }
+        let mut sid = self.start;
+        for (at, &byte) in bytes.iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, byte);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    return;
+                }
+                if !dfa.is_match(sid) {
+                    continue;
+                }
+                for k in 0..dfa.match_len(sid) {
+                    let literal = dfa.match_pattern(sid, k);
+                    let end = at + 1;
+                    found(literal.as_usize(), end - dfa.pattern_len(literal), end);
+                }
+            }
+        }
+    }
+}
+
 /// Every overlapping match in `bytes`, a region of the file that starts at
 /// byte `base` on line `first_line`.
-fn search(
-    ac: &aho_corasick::AhoCorasick,
-    bytes: &[u8],
-    base: usize,
-    first_line: u32,
-    out: &mut Vec<Occurrence>,
-) {
+fn search(ac: &Dfa, bytes: &[u8], base: usize, first_line: u32, out: &mut Vec<Occurrence>) {
     // Matches arrive ordered by their end, so the line count only moves
     // forward from the previous match's line start; the current line's
     // span is found once, however many literals it holds.
     let (mut counted_to, mut line) = (0usize, first_line);
     let mut current: Option<(usize, usize)> = None;
-    for m in ac.find_overlapping_iter(bytes) {
-        let start = m.start();
+    ac.overlapping(bytes, |literal, start, _| {
         let (line_no, span) = if start >= counted_to {
             let newlines = count_newlines(&bytes[counted_to..start]);
             if newlines > 0 {
@@ -276,11 +314,11 @@ fn search(
             (line - back, span)
         };
         out.push(Occurrence {
-            literal: m.pattern().as_usize(),
+            literal,
             line: line_no,
             span: (base + span.0, base + span.1),
         });
-    }
+    });
 }
 
 /// The runs of consecutive lines no longer than `max_line` bytes, as
@@ -333,6 +371,56 @@ fn count_newlines(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The automaton walked by `Dfa::overlapping` finds what the crate's
+    /// overlapping iterator finds, in the same order.
+    #[test]
+    fn the_overlapping_walk_finds_what_the_crate_s_iterator_finds() {
+        let words = [
+            "model",
+            "mod",
+            "Model_Version",
+            "ver",
+            "sion",
+            "a",
+            "eval",
+            "val",
+        ];
+        let pieces = [
+            "mod", "el", "MODEL", "_version", "Ver", "sion", "eva", "l", " ", "\n", "é",
+        ];
+        for fold_case in [false, true] {
+            let mut literals = match fold_case {
+                true => Literals::folding_case(),
+                false => Literals::default(),
+            };
+            for w in words {
+                literals.id(&if fold_case {
+                    w.to_ascii_lowercase()
+                } else {
+                    w.to_owned()
+                });
+            }
+            let crate_ac = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(fold_case)
+                .build(literals.all())
+                .unwrap();
+            let mut generated = super::super::generated::Generated::new(0xac);
+            for _ in 0..2_000 {
+                let text = generated.text(&pieces, 20);
+                let want: Vec<(usize, usize, usize)> = crate_ac
+                    .find_overlapping_iter(&text)
+                    .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                    .collect();
+                let mut got = Vec::new();
+                literals
+                    .automaton()
+                    .unwrap()
+                    .overlapping(text.as_bytes(), |l, s, e| got.push((l, s, e)));
+                assert_eq!(got, want, "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn lines_longer_than_the_limit_are_not_searched_and_lines_keep_their_numbers() {
