@@ -1,8 +1,9 @@
 //! Reading source as code: comment stripping for every syntax, every
 //! dependency-manifest kind, Python parsed with tree-sitter (whole, and cut
-//! into top-level statements, each parsed with the module-level code), the
-//! Python lexer that prefilters guards, and the text escaping applied to
-//! what is shown.
+//! into top-level statements, each parsed with the module-level code, and
+//! the functions each defines outside a function), the Python lexer that
+//! prefilters guards, reading only some lines as code, and the text
+//! escaping applied to what is shown.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use readiness::scan::{content, manifest, py_segments, python};
@@ -20,8 +21,20 @@ const NAMES: &[&str] = &[
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    // The vectorised line cut is `str::lines`.
+    assert!(content::lines(&text).eq(text.lines()));
+    let wanted: Vec<u32> = (1..=u32::try_from(text.lines().count()).unwrap_or(0))
+        .filter(|n| n % 3 == 1)
+        .collect();
     for name in NAMES {
-        let _ = content::code_lines(&text, content::syntax_for(name), 4096);
+        let syntax = content::syntax_for(name);
+        let all = content::code_lines(&text, syntax, 4096);
+        // The code of some lines is what reading them all gives there.
+        let some: Vec<_> = all
+            .into_iter()
+            .filter(|(n, _)| wanted.binary_search(n).is_ok())
+            .collect();
+        assert_eq!(content::code_lines_at(&text, syntax, 4096, &wanted), some);
     }
     for (_, kind) in manifest::GLOBS {
         let _ = manifest::read(*kind, &text);
@@ -41,6 +54,9 @@ fuzz_target!(|data: &[u8]| {
             at = s.end;
         }
         assert_eq!(at, text.len());
+        for s in segments.iter().filter(|s| s.definition) {
+            let _ = py_segments::outer_functions(&text[s.start..s.end]);
+        }
         let kept: Vec<_> = segments
             .iter()
             .enumerate()

@@ -367,23 +367,26 @@ fn string_span(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
     let quote = *bytes.get(at).filter(|&&q| q == b'"' || q == b'\'')?;
     let triple = bytes.get(at..at + 3) == Some(&[quote; 3][..]);
     let mut j = at + if triple { 3 } else { 1 };
-    while j < bytes.len() {
+    // Only a quote, a backslash or (in a one-quote string) a line break
+    // can end the string or change how it reads: the rest is skipped.
+    loop {
+        let rest = bytes.get(j..).unwrap_or_default();
+        let found = match triple {
+            true => memchr::memchr2(quote, b'\\', rest),
+            false => memchr::memchr3(quote, b'\\', b'\n', rest),
+        };
+        let Some(k) = found else {
+            return Some((bytes.len(), false));
+        };
+        j += k;
         match bytes[j] {
             b'\\' => j += 2,
-            c if c == quote => {
-                if !triple {
-                    return Some((j + 1, true));
-                }
-                if bytes.get(j..j + 3) == Some(&[quote; 3][..]) {
-                    return Some((j + 3, true));
-                }
-                j += 1;
-            }
-            b'\n' if !triple => return Some((j, false)),
+            b'\n' => return Some((j, false)),
+            _ if !triple => return Some((j + 1, true)),
+            _ if bytes.get(j..j + 3) == Some(&[quote; 3][..]) => return Some((j + 3, true)),
             _ => j += 1,
         }
     }
-    Some((bytes.len(), false))
 }
 
 /// Text with whitespace runs collapsed to one space as it is written.
@@ -441,6 +444,10 @@ impl Output {
     /// collapsed too.
     fn push(&mut self, token: &str) {
         let bytes = token.as_bytes();
+        if token.is_ascii() && !bytes.iter().any(|b| matches!(b, 0x09..=0x0d | b' ')) {
+            self.text.push_str(token);
+            return;
+        }
         // The text between blank runs is copied whole; only a byte that
         // may start blank space (ASCII or beyond) is looked at closely.
         let (mut copied, mut k) = (0, 0);
