@@ -1,6 +1,28 @@
 //! Texts made of fragments in a pseudo-random order, the same on every run:
 //! what the tests that compare two ways of finding the same thing feed
-//! them (a linear congruential generator, so no crate is needed).
+//! them (a linear congruential generator, so no crate is needed); and the
+//! Python files committed under `examples/` and `tests/fixtures/`.
+
+/// Every committed Python file (`examples/`, `tests/fixtures/`) that reads
+/// as UTF-8: its path and text.
+pub fn committed_python_files() -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["examples", "tests/fixtures"] {
+        for entry in ignore::WalkBuilder::new(root.join(dir))
+            .hidden(false)
+            .build()
+            .flatten()
+        {
+            if entry.path().extension().is_some_and(|e| e == "py") {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    files.push((entry.into_path(), text));
+                }
+            }
+        }
+    }
+    files
+}
 
 pub struct Generated {
     state: u64,

@@ -198,21 +198,10 @@ fn a_bare_call_through_a_module_level_alias_calls_the_aliased_name() {
 /// run does.
 #[test]
 fn every_call_the_parser_reads_counts_as_called() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut texts = Vec::new();
-    for dir in ["examples", "tests/fixtures"] {
-        for entry in ignore::WalkBuilder::new(root.join(dir))
-            .hidden(false)
-            .build()
-            .flatten()
-        {
-            if entry.path().extension().is_some_and(|e| e == "py") {
-                if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                    texts.push(text);
-                }
-            }
-        }
-    }
+    let mut texts: Vec<String> = super::super::generated::committed_python_files()
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
     assert!(texts.len() > 20, "{}", texts.len());
     let pieces = [
         "import m.run as r\n",

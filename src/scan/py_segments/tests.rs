@@ -151,51 +151,38 @@ fn outer_functions_are_those_not_nested_in_a_function() {
 /// functions hold every function the parser finds outside a function.
 #[test]
 fn outer_functions_agree_with_the_parser() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut parser = tree_sitter::Parser::new();
     parser
         .set_language(&tree_sitter_python::LANGUAGE.into())
         .unwrap();
     let mut compared = 0;
-    for dir in ["examples", "tests/fixtures"] {
-        for entry in ignore::WalkBuilder::new(root.join(dir))
-            .hidden(false)
-            .build()
-            .flatten()
-        {
-            if entry.path().extension().is_none_or(|e| e != "py") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+    for (path, text) in crate::scan::generated::committed_python_files() {
+        let Some(segments) = split(&text) else {
+            continue;
+        };
+        for segment in segments.iter().filter(|s| s.definition) {
+            let own = &text[segment.start..segment.end];
+            let Some(found) = outer_functions(own) else {
                 continue;
             };
-            let Some(segments) = split(&text) else {
-                continue;
-            };
-            for segment in segments.iter().filter(|s| s.definition) {
-                let own = &text[segment.start..segment.end];
-                let Some(found) = outer_functions(own) else {
-                    continue;
-                };
-                let tree = parser.parse(own, None).unwrap();
-                let mut want = Vec::new();
-                let mut stack = vec![(tree.root_node(), false)];
-                while let Some((node, in_function)) = stack.pop() {
-                    let function = node.kind() == "function_definition";
-                    if function && !in_function {
-                        let name = node.child_by_field_name("name").unwrap();
-                        want.push(&own[name.byte_range()]);
-                    }
-                    let mut cursor = node.walk();
-                    for child in node.named_children(&mut cursor) {
-                        stack.push((child, in_function || function));
-                    }
+            let tree = parser.parse(own, None).unwrap();
+            let mut want = Vec::new();
+            let mut stack = vec![(tree.root_node(), false)];
+            while let Some((node, in_function)) = stack.pop() {
+                let function = node.kind() == "function_definition";
+                if function && !in_function {
+                    let name = node.child_by_field_name("name").unwrap();
+                    want.push(&own[name.byte_range()]);
                 }
-                for name in &want {
-                    assert!(found.contains(name), "{name} in {}", entry.path().display());
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    stack.push((child, in_function || function));
                 }
-                compared += want.len();
             }
+            for name in &want {
+                assert!(found.contains(name), "{name} in {}", path.display());
+            }
+            compared += want.len();
         }
     }
     assert!(compared > 30, "{compared}");

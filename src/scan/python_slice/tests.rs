@@ -180,25 +180,10 @@ fn a_file_of_very_many_definitions_is_parsed_whole() {
 /// theirs on).
 #[test]
 fn a_definition_parsed_alone_reads_as_in_the_whole_file() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["examples", "tests/fixtures"] {
-        for entry in ignore::WalkBuilder::new(root.join(dir))
-            .hidden(false)
-            .build()
-            .flatten()
-        {
-            if entry.path().extension().is_some_and(|e| e == "py") {
-                files.push(entry.into_path());
-            }
-        }
-    }
+    let files = crate::scan::generated::committed_python_files();
     assert!(files.len() > 20, "{}", files.len());
     let mut compared = 0;
-    for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
+    for (path, text) in files {
         let Some(segments) = split(&text) else {
             continue;
         };
