@@ -13,7 +13,7 @@
 //! The last part of a called name can only come from where a call or a
 //! binding can put it: before the `(` of a call, or at the end of what an
 //! import or an assignment binds. In a file's code (see
-//! [`Names::present_in_code`]), a name registered as the last part of a
+//! [`Names::present_in_python`]), a name registered as the last part of a
 //! call ([`Names::called_id`]) counts only where the identifier holding it
 //! is followed by something other than an attribute's dot, a separator, a
 //! subscript or an operator: `except ValueError:`, `x.deploy.status` and
