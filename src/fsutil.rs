@@ -104,8 +104,18 @@ pub fn ensure_inside(root: &Path, path: &Path) -> std::io::Result<()> {
 /// renames it over `path` and flushes the directory, so the rename itself
 /// survives a crash. Creates missing parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_atomic`] for text produced as it is written: `write` fills the
+/// temporary file through a buffer, so a large report never has to be
+/// held whole in memory. Nothing replaces `path` unless `write` succeeds.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = file_name(path);
-    write_atomic_via(path, bytes, &format!(".{name}.{}.tmp", std::process::id()))
+    write_atomic_via(path, write, &format!(".{name}.{}.tmp", std::process::id()))
 }
 
 fn file_name(path: &Path) -> &str {
@@ -120,7 +130,11 @@ fn parent_dir(path: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-fn write_atomic_via(path: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Result<()> {
+fn write_atomic_via(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    tmp_name: &str,
+) -> std::io::Result<()> {
     let dir = parent_dir(path);
     std::fs::create_dir_all(&dir)?;
     let tmp = dir.join(tmp_name);
@@ -133,11 +147,15 @@ fn write_atomic_via(path: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Resul
         _ => {}
     }
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        file.write_all(bytes)?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        let file = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
         // The rename is durable only once the directory is.
@@ -180,7 +198,7 @@ pub fn lock_beside(path: &Path) -> std::io::Result<Lock> {
 /// leaves at most one stray file, which the next write replaces.
 pub fn write_atomic_locked(path: &Path, bytes: &[u8], _lock: &Lock) -> std::io::Result<()> {
     let name = file_name(path);
-    write_atomic_via(path, bytes, &format!(".{name}.tmp"))
+    write_atomic_via(path, |out| out.write_all(bytes), &format!(".{name}.tmp"))
 }
 
 #[cfg(test)]
@@ -263,5 +281,24 @@ mod bounded_tests {
         );
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary names left");
+    }
+
+    #[test]
+    fn a_write_that_fails_half_way_leaves_the_old_file_and_no_temporary_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "old\n").unwrap();
+        let err = write_atomic_with(&path, |out| {
+            // More than a buffer's worth reaches the temporary file first.
+            out.write_all(&[b'x'; 64 * 1024])?;
+            Err(std::io::Error::other("serializer failed"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("serializer failed"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left");
+        write_atomic_with(&path, |out| out.write_all(b"new\n")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
     }
 }

@@ -408,41 +408,45 @@ fn run_score(args: &ScoreArgs, targets: &Targets) -> Result<ExitCode, readiness:
         readiness::apply_baseline(&mut report, &text, &path.display().to_string())?;
     }
     for (format, output) in targets {
+        // JSON is streamed: a monorepo's report lists every project, and
+        // its text is never held whole. The other formats are rendered
+        // first, then written.
         let text = match format {
-            Format::Json => readiness::render::json::render(&report),
-            Format::Sarif => readiness::render::sarif::render(&report),
-            Format::Junit => readiness::render::junit::render(&report),
-            Format::Html => readiness::render::html::render(
+            Format::Json => None,
+            Format::Sarif => Some(readiness::render::sarif::render(&report)),
+            Format::Junit => Some(readiness::render::junit::render(&report)),
+            Format::Html => Some(readiness::render::html::render(
                 &report,
                 &readiness::render::html::HtmlOptions {
                     link_base: args.link_base.clone(),
                 },
-            ),
-            Format::Markdown => readiness::render::markdown::render(
+            )),
+            Format::Markdown => Some(readiness::render::markdown::render(
                 &report,
                 &readiness::render::markdown::MarkdownOptions {
                     link_base: args.link_base.clone(),
                 },
-            ),
-            Format::Table => readiness::render::table::render(
+            )),
+            Format::Table => Some(readiness::render::table::render(
                 &report,
                 &TableOptions {
                     color: output.is_none() && use_color(args.color),
                     evidence_per_check: args.evidence,
                     width: output.is_none().then(terminal_width).flatten(),
                 },
-            ),
+            )),
+        };
+        let emit = |out: &mut dyn Write| match &text {
+            Some(text) => out.write_all(text.as_bytes()),
+            None => readiness::render::json::write(&report, out),
         };
         match output {
-            Some(path) => readiness::fsutil::write_atomic(path, text.as_bytes()).map_err(|e| {
+            Some(path) => readiness::fsutil::write_atomic_with(path, emit).map_err(|e| {
                 readiness::Error::Io(format!("{}: cannot write: {e}", path.display()))
             })?,
             None => {
-                let mut stdout = std::io::stdout().lock();
-                if let Err(e) = stdout
-                    .write_all(text.as_bytes())
-                    .and_then(|()| stdout.flush())
-                {
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                if let Err(e) = emit(&mut stdout).and_then(|()| stdout.flush()) {
                     if e.kind() != std::io::ErrorKind::BrokenPipe {
                         return Err(readiness::Error::Io(format!("cannot write output: {e}")));
                     }
