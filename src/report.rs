@@ -57,6 +57,11 @@ pub struct ProjectRef {
 }
 
 /// One project's levels, as the per-project table shows them.
+///
+/// A monorepo holds thousands of these, and most projects share their
+/// area levels, next step and blocking checks: those are shared values
+/// (see [`crate::projects::rollup::Fold`]), held once however many
+/// projects have them.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectSummary {
     #[serde(flatten)]
@@ -64,18 +69,18 @@ pub struct ProjectSummary {
     pub level: u8,
     pub score: u8,
     /// Each area's level (`null` when it does not apply), in report order.
-    pub areas: Vec<ProjectArea>,
+    pub areas: Arc<[ProjectArea]>,
     /// What stands between the project and its next level (absent at 3).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
+    pub next: Option<Arc<str>>,
     /// The checks its next overall level needs.
-    pub blocking: Vec<String>,
+    pub blocking: Arc<[String]>,
     /// Whether its release gate passed (absent without a gate).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate_passed: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ProjectArea {
     pub id: String,
     pub level: Option<u8>,

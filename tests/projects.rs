@@ -54,7 +54,7 @@ fn cited(report: &Report) -> Vec<String> {
     let mut out: Vec<String> = report
         .checks()
         .filter(|c| c.outcome == Outcome::Met)
-        .flat_map(|c| c.evidence.iter().map(|e| e.path.clone()))
+        .flat_map(|c| c.evidence.iter().map(|e| e.path.to_string()))
         .collect();
     out.sort();
     out.dedup();
@@ -463,7 +463,11 @@ fn each_project_line_agrees_with_the_projects_own_report() {
             assert_eq!(shown, levels, "{fixture} {name}");
             assert_eq!(line.level, own.overall.level, "{fixture} {name}");
             assert_eq!(line.score, own.overall.score, "{fixture} {name}");
-            assert_eq!(line.next, own.overall.next, "{fixture} {name}");
+            assert_eq!(
+                line.next.as_deref(),
+                own.overall.next.as_deref(),
+                "{fixture} {name}"
+            );
             assert_eq!(line.gate_passed, own.gate.as_ref().map(|g| g.passed));
             let blocking: Vec<&str> = own
                 .next_steps
@@ -471,7 +475,7 @@ fn each_project_line_agrees_with_the_projects_own_report() {
                 .filter(|s| s.role == readiness::report::StepRole::Overall)
                 .map(|s| s.check.as_str())
                 .collect();
-            assert_eq!(line.blocking, blocking, "{fixture} {name}");
+            assert_eq!(*line.blocking, blocking, "{fixture} {name}");
         }
         // Each area row is the named project's own row, evidence and all.
         for area in &report.areas {

@@ -8,6 +8,8 @@ use super::{Project, RollupRule};
 use crate::report::{
     AreaResult, Gate, ProjectArea, ProjectRef, ProjectSummary, Report, Rollup, StepRole,
 };
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The reference a report carries for `project`.
 pub fn reference(project: &Project) -> ProjectRef {
@@ -32,7 +34,7 @@ pub fn summary(project: &Project, report: &Report) -> ProjectSummary {
                 level: a.level,
             })
             .collect(),
-        next: report.overall.next.clone(),
+        next: report.overall.next.as_deref().map(Arc::from),
         blocking: report
             .next_steps
             .iter()
@@ -115,8 +117,40 @@ pub struct Fold {
     /// Per area, the first project at the level the rule prefers.
     areas: Vec<Option<(usize, Option<u8>)>>,
     summaries: Vec<ProjectSummary>,
+    /// The shared values the summaries hold (see [`Shared`]).
+    shared: Shared,
     distribution: [usize; 4],
     gate: Option<Gate>,
+}
+
+/// One copy of each distinct area row list, next step and blocking list
+/// the summaries hold: in a monorepo most projects share them, and a
+/// summary kept for each of thousands of projects then costs its name and
+/// three pointers.
+#[derive(Default)]
+struct Shared {
+    areas: HashSet<Arc<[ProjectArea]>>,
+    next: HashSet<Arc<str>>,
+    blocking: HashSet<Arc<[String]>>,
+}
+
+impl Shared {
+    fn intern<T: ?Sized + Eq + std::hash::Hash>(set: &mut HashSet<Arc<T>>, value: &mut Arc<T>) {
+        match set.get(value) {
+            Some(held) => *value = Arc::clone(held),
+            None => {
+                set.insert(Arc::clone(value));
+            }
+        }
+    }
+
+    fn share(&mut self, summary: &mut ProjectSummary) {
+        Self::intern(&mut self.areas, &mut summary.areas);
+        Self::intern(&mut self.blocking, &mut summary.blocking);
+        if let Some(next) = &mut summary.next {
+            Self::intern(&mut self.next, next);
+        }
+    }
 }
 
 impl Fold {
@@ -126,6 +160,7 @@ impl Fold {
             chosen: None,
             areas: Vec::new(),
             summaries: Vec::new(),
+            shared: Shared::default(),
             distribution: [0; 4],
             gate: None,
         }
@@ -133,7 +168,8 @@ impl Fold {
 
     /// Adds project `index` (projects in their listed order).
     pub fn add(&mut self, index: usize, scored: Scored) {
-        let Scored { summary, gate } = scored;
+        let Scored { mut summary, gate } = scored;
+        self.shared.share(&mut summary);
         self.distribution[usize::from(summary.level.min(3))] += 1;
         if let Some(gate) = &gate {
             fold_gate(&mut self.gate, &summary.project.name, gate);
@@ -147,7 +183,7 @@ impl Fold {
             _ => false,
         };
         self.areas.resize(summary.areas.len(), None);
-        for (slot, area) in self.areas.iter_mut().zip(&summary.areas) {
+        for (slot, area) in self.areas.iter_mut().zip(summary.areas.iter()) {
             let held = slot.and_then(|(_, level)| level);
             if prefer(area.level, held) {
                 *slot = Some((index, area.level));
@@ -241,5 +277,56 @@ fn fold_gate(into: &mut Option<Gate>, project: &str, gate: &Gate) {
         if !combined.waivers.iter().any(|have| have.check == w.check) {
             combined.waivers.push(w.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scored(name: &str, level: Option<u8>, next: &str) -> Scored {
+        Scored {
+            summary: ProjectSummary {
+                project: ProjectRef {
+                    name: name.to_owned(),
+                    folders: vec![name.to_owned()],
+                    origin: super::super::Origin::Detected,
+                },
+                level: 0,
+                score: 10,
+                areas: ["versioning", "evals"]
+                    .map(|id| ProjectArea {
+                        id: id.to_owned(),
+                        level,
+                    })
+                    .into(),
+                next: Some(Arc::from(next)),
+                blocking: vec!["VER-01".to_owned()].into(),
+                gate_passed: None,
+            },
+            gate: None,
+        }
+    }
+
+    #[test]
+    fn projects_with_the_same_rows_hold_one_copy_of_them() {
+        let mut fold = Fold::new(RollupRule::MostMature);
+        fold.add(0, scored("a", Some(0), "reach level 1"));
+        fold.add(1, scored("b", Some(0), "reach level 1"));
+        fold.add(2, scored("c", Some(1), "reach level 2"));
+        let [a, b, c] = &fold.summaries[..] else {
+            panic!("three summaries");
+        };
+        assert!(Arc::ptr_eq(&a.areas, &b.areas));
+        assert!(Arc::ptr_eq(&a.blocking, &c.blocking));
+        assert!(Arc::ptr_eq(
+            a.next.as_ref().unwrap(),
+            b.next.as_ref().unwrap()
+        ));
+        // Different values stay different, and every value is kept as given.
+        assert!(!Arc::ptr_eq(&a.areas, &c.areas));
+        assert_eq!(c.areas[1].level, Some(1));
+        assert_eq!(c.next.as_deref(), Some("reach level 2"));
+        assert_eq!(b.project.name, "b");
     }
 }

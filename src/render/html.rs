@@ -287,7 +287,7 @@ fn projects_table(out: &mut String, report: &Report) {
             p.level,
             p.score
         );
-        for a in &p.areas {
+        for a in p.areas.iter() {
             let _ = write!(out, "<td class=\"num\">{}</td>", level_label(a.level));
         }
         if gated {

@@ -246,7 +246,7 @@ fn projects_table(out: &mut String, report: &Report) {
             p.level,
             p.score
         );
-        for a in &p.areas {
+        for a in p.areas.iter() {
             let _ = write!(out, " {} |", super::projects::level(a.level));
         }
         if gated {
