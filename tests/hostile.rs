@@ -233,7 +233,7 @@ fn a_gitignore_line_cannot_hide_a_committed_file() {
         .iter()
         .flat_map(|a| a.checks.iter())
         .flat_map(|c| c.evidence.iter())
-        .all(|e| e.path != "app/scratch.py"));
+        .all(|e| &*e.path != "app/scratch.py"));
 }
 
 #[test]

@@ -15,7 +15,7 @@ fn registry_call_in_code_is_evidence_with_path_and_line() {
     assert_eq!(evidence(&report, "VER-01"), vec!["src/train.py:2"]);
     let ev = &find(&report, "VER-01").evidence[0];
     assert_eq!(
-        ev.snippet,
+        &*ev.snippet,
         "mlflow.register_model('runs:/1/model', 'churn')"
     );
 }
@@ -337,7 +337,7 @@ fn evidence_only_in_examples_docs_or_notebooks_does_not_meet_level_2() {
         check.reason
     );
     assert_eq!(
-        check.unconfirmed[0].path,
+        &*check.unconfirmed[0].path,
         "docs/monitoring/drift_example.py"
     );
     let prod = Repo::new(&[("src/monitoring/drift.py", drift)]);
@@ -374,7 +374,7 @@ fn evidence_carries_its_location_class_and_strength() {
     let classes: Vec<(String, &str)> = find(&report, "VER-01")
         .evidence
         .iter()
-        .map(|e| (e.path.clone(), e.class.as_str()))
+        .map(|e| (e.path.to_string(), e.class.as_str()))
         .collect();
     assert_eq!(
         classes,

@@ -142,9 +142,8 @@ pub(super) fn spread_over_files(mut evidence: Vec<&Evidence>, n: usize) -> Vec<E
     if evidence.len() > n {
         evidence.sort();
         let mut seen = std::collections::HashSet::new();
-        let (firsts, rest): (Vec<_>, Vec<_>) = evidence
-            .into_iter()
-            .partition(|e| seen.insert(e.path.as_str()));
+        let (firsts, rest): (Vec<_>, Vec<_>) =
+            evidence.into_iter().partition(|e| seen.insert(&*e.path));
         evidence = firsts.into_iter().chain(rest).take(n).collect();
         evidence.sort();
     }
@@ -163,7 +162,7 @@ mod spread_tests {
         all.extend([hit("b.py", 3), hit("c.py", 9), hit("b.py", 1)]);
         let shown: Vec<(String, u32)> = spread_over_files(all.iter().collect(), 4)
             .into_iter()
-            .map(|e| (e.path, e.line))
+            .map(|e| (e.path.to_string(), e.line))
             .collect();
         assert_eq!(
             shown,

@@ -189,7 +189,7 @@ fn folders(index: &EvidenceIndex) -> BTreeMap<String, Folder> {
         let mut last: Option<&str> = None;
         for hit in hits {
             // Hits are sorted by path: one visit per file is enough.
-            if last == Some(hit.path.as_str()) {
+            if last == Some(&*hit.path) {
                 continue;
             }
             last = Some(&hit.path);

@@ -178,7 +178,7 @@ fn folders_seen(index: &crate::scan::EvidenceIndex) -> std::collections::BTreeSe
         .hits
         .iter()
         .flatten()
-        .map(|e| e.path.as_str())
+        .map(|e| &*e.path)
         .chain(index.markers.iter().map(String::as_str));
     let mut out = std::collections::BTreeSet::new();
     for path in paths {

@@ -146,7 +146,7 @@ impl Partition {
                     Some(_) => {}
                     None => {
                         let claim = if is_ci_definition(&hit.path) {
-                            ci.get(hit.path.as_str()).cloned().unwrap_or(Claim::All)
+                            ci.get(&*hit.path).cloned().unwrap_or(Claim::All)
                         } else if is_codeowners(&hit.path) {
                             Claim::Some(
                                 (0..n)
@@ -276,7 +276,7 @@ fn ci_coverage<'i>(
         .hits
         .iter()
         .flatten()
-        .map(|e| e.path.as_str())
+        .map(|e| &*e.path)
         .filter(|p| is_ci_definition(p) && folders.owner(p).is_none())
         .collect();
     files.sort_unstable();
@@ -545,7 +545,7 @@ mod tests {
             let scoped = partition.scoped(&index, 0, detail);
             let hits: Vec<(String, u32)> = scoped.hits[0]
                 .iter()
-                .map(|e| (e.path.clone(), e.line))
+                .map(|e| (e.path.to_string(), e.line))
                 .collect();
             (hits, scoped.unknown[0].len())
         };

@@ -35,7 +35,7 @@ pub const REPOSITORY_LEVEL: &str = "no%20file%20associated%20with%20this%20alert
 /// the repository as a whole.
 fn location(check: &CheckResult) -> (String, u32) {
     match check.evidence.first() {
-        Some(e) => (e.path.clone(), e.line.max(1)),
+        Some(e) => (e.path.to_string(), e.line.max(1)),
         None => (REPOSITORY_LEVEL.to_owned(), 1),
     }
 }

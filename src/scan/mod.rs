@@ -103,11 +103,15 @@ impl Default for ScanOptions {
 }
 
 /// A place in the repository that supports a finding.
+///
+/// A large tree holds hundreds of thousands of these until it is scored,
+/// so the texts are exact-size: the path shared by a file's hits (and
+/// their copies in project reports), the snippet its own.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Evidence {
-    pub path: String,
+    pub path: Arc<str>,
     pub line: u32,
-    pub snippet: String,
+    pub snippet: Box<str>,
     /// Where the file lives: production, tests, or examples/docs/notebooks.
     pub class: Class,
     /// How much the hit says on its own (from the rule's primitive).
@@ -117,9 +121,9 @@ pub struct Evidence {
 impl Evidence {
     pub fn new(path: &str, line: u32, snippet: String, strength: Strength) -> Evidence {
         Evidence {
-            path: path.to_owned(),
+            path: Arc::from(path),
             line,
-            snippet,
+            snippet: snippet.into_boxed_str(),
             class: Class::of(path),
             strength,
         }
@@ -382,9 +386,11 @@ fn visit(
     }
     if let Some(kind) = manifest_kind {
         match manifest::read(kind, &text) {
-            Ok(list) => result
-                .declared
-                .extend(list.into_iter().map(|d| (d, path.clone()))),
+            Ok(list) => result.declared.extend(
+                list.into_iter()
+                    .filter(|d| plan.dependency_names.contains(&d.name))
+                    .map(|d| (d, path.clone())),
+            ),
             Err(err) if decides(&path) => result
                 .manifest_errors
                 .push(format!("{path}: cannot parse manifest: {err}")),
@@ -505,6 +511,48 @@ mod tests {
         assert_eq!(rendered_name("Dockerfile.jinja2"), "Dockerfile");
         assert_eq!(rendered_name("train.py"), "train.py");
         assert_eq!(rendered_name("dir/.tmpl"), "dir/.tmpl");
+    }
+
+    #[test]
+    fn only_the_dependencies_a_probe_names_are_kept_from_a_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("requirements.txt");
+        std::fs::write(&manifest, "numpy==2.0\nmlflow>=2\npandas\n").unwrap();
+        let catalog = Catalog {
+            rubrics: Vec::new(),
+            probes: vec![Probe::Dependency {
+                names: vec!["mlflow".into()],
+                ecosystem: None,
+            }],
+            strengths: vec![Strength::Strong],
+        };
+        let options = ScanOptions::default();
+        let plan = Plan::new(&catalog, &options).unwrap();
+        let entry = Entry {
+            path: &manifest,
+            file_type: std::fs::symlink_metadata(&manifest).unwrap().file_type(),
+            depth: 1,
+        };
+        let result = visit(
+            &plan,
+            dir.path(),
+            &entry,
+            &mut HashMap::new(),
+            &mut Matches::default(),
+        )
+        .expect("a file");
+        let kept: Vec<(&str, u32, &str)> = result
+            .declared
+            .iter()
+            .map(|(d, path)| (d.name.as_str(), d.line, path.as_str()))
+            .collect();
+        assert_eq!(kept, [("mlflow", 2, "requirements.txt")]);
+        let index = scan(dir.path(), &catalog, &options).unwrap();
+        assert_eq!(index.hits[0].len(), 1);
+        assert_eq!(
+            index.hits[0][0].snippet.as_ref(),
+            "python dependency `mlflow`"
+        );
     }
 
     #[test]

@@ -274,6 +274,10 @@ pub(super) struct Plan {
     /// [`python_rule::PythonMatcher::may_match`]).
     pub(super) python_literals: Names,
     pub(super) wants_manifests: bool,
+    /// Every name a dependency probe asks about: the only declared
+    /// dependencies worth keeping (a monorepo declares hundreds of
+    /// thousands).
+    pub(super) dependency_names: HashSet<String>,
     pub(super) options: ScanOptions,
     pub(super) shared_combinations: SharedCombinations,
     pub(super) strengths: Vec<Strength>,
@@ -289,6 +293,7 @@ impl Plan {
         let mut key_literals = Literals::default();
         let mut python_literals = Names::default();
         let mut wants_manifests = false;
+        let mut dependency_names = HashSet::new();
         for (id, probe) in catalog.probes.iter().enumerate() {
             let (globs, target): (&[String], fn(ProbeId) -> Target) = match probe {
                 Probe::File { globs } => (globs, Target::File),
@@ -341,8 +346,9 @@ impl Plan {
                     python.insert(id, matcher);
                     (&probe.globs, Target::Python)
                 }
-                Probe::Dependency { .. } => {
+                Probe::Dependency { names, .. } => {
                     wants_manifests = true;
+                    dependency_names.extend(names.iter().cloned());
                     continue;
                 }
             };
@@ -372,6 +378,7 @@ impl Plan {
             keys,
             python,
             wants_manifests,
+            dependency_names,
             options: options.clone(),
             shared_combinations: Mutex::new(HashMap::new()),
             strengths: catalog.strengths.clone(),
