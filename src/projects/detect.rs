@@ -32,7 +32,7 @@
 use super::{Layout, Origin, Project};
 use crate::rubric::model::{Catalog, Class, ProbeId, Rule};
 use crate::scan::EvidenceIndex;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// Sibling projects a folder needs before it is taken for a collection.
 pub const MIN_DETECTED: usize = 3;
@@ -43,10 +43,15 @@ pub const ROOT_PROJECT: &str = "(repository root)";
 
 #[derive(Default)]
 struct Folder {
-    /// Probes with a hit somewhere below the folder.
-    probes: BTreeSet<ProbeId>,
+    /// Probes with a hit somewhere below the folder, in order, once each
+    /// (a sorted list: a large tree has tens of thousands of folders).
+    probes: Vec<ProbeId>,
     marker: bool,
 }
+
+/// The folders that hold hits or markers, named by slices of the index's
+/// paths.
+type Folders<'i> = BTreeMap<&'i str, Folder>;
 
 /// The projects the layout shows; empty when the repository is one system.
 pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
@@ -66,7 +71,7 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
         collections.extend(
             children("")
                 .filter(|(name, _)| !set_aside(name) && count(name) >= MIN_DETECTED)
-                .map(|(name, _)| name.clone()),
+                .map(|(name, _)| name.to_string()),
         );
     }
     // Inside a collection every sibling is somebody's: one with a marker is
@@ -86,15 +91,15 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
                 continue;
             }
             if !folder.marker {
-                layout.other_work.push(name.clone());
+                layout.other_work.push(name.to_string());
             } else if !marked_at(name) && count(name) >= MIN_DETECTED {
                 // A collection inside the collection (a course's labs
                 // grouped by edition): its own sub-folders are the projects.
-                collections.push(name.clone());
+                collections.push(name.to_string());
             } else {
                 layout.projects.push(Project {
-                    name: name.clone(),
-                    folders: vec![name.clone()],
+                    name: name.to_string(),
+                    folders: vec![name.to_string()],
                     origin: Origin::Detected,
                 });
             }
@@ -132,11 +137,7 @@ pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]
 }
 
 /// [`other_work`] over the folders and rules already gathered.
-fn other_work_in(
-    folders: &BTreeMap<String, Folder>,
-    rules: &[&Rule],
-    projects: &[Project],
-) -> Vec<String> {
+fn other_work_in(folders: &Folders<'_>, rules: &[&Rule], projects: &[Project]) -> Vec<String> {
     // A folder overlaps a project when it is one of its folders, lies
     // below one, or holds one.
     let project_folders: HashSet<&str> = projects
@@ -168,7 +169,7 @@ fn other_work_in(
             && !overlaps(name)
             && rules.iter().any(|r| shows(r, &folder.probes))
         {
-            out.push(name.clone());
+            out.push(name.to_string());
         }
     }
     out
@@ -176,15 +177,8 @@ fn other_work_in(
 
 /// Every folder one or two levels down that holds a hit or a marker, with
 /// what is below it.
-fn folders(index: &EvidenceIndex) -> BTreeMap<String, Folder> {
-    let mut out: BTreeMap<String, Folder> = BTreeMap::new();
-    // Allocate a name once per folder, not once per hit.
-    fn entry<'m>(out: &'m mut BTreeMap<String, Folder>, folder: &str) -> &'m mut Folder {
-        if !out.contains_key(folder) {
-            out.insert(folder.to_owned(), Folder::default());
-        }
-        out.get_mut(folder).expect("just inserted")
-    }
+fn folders(index: &EvidenceIndex) -> Folders<'_> {
+    let mut out = Folders::new();
     for (id, hits) in index.hits.iter().enumerate() {
         let mut last: Option<&str> = None;
         for hit in hits {
@@ -194,13 +188,17 @@ fn folders(index: &EvidenceIndex) -> BTreeMap<String, Folder> {
             }
             last = Some(&hit.path);
             for folder in prefixes(&hit.path) {
-                entry(&mut out, folder).probes.insert(id);
+                // Probes come in order: a folder's list stays sorted.
+                let probes = &mut out.entry(folder).or_default().probes;
+                if probes.last() != Some(&id) {
+                    probes.push(id);
+                }
             }
         }
     }
     for marker in &index.markers {
         for folder in prefixes(marker) {
-            entry(&mut out, folder).marker = true;
+            out.entry(folder).or_default().marker = true;
         }
     }
     out
@@ -208,20 +206,29 @@ fn folders(index: &EvidenceIndex) -> BTreeMap<String, Folder> {
 
 /// The folders of `folders` directly below `parent` (a range of the sorted
 /// map: `parent/` up to `parent0`, `0` being the character after `/`).
-fn children_of<'m>(
-    folders: &'m BTreeMap<String, Folder>,
+fn children_of<'m, 'i>(
+    folders: &'m Folders<'i>,
     parent: &str,
-) -> Box<dyn Iterator<Item = (&'m String, &'m Folder)> + 'm> {
+) -> Box<dyn Iterator<Item = (&'i str, &'m Folder)> + 'm> {
     if parent.is_empty() {
-        return Box::new(folders.iter().filter(|(name, _)| !name.contains('/')));
+        return Box::new(
+            folders
+                .iter()
+                .filter(|(name, _)| !name.contains('/'))
+                .map(|(name, folder)| (*name, folder)),
+        );
     }
     let (from, to) = (format!("{parent}/"), format!("{parent}0"));
     let parent = parent.to_owned();
-    Box::new(
-        folders
-            .range(from..to)
-            .filter(move |(name, _)| is_child(name, &parent)),
-    )
+    let children: Vec<(&'i str, &'m Folder)> = folders
+        .range::<str, _>((
+            std::ops::Bound::Included(from.as_str()),
+            std::ops::Bound::Excluded(to.as_str()),
+        ))
+        .filter(|(name, _)| is_child(name, &parent))
+        .map(|(name, folder)| (*name, folder))
+        .collect();
+    Box::new(children.into_iter())
 }
 
 /// The folders one and two levels down that hold `path`.
@@ -266,18 +273,18 @@ fn applicability_rules(catalog: &Catalog) -> Vec<&Rule> {
 
 /// The rule holds on the probes present, and on something present: a rule
 /// that holds on nothing (`not: ...`) shows no work.
-fn shows(rule: &Rule, present: &BTreeSet<ProbeId>) -> bool {
+fn shows(rule: &Rule, present: &[ProbeId]) -> bool {
     let mut used = Vec::new();
     rule.probes(&mut used);
-    used.iter().any(|id| present.contains(id)) && holds(rule, present)
+    used.iter().any(|id| present.binary_search(id).is_ok()) && holds(rule, present)
 }
 
-fn holds(rule: &Rule, present: &BTreeSet<ProbeId>) -> bool {
+fn holds(rule: &Rule, present: &[ProbeId]) -> bool {
     match rule {
         Rule::Any(rules) => rules.iter().any(|r| holds(r, present)),
         Rule::All(rules) => rules.iter().all(|r| holds(r, present)),
         Rule::Not(rule) => !holds(rule, present),
-        Rule::Probe(id) => present.contains(id),
+        Rule::Probe(id) => present.binary_search(id).is_ok(),
     }
 }
 

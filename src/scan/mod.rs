@@ -287,6 +287,19 @@ fn visit(
     combinations: &mut CombinationCache,
     matches: &mut Matches,
 ) -> Option<FileResult> {
+    let mut result = visit_file(plan, root, entry, combinations, matches)?;
+    share_path(&mut result.hits);
+    Some(result)
+}
+
+/// What one file contributes, its hits each with a path of its own.
+fn visit_file(
+    plan: &Plan,
+    root: &Path,
+    entry: &Entry,
+    combinations: &mut CombinationCache,
+    matches: &mut Matches,
+) -> Option<FileResult> {
     let file_type = entry.file_type;
     if file_type.is_dir() {
         return None;
@@ -398,6 +411,19 @@ fn visit(
         }
     }
     Some(result)
+}
+
+/// Makes a file's hits hold one copy of its path: a tree of a million
+/// files keeps every hit until it is scored.
+fn share_path(hits: &mut [(ProbeId, Evidence)]) {
+    let Some(((_, first), rest)) = hits.split_first_mut() else {
+        return;
+    };
+    for (_, hit) in rest {
+        if hit.path == first.path {
+            hit.path = Arc::clone(&first.path);
+        }
+    }
 }
 
 /// Whether a file that cannot be parsed leaves the checks it feeds unknown.
@@ -553,6 +579,27 @@ mod tests {
             index.hits[0][0].snippet.as_ref(),
             "python dependency `mlflow`"
         );
+    }
+
+    #[test]
+    fn a_files_hits_hold_one_copy_of_its_path() {
+        let hit = |path: &str, line| {
+            (
+                0,
+                Evidence::new(path, line, String::new(), Strength::Strong),
+            )
+        };
+        let mut hits = vec![
+            hit("a.py", 1),
+            hit("a.py", 2),
+            hit("b.py", 3),
+            hit("a.py", 4),
+        ];
+        share_path(&mut hits);
+        assert!(Arc::ptr_eq(&hits[0].1.path, &hits[1].1.path));
+        assert!(Arc::ptr_eq(&hits[0].1.path, &hits[3].1.path));
+        assert_eq!(&*hits[2].1.path, "b.py");
+        share_path(&mut []);
     }
 
     #[test]
