@@ -202,8 +202,6 @@ struct FileResult {
     /// Files a job definition in this file runs (see [`jobs`]), with the
     /// job file.
     job_runs: Vec<(String, String)>,
-    /// Files a walker thread reached (sent once, when it finishes).
-    seen: Vec<String>,
     stats: ScanStats,
 }
 

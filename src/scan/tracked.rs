@@ -6,16 +6,134 @@
 //! added back from the index.
 
 use globset::GlobSet;
-use std::collections::HashSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The index is read only up to this size.
 const MAX_INDEX: u64 = 256 << 20;
 
-/// Repository-relative paths (with `/`) of the regular files and links in
-/// `root/.git/index`; `Ok(None)` when `root` is not the top of a git work
-/// tree with an index.
-pub fn tracked_files(root: &Path) -> Result<Option<Vec<String>>, String> {
+/// The files git tracks, and which of them the walk reached.
+///
+/// A checkout of a million files tracks a million paths, so they are held
+/// in one buffer, sorted, and the walk marks a bit for each one it reaches
+/// instead of collecting the paths it saw: about 50 bytes a tracked file.
+pub struct Tracked {
+    /// Every path, one after the other, in sorted order.
+    text: String,
+    /// Where each path ends in `text`.
+    ends: Vec<u32>,
+    /// One bit per path: set when the walk reached it.
+    reached: Vec<AtomicU64>,
+}
+
+impl Tracked {
+    /// Holds `paths` (any order, repeats allowed).
+    fn new<'p>(paths: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> Tracked {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for path in paths {
+            text.push_str(&path);
+            // The index is at most MAX_INDEX bytes, so offsets fit in u32.
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        let mut tracked = Tracked {
+            text,
+            ends,
+            reached: Vec::new(),
+        };
+        // The index lists paths sorted by their bytes, so this is a check;
+        // repeats (the stages of a merge conflict) are dropped either way.
+        let sorted = (1..tracked.len()).all(|i| tracked.path(i - 1) < tracked.path(i));
+        if !sorted {
+            let mut order: Vec<usize> = (0..tracked.len()).collect();
+            order.sort_unstable_by(|&a, &b| tracked.path(a).cmp(tracked.path(b)));
+            order.dedup_by(|a, b| tracked.path(*a) == tracked.path(*b));
+            let paths: Vec<&str> = order.iter().map(|&i| tracked.path(i)).collect();
+            let mut text = String::with_capacity(tracked.text.len());
+            let mut ends = Vec::with_capacity(paths.len());
+            for path in paths {
+                text.push_str(path);
+                ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            }
+            tracked.text = text;
+            tracked.ends = ends;
+        }
+        tracked.text.shrink_to_fit();
+        tracked.ends.shrink_to_fit();
+        tracked.reached = (0..tracked.len().div_ceil(64))
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        tracked
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Path `i` in sorted order.
+    fn path(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn position(&self, path: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.path(mid).cmp(path) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// Records that the walk reached `path` (repository-relative, with
+    /// `/`); a path git does not track is ignored. Safe from every walker
+    /// thread at once.
+    pub fn mark_reached(&self, path: &str) {
+        if let Some(i) = self.position(path) {
+            self.reached[i / 64].fetch_or(1 << (i % 64), Ordering::Relaxed);
+        }
+    }
+
+    fn was_reached(&self, i: usize) -> bool {
+        self.reached[i / 64].load(Ordering::Relaxed) & (1 << (i % 64)) != 0
+    }
+
+    /// Tracked files the walk did not reach because a `.gitignore` hid
+    /// them (or a directory holding them), except those in always-skipped
+    /// directories (vendored code, virtual environments) or excluded by the
+    /// configuration; sorted.
+    pub fn hidden(&self, excludes: &GlobSet) -> Vec<String> {
+        (0..self.len())
+            .filter(|&i| !self.was_reached(i))
+            .map(|i| self.path(i))
+            .filter(|p| {
+                let mut dirs: Vec<&str> = p.split('/').collect();
+                dirs.pop();
+                !dirs.iter().any(|d| super::EXCLUDED_DIRS.contains(d))
+            })
+            .filter(|p| {
+                // An excluded directory excludes everything below it.
+                let mut prefix = String::new();
+                !p.split('/').any(|part| {
+                    if !prefix.is_empty() {
+                        prefix.push('/');
+                    }
+                    prefix.push_str(part);
+                    excludes.is_match(&prefix)
+                })
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// The regular files and links `root/.git/index` lists; `Ok(None)` when
+/// `root` is not the top of a git work tree with an index.
+pub fn tracked_files(root: &Path) -> Result<Option<Tracked>, String> {
     let index = root.join(".git").join("index");
     let meta = match std::fs::symlink_metadata(&index) {
         Ok(meta) => meta,
@@ -34,7 +152,7 @@ pub fn tracked_files(root: &Path) -> Result<Option<Vec<String>>, String> {
         gix_index::decode::Options::default(),
     )
     .map_err(|e| format!(".git/index cannot be read: {e}"))?;
-    let mut paths: Vec<String> = file
+    let paths = file
         .entries()
         .iter()
         // Submodules are other repositories; sparse directory entries name
@@ -45,42 +163,8 @@ pub fn tracked_files(root: &Path) -> Result<Option<Vec<String>>, String> {
                 gix_index::entry::Mode::COMMIT | gix_index::entry::Mode::DIR
             )
         })
-        .map(|e| String::from_utf8_lossy(e.path(&file)).into_owned())
-        .collect();
-    paths.sort();
-    paths.dedup();
-    Ok(Some(paths))
-}
-
-/// Tracked files the walk did not reach because a `.gitignore` hid them (or
-/// a directory holding them), except those in always-skipped directories
-/// (vendored code, virtual environments) or excluded by the configuration.
-pub fn hidden_tracked_files(
-    tracked: &[String],
-    seen: &HashSet<String>,
-    excludes: &GlobSet,
-) -> Vec<String> {
-    tracked
-        .iter()
-        .filter(|p| !seen.contains(*p))
-        .filter(|p| {
-            let mut dirs: Vec<&str> = p.split('/').collect();
-            dirs.pop();
-            !dirs.iter().any(|d| super::EXCLUDED_DIRS.contains(d))
-        })
-        .filter(|p| {
-            // An excluded directory excludes everything below it.
-            let mut prefix = String::new();
-            !p.split('/').any(|part| {
-                if !prefix.is_empty() {
-                    prefix.push('/');
-                }
-                prefix.push_str(part);
-                excludes.is_match(&prefix)
-            })
-        })
-        .cloned()
-        .collect()
+        .map(|e| String::from_utf8_lossy(e.path(&file)));
+    Ok(Some(Tracked::new(paths)))
 }
 
 #[cfg(test)]
@@ -90,6 +174,53 @@ mod tests {
     #[test]
     fn a_directory_without_git_has_no_tracked_list() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(tracked_files(dir.path()).unwrap(), None);
+        assert!(tracked_files(dir.path()).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_files_the_walk_did_not_reach_are_the_hidden_ones_in_order() {
+        let names = [
+            "src/train.py",
+            "build/model.py",
+            "a.py",
+            "src/train.py",
+            "vendor/lib.py",
+            "data/x/ignored.py",
+            "b/c.py",
+        ];
+        let tracked = Tracked::new(names.iter().map(|&s| s.into()));
+        assert_eq!(tracked.len(), 6, "repeats are held once");
+        for reached in ["src/train.py", "a.py", "untracked.py", "b/c.py"] {
+            tracked.mark_reached(reached);
+        }
+        let mut excludes = globset::GlobSetBuilder::new();
+        excludes.add(globset::Glob::new("data/x").unwrap());
+        let excludes = excludes.build().unwrap();
+        assert_eq!(tracked.hidden(&excludes), ["build/model.py"]);
+        assert_eq!(
+            tracked.hidden(&GlobSet::empty()),
+            ["build/model.py", "data/x/ignored.py"]
+        );
+        // Every path is found again, and nothing else is.
+        for (i, name) in ["a.py", "b/c.py", "build/model.py"].iter().enumerate() {
+            assert_eq!(tracked.position(name), Some(i));
+        }
+        assert_eq!(tracked.position("b"), None);
+        assert_eq!(tracked.position("zzz"), None);
+        let none = Tracked::new(std::iter::empty());
+        assert_eq!(none.hidden(&GlobSet::empty()).len(), 0);
+    }
+
+    #[test]
+    fn many_threads_mark_what_they_reach_without_losing_a_mark() {
+        let paths: Vec<String> = (0..1000).map(|i| format!("d{}/f{i}.py", i % 7)).collect();
+        let tracked = Tracked::new(paths.iter().map(|p| p.as_str().into()));
+        std::thread::scope(|s| {
+            for part in paths.chunks(130) {
+                let tracked = &tracked;
+                s.spawn(move || part.iter().for_each(|p| tracked.mark_reached(p)));
+            }
+        });
+        assert!(tracked.hidden(&GlobSet::empty()).is_empty());
     }
 }

@@ -86,7 +86,6 @@ fn walk(
         Ok(list) => (list, None),
         Err(e) => (None, Some(e)),
     };
-    let track = tracked.is_some();
     let mut walker = ignore::WalkBuilder::new(root);
     walker
         .hidden(false)
@@ -116,9 +115,7 @@ fn walk(
     let mut manifest_errors = Vec::new();
     let mut readmes = Vec::new();
     let mut job_runs = BTreeSet::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut absorb = |result: FileResult, seen: &mut HashSet<String>| {
-        seen.extend(result.seen);
+    let mut absorb = |result: FileResult| {
         job_runs.extend(result.job_runs);
         index.stats.add(&result.stats);
         for (id, evidence) in result.hits {
@@ -140,6 +137,7 @@ fn walk(
     // file's findings as they come: a tree of a million files never
     // holds its findings twice, queued and indexed.
     let walk_cell = Arc::clone(&cell);
+    let walk_tracked = tracked.as_ref();
     let mut compile_error = None;
     std::thread::scope(|s| {
         s.spawn(move || {
@@ -153,7 +151,6 @@ fn walk(
                     stats: ScanStats::default(),
                     combinations: HashMap::new(),
                     matches: Matches::default(),
-                    seen: Vec::new(),
                 };
                 Box::new(move |entry| {
                     let result = match entry {
@@ -170,8 +167,8 @@ fn walk(
                             let Some(plan) = cell.wait() else {
                                 return ignore::WalkState::Quit;
                             };
-                            if track {
-                                worker.seen.push(relative(&root, entry.path()));
+                            if let Some(tracked) = walk_tracked {
+                                tracked.mark_reached(&relative(&root, entry.path()));
                             }
                             let entry = Entry {
                                 path: entry.path(),
@@ -230,7 +227,7 @@ fn walk(
             drop(publish);
         }
         for result in rx.into_iter().flatten() {
-            absorb(result, &mut seen);
+            absorb(result);
         }
     });
     if let Some(e) = compile_error {
@@ -241,8 +238,8 @@ fn walk(
     };
     // Then the tracked files the walk skipped.
     let hidden = tracked
-        .as_deref()
-        .map(|list| tracked::hidden_tracked_files(list, &seen, &tracked_excludes))
+        .as_ref()
+        .map(|list| list.hidden(&tracked_excludes))
         .unwrap_or_default();
     let tracked_but_ignored = hidden.len() as u64;
     let mut combinations = HashMap::new();
@@ -258,7 +255,7 @@ fn walk(
             depth: rel.matches('/').count() + 1,
         };
         if let Some(result) = visit(plan, root, &entry, &mut combinations, &mut matches) {
-            absorb(result, &mut seen);
+            absorb(result);
         }
     }
     index.stats.tracked_but_ignored = tracked_but_ignored;
@@ -303,8 +300,6 @@ struct Worker {
     stats: ScanStats,
     combinations: CombinationCache,
     matches: Matches,
-    /// Files the walk reached, when the tracked list must be checked.
-    seen: Vec<String>,
 }
 
 impl Worker {
@@ -320,7 +315,6 @@ impl Drop for Worker {
     fn drop(&mut self) {
         let last = FileResult {
             stats: std::mem::take(&mut self.stats),
-            seen: std::mem::take(&mut self.seen),
             ..FileResult::default()
         };
         self.batch.push(last);
