@@ -5,6 +5,7 @@ regexes over the same synthetic ML monorepo.
     python3 bench/run.py                 # 10k and 100k files, 5 runs each
     python3 bench/run.py --files 10000 --runs 3
     python3 bench/run.py --tree ../corpus --runs 7   # real trees instead
+    python3 bench/run.py --git           # the synthetic trees as git checkouts
     python3 bench/real_trees.py /work/.mirror && \
       python3 bench/run.py --tree target/bench/real/composite   # issue 13's real trees
 
@@ -23,7 +24,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import target_dir  # noqa: E402
@@ -70,18 +70,16 @@ def prepare():
 
 def measure(cmd):
     """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one
-    run; output discarded."""
+    run; output discarded. The command runs under `rss` (bench/rss.rs): a
+    child forked from this Python process would count its memory too."""
+    rss = os.path.join(TARGET, "release", "examples", "rss")
     with open(os.devnull, "wb") as null:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=null, stderr=subprocess.PIPE, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        err = proc.stderr.read().decode(errors="replace")
-        proc.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{cmd[0]} failed with {code}: {err}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+        proc = subprocess.run([rss, *cmd], stdout=null, stderr=subprocess.PIPE, cwd=ROOT)
+    err = proc.stderr.decode(errors="replace")
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed with {proc.returncode}: {err}")
+    wall, cpu, peak_kib = err.rstrip().splitlines()[-1].split()[1:]
+    return float(wall), float(cpu), int(peak_kib) / 1024.0
 
 
 def tree(files):
@@ -92,6 +90,40 @@ def tree(files):
         sh([os.path.join(TARGET, "release", "examples", "gen-monorepo"), path, str(files)])
         open(marker, "w").close()
     return path
+
+
+# The id of the empty blob: the benchmark index lists every file with it.
+# readiness reads only the paths and modes of `.git/index`, so the blobs
+# need not exist, and a million-file checkout is built in seconds.
+EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+
+
+def git_twin(path):
+    """A git checkout of the tree at `path`: the same files (hard links)
+    beside it, with an index listing every file git would add (what
+    `.gitignore` leaves out stays untracked). A user runs readiness in a
+    checkout, where the scan also reads the index."""
+    twin = path.rstrip("/") + "-git"
+    marker = os.path.join(twin, ".git", "benchmark-index")
+    if os.path.exists(marker):
+        return twin
+    print(f"building the git checkout {os.path.relpath(twin, ROOT)}...", file=sys.stderr)
+    shutil.rmtree(twin, ignore_errors=True)
+    sh(["cp", "-al", path, twin])
+    sh(["git", "init", "-q", twin])
+    listed = subprocess.run(
+        ["git", "-C", twin, "ls-files", "-z", "--others", "--exclude-standard"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    entries = b"".join(
+        b"100644 " + EMPTY_BLOB.encode() + b" 0\t" + name + b"\0"
+        for name in listed.split(b"\0")
+        if name
+    )
+    subprocess.run(["git", "-C", twin, "update-index", "-z", "--index-info"], input=entries, check=True)
+    open(marker, "w").close()
+    return twin
 
 
 def count_files(path):
@@ -113,6 +145,11 @@ def main():
         default=[],
         help="time these directories (real checkouts) instead of the synthetic trees",
     )
+    parser.add_argument(
+        "--git",
+        action="store_true",
+        help="time each synthetic tree as a git checkout (with .git/index)",
+    )
     args = parser.parse_args()
 
     rg, patterns = prepare()
@@ -125,6 +162,8 @@ def main():
         targets = [(os.path.abspath(t), count_files(t)) for t in args.tree]
     else:
         targets = [(tree(files), files) for files in args.files]
+        if args.git:
+            targets = [(git_twin(path), files) for path, files in targets]
     for path, files in targets:
         commands = {
             "readiness": [readiness, "score", path, "--format", "json"],
@@ -149,19 +188,20 @@ def main():
             for name, r in runs.items()
         }
         (rt, rc, rm), (gt, gc, gm) = results["readiness"], results["rg"]
-        label = os.path.basename(path.rstrip("/")) if args.tree else ""
+        label = os.path.basename(path.rstrip("/")) if args.tree or args.git else ""
         load = (load_before, os.getloadavg()[0])
         rows.append((files, rt, gt, rt / gt, rc, gc, rm, gm, load, label))
 
     print(f"\n{count} regexes; {rg_version}; {os.cpu_count()} cores; median of {args.runs} interleaved warm runs\n")
-    tree_column = "tree | " if args.tree else ""
+    named = args.tree or args.git
+    tree_column = "tree | " if named else ""
     print(
         f"| {tree_column}files | readiness (s) | rg --no-unicode (s) | ratio | readiness CPU (s) | rg CPU (s) "
         "| readiness peak RSS (MiB) | rg peak RSS (MiB) | load (1 min) before, after |"
     )
-    print("|" + ("---|" if args.tree else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|" + ("---|" if named else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for files, rt, gt, ratio, rc, gc, rm, gm, load, label in rows:
-        name = f"{label} | " if args.tree else ""
+        name = f"{label} | " if named else ""
         print(
             f"| {name}{files:,} | {rt:.3f} | {gt:.3f} | {ratio:.2f}x | {rc:.3f} | {gc:.3f} "
             f"| {rm:.1f} | {gm:.1f} | {load[0]:.2f}, {load[1]:.2f} |"
