@@ -11,20 +11,26 @@
 //! would report that floor; forked from this small process it is about
 //! 2 MiB.
 
+use std::io::Write;
 use std::process::Command;
 use std::time::Instant;
+
+/// Writes one line to stderr (a closed stderr is not this tool's error).
+fn say(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((program, rest)) = args.split_first() else {
-        eprintln!("usage: rss COMMAND [ARGS...]");
+        say(format_args!("usage: rss COMMAND [ARGS...]"));
         std::process::exit(2);
     };
     let start = Instant::now();
     let child = match Command::new(program).args(rest).spawn() {
         Ok(child) => child,
         Err(e) => {
-            eprintln!("rss: cannot run {program}: {e}");
+            say(format_args!("rss: cannot run {program}: {e}"));
             std::process::exit(2);
         }
     };
@@ -35,12 +41,15 @@ fn main() {
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed().as_secs_f64();
     if waited != pid {
-        eprintln!("rss: wait4 failed: {}", std::io::Error::last_os_error());
+        say(format_args!(
+            "rss: wait4 failed: {}",
+            std::io::Error::last_os_error()
+        ));
         std::process::exit(2);
     }
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
-    eprintln!("rss: {wall:.6} {cpu:.6} {}", usage.ru_maxrss);
+    say(format_args!("rss: {wall:.6} {cpu:.6} {}", usage.ru_maxrss));
     let code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
     } else {
