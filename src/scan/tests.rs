@@ -1,0 +1,128 @@
+//! The scan's own behaviour: paths, templates, snippets, what a visit keeps.
+
+use super::*;
+
+#[test]
+fn relative_paths_are_the_same_with_or_without_the_fast_path() {
+    let cases = [
+        ("repo", "repo/src/train.py", "src/train.py"),
+        ("repo/", "repo/src/train.py", "src/train.py"),
+        ("./repo", "./repo/a.yml", "a.yml"),
+        ("/abs/repo", "/abs/repo/x/y/z.py", "x/y/z.py"),
+        ("repo", "repo/a//b.py", "a/b.py"),
+        ("repo", "repo/a/./b.py", "a/b.py"),
+        ("repo", "repo/a/../b.py", "a/../b.py"),
+        ("repo", "repo2/x.py", "repo2/x.py"),
+    ];
+    for (root, path, want) in cases {
+        assert_eq!(
+            relative(Path::new(root), Path::new(path)),
+            want,
+            "{root} {path}"
+        );
+    }
+    assert_eq!(
+        relative(Path::new("repo"), Path::new("repo/a\nFAKE.py")),
+        "a\\u{a}FAKE.py"
+    );
+    assert_eq!(plain_relative(Path::new("repo"), Path::new("repo")), None);
+    assert_eq!(
+        plain_relative(Path::new("repo"), Path::new("repox/a")),
+        None
+    );
+}
+
+#[test]
+fn only_production_files_that_cannot_be_parsed_decide_a_check() {
+    assert!(decides(".github/workflows/ci.yml"));
+    assert!(decides("deploy/k8s/model.yaml"));
+    assert!(!decides("tests/cassettes/openai.yaml"));
+    assert!(!decides("test/cfn_templates/pipeline.yaml"));
+    assert!(!decides("docs/proposals/broken.yaml"));
+    assert!(!decides("template/.github/workflows/ci.yml.tmpl"));
+    assert!(!decides("{{cookiecutter.name}}/pyproject.toml"));
+}
+
+#[test]
+fn templates_are_matched_as_the_files_they_render() {
+    assert_eq!(rendered_name("deploy/deploy.py.tmpl"), "deploy/deploy.py");
+    assert_eq!(
+        rendered_name(".github/workflows/cd.yml.j2"),
+        ".github/workflows/cd.yml"
+    );
+    assert_eq!(rendered_name("Dockerfile.jinja2"), "Dockerfile");
+    assert_eq!(rendered_name("train.py"), "train.py");
+    assert_eq!(rendered_name("dir/.tmpl"), "dir/.tmpl");
+}
+
+#[test]
+fn only_the_dependencies_a_probe_names_are_kept_from_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("requirements.txt");
+    std::fs::write(&manifest, "numpy==2.0\nmlflow>=2\npandas\n").unwrap();
+    let catalog = Catalog {
+        rubrics: Vec::new(),
+        probes: vec![Probe::Dependency {
+            names: vec!["mlflow".into()],
+            ecosystem: None,
+        }],
+        strengths: vec![Strength::Strong],
+    };
+    let options = ScanOptions::default();
+    let plan = Plan::new(&catalog, &options).unwrap();
+    let entry = Entry {
+        path: &manifest,
+        file_type: std::fs::symlink_metadata(&manifest).unwrap().file_type(),
+        depth: 1,
+    };
+    let result = visit(
+        &plan,
+        dir.path(),
+        &entry,
+        &mut HashMap::new(),
+        &mut Matches::default(),
+    )
+    .expect("a file");
+    let kept: Vec<(&str, u32, &str)> = result
+        .declared
+        .iter()
+        .map(|(d, path)| (d.name.as_str(), d.line, path.as_str()))
+        .collect();
+    assert_eq!(kept, [("mlflow", 2, "requirements.txt")]);
+    let index = scan(dir.path(), &catalog, &options).unwrap();
+    assert_eq!(index.hits[0].len(), 1);
+    assert_eq!(
+        index.hits[0][0].snippet.as_ref(),
+        "python dependency `mlflow`"
+    );
+}
+
+#[test]
+fn a_files_hits_hold_one_copy_of_its_path() {
+    let hit = |path: &str, line| {
+        (
+            0,
+            Evidence::new(path, line, String::new(), Strength::Strong),
+        )
+    };
+    let mut hits = vec![
+        hit("a.py", 1),
+        hit("a.py", 2),
+        hit("b.py", 3),
+        hit("a.py", 4),
+    ];
+    share_path(&mut hits);
+    assert!(Arc::ptr_eq(&hits[0].1.path, &hits[1].1.path));
+    assert!(Arc::ptr_eq(&hits[0].1.path, &hits[3].1.path));
+    assert_eq!(&*hits[2].1.path, "b.py");
+    share_path(&mut []);
+}
+
+#[test]
+fn snippets_are_single_line_and_bounded() {
+    assert_eq!(snippet("  a   b\tc "), "a b c");
+    let long = "é".repeat(200);
+    let s = snippet(&long);
+    assert_eq!(s.chars().count(), 80);
+    assert!(s.ends_with('…'));
+}
