@@ -220,15 +220,15 @@ fn children_of<'m, 'i>(
     }
     let (from, to) = (format!("{parent}/"), format!("{parent}0"));
     let parent = parent.to_owned();
-    let children: Vec<(&'i str, &'m Folder)> = folders
-        .range::<str, _>((
-            std::ops::Bound::Included(from.as_str()),
-            std::ops::Bound::Excluded(to.as_str()),
-        ))
-        .filter(|(name, _)| is_child(name, &parent))
-        .map(|(name, folder)| (*name, folder))
-        .collect();
-    Box::new(children.into_iter())
+    Box::new(
+        folders
+            .range::<str, _>((
+                std::ops::Bound::Included(from.as_str()),
+                std::ops::Bound::Excluded(to.as_str()),
+            ))
+            .filter(move |(name, _)| is_child(name, &parent))
+            .map(|(name, folder)| (*name, folder)),
+    )
 }
 
 /// The folders one and two levels down that hold `path`.

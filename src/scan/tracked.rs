@@ -28,42 +28,38 @@ pub struct Tracked {
 
 impl Tracked {
     /// Holds `paths` (any order, repeats allowed).
-    fn new<'p>(paths: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> Tracked {
+    fn new(paths: impl Iterator<Item = impl AsRef<str>>) -> Tracked {
+        let tracked = Tracked::packed(paths);
+        // The index lists paths sorted by their bytes, so this is a check;
+        // repeats (the stages of a merge conflict) are dropped either way.
+        if (1..tracked.len()).all(|i| tracked.path(i - 1) < tracked.path(i)) {
+            return tracked;
+        }
+        let mut order: Vec<usize> = (0..tracked.len()).collect();
+        order.sort_unstable_by(|&a, &b| tracked.path(a).cmp(tracked.path(b)));
+        order.dedup_by(|a, b| tracked.path(*a) == tracked.path(*b));
+        Tracked::packed(order.into_iter().map(|i| tracked.path(i)))
+    }
+
+    /// `paths` one after the other, in the order given, none reached yet.
+    fn packed(paths: impl Iterator<Item = impl AsRef<str>>) -> Tracked {
         let mut text = String::new();
         let mut ends = Vec::new();
         for path in paths {
-            text.push_str(&path);
+            text.push_str(path.as_ref());
             // The index is at most MAX_INDEX bytes, so offsets fit in u32.
             ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
         }
-        let mut tracked = Tracked {
-            text,
-            ends,
-            reached: Vec::new(),
-        };
-        // The index lists paths sorted by their bytes, so this is a check;
-        // repeats (the stages of a merge conflict) are dropped either way.
-        let sorted = (1..tracked.len()).all(|i| tracked.path(i - 1) < tracked.path(i));
-        if !sorted {
-            let mut order: Vec<usize> = (0..tracked.len()).collect();
-            order.sort_unstable_by(|&a, &b| tracked.path(a).cmp(tracked.path(b)));
-            order.dedup_by(|a, b| tracked.path(*a) == tracked.path(*b));
-            let paths: Vec<&str> = order.iter().map(|&i| tracked.path(i)).collect();
-            let mut text = String::with_capacity(tracked.text.len());
-            let mut ends = Vec::with_capacity(paths.len());
-            for path in paths {
-                text.push_str(path);
-                ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-            }
-            tracked.text = text;
-            tracked.ends = ends;
-        }
-        tracked.text.shrink_to_fit();
-        tracked.ends.shrink_to_fit();
-        tracked.reached = (0..tracked.len().div_ceil(64))
+        text.shrink_to_fit();
+        ends.shrink_to_fit();
+        let reached = (0..ends.len().div_ceil(64))
             .map(|_| AtomicU64::new(0))
             .collect();
-        tracked
+        Tracked {
+            text,
+            ends,
+            reached,
+        }
     }
 
     fn len(&self) -> usize {
@@ -188,7 +184,7 @@ mod tests {
             "data/x/ignored.py",
             "b/c.py",
         ];
-        let tracked = Tracked::new(names.iter().map(|&s| s.into()));
+        let tracked = Tracked::new(names.iter());
         assert_eq!(tracked.len(), 6, "repeats are held once");
         for reached in ["src/train.py", "a.py", "untracked.py", "b/c.py"] {
             tracked.mark_reached(reached);
@@ -206,15 +202,22 @@ mod tests {
             assert_eq!(tracked.position(name), Some(i));
         }
         assert_eq!(tracked.position("b"), None);
+        // Paths already in order (as the index keeps them) are held as given.
+        let in_order = Tracked::new(["a.py", "b/c.py", "src/x.py"].iter());
+        assert_eq!(in_order.position("src/x.py"), Some(2));
+        assert_eq!(
+            in_order.hidden(&GlobSet::empty()),
+            ["a.py", "b/c.py", "src/x.py"]
+        );
         assert_eq!(tracked.position("zzz"), None);
-        let none = Tracked::new(std::iter::empty());
+        let none = Tracked::new(std::iter::empty::<&str>());
         assert_eq!(none.hidden(&GlobSet::empty()).len(), 0);
     }
 
     #[test]
     fn many_threads_mark_what_they_reach_without_losing_a_mark() {
         let paths: Vec<String> = (0..1000).map(|i| format!("d{}/f{i}.py", i % 7)).collect();
-        let tracked = Tracked::new(paths.iter().map(|p| p.as_str().into()));
+        let tracked = Tracked::new(paths.iter());
         std::thread::scope(|s| {
             for part in paths.chunks(130) {
                 let tracked = &tracked;
