@@ -141,7 +141,7 @@ fn control_characters_in_content_never_reach_evidence() {
     let shown = find(&report, "VER-01")
         .evidence
         .iter()
-        .map(|e| e.snippet.clone())
+        .map(|e| e.snippet.as_str())
         .collect::<String>();
     assert!(
         !shown.chars().any(|c| c.is_control() || c == '\u{202e}'),

@@ -9,6 +9,7 @@
 mod by_id;
 mod ci;
 pub mod content;
+mod evidence;
 #[cfg(test)]
 mod generated;
 pub mod glob;
@@ -34,7 +35,7 @@ mod walk;
 pub mod yaml_docs;
 
 use crate::node::{self, Node};
-use crate::rubric::model::{Catalog, Class, Format, Probe, ProbeId, Strength};
+use crate::rubric::model::{Catalog, Format, Probe, ProbeId, Strength};
 use by_id::ById;
 use glob_set::{Matches, SplitGlobSet};
 use globset::GlobSetBuilder;
@@ -98,34 +99,6 @@ impl Default for ScanOptions {
             max_line_length: 4096,
             threads: 0,
             exclude: Vec::new(),
-        }
-    }
-}
-
-/// A place in the repository that supports a finding.
-///
-/// A large tree holds hundreds of thousands of these until it is scored,
-/// so the texts are exact-size: the path shared by a file's hits (and
-/// their copies in project reports), the snippet its own.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Evidence {
-    pub path: Arc<str>,
-    pub line: u32,
-    pub snippet: Box<str>,
-    /// Where the file lives: production, tests, or examples/docs/notebooks.
-    pub class: Class,
-    /// How much the hit says on its own (from the rule's primitive).
-    pub strength: Strength,
-}
-
-impl Evidence {
-    pub fn new(path: &str, line: u32, snippet: String, strength: Strength) -> Evidence {
-        Evidence {
-            path: Arc::from(path),
-            line,
-            snippet: snippet.into_boxed_str(),
-            class: Class::of(path),
-            strength,
         }
     }
 }
@@ -205,6 +178,7 @@ struct FileResult {
     stats: ScanStats,
 }
 
+pub use evidence::{snippet, Evidence};
 pub use walk::Scanner;
 
 /// Scans `root` once and returns the evidence for every probe in the catalog.
@@ -255,19 +229,6 @@ fn plain_relative<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..");
     plain.then_some(rest)
-}
-
-/// A short, single-line quote of the evidence.
-pub fn snippet(line: &str) -> String {
-    const MAX: usize = 80;
-    let squeezed = line.split_whitespace().collect::<Vec<_>>().join(" ");
-    let squeezed = crate::text::printable(&squeezed).into_owned();
-    if squeezed.chars().count() <= MAX {
-        return squeezed;
-    }
-    let mut out: String = squeezed.chars().take(MAX - 1).collect();
-    out.push('…');
-    out
 }
 
 /// A file to visit: its path, type (not following links) and depth below
@@ -333,10 +294,9 @@ fn visit_file(
     let prose = content::is_prose(&path);
     for target in matched.iter().flat_map(|&g| plan.targets[g].iter()) {
         match *target {
-            Target::File(id) => result.hits.push((
-                id,
-                Evidence::new(&path, 1, "file present".to_owned(), plan.strengths[id]),
-            )),
+            Target::File(id) => result
+                .hits
+                .push((id, Evidence::file_present(&path, plan.strengths[id]))),
             Target::Content(id) => {
                 if !prose || plan.content[&id].prose {
                     content_ids.push(id);
@@ -419,7 +379,7 @@ fn share_path(hits: &mut [(ProbeId, Evidence)]) {
     };
     for (_, hit) in rest {
         if hit.path == first.path {
-            hit.path = Arc::clone(&first.path);
+            hit.path = first.path.clone();
         }
     }
 }
