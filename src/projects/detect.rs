@@ -43,9 +43,12 @@ pub const ROOT_PROJECT: &str = "(repository root)";
 
 #[derive(Default)]
 struct Folder {
-    /// Probes with a hit somewhere below the folder, in order, once each
-    /// (a sorted list: a large tree has tens of thousands of folders).
+    /// Probes an `applies_when` rule reads with a hit somewhere below the
+    /// folder, in order, once each (a sorted list of the few that matter: a
+    /// large tree has tens of thousands of folders).
     probes: Vec<ProbeId>,
+    /// Any probe has a hit below the folder.
+    evidence: bool,
     marker: bool,
 }
 
@@ -55,8 +58,8 @@ type Folders<'i> = BTreeMap<&'i str, Folder>;
 
 /// The projects the layout shows; empty when the repository is one system.
 pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
-    let folders = folders(index);
     let rules = applicability_rules(catalog);
+    let folders = folders(index, &rules);
     let works = |f: &Folder| rules.iter().any(|r| shows(r, &f.probes));
     let qualifies = |name: &str, f: &Folder| f.marker && works(f) && !set_aside(name);
     let children = |parent: &str| children_of(&folders, parent);
@@ -87,7 +90,7 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
     let collections_found = collections.clone();
     while let Some(collection) = collections.pop() {
         for (name, folder) in children(&collection) {
-            if set_aside(name) || folder.probes.is_empty() {
+            if set_aside(name) || !folder.evidence {
                 continue;
             }
             if !folder.marker {
@@ -133,7 +136,8 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
 /// looked into, not claimed; folders without ML work (shared helpers, CI,
 /// runbooks) stay shared.
 pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]) -> Vec<String> {
-    other_work_in(&folders(index), &applicability_rules(catalog), projects)
+    let rules = applicability_rules(catalog);
+    other_work_in(&folders(index, &rules), &rules, projects)
 }
 
 /// [`other_work`] over the folders and rules already gathered.
@@ -176,8 +180,16 @@ fn other_work_in(folders: &Folders<'_>, rules: &[&Rule], projects: &[Project]) -
 }
 
 /// Every folder one or two levels down that holds a hit or a marker, with
-/// what is below it.
-fn folders(index: &EvidenceIndex) -> Folders<'_> {
+/// what is below it that `rules` read.
+fn folders<'i>(index: &'i EvidenceIndex, rules: &[&Rule]) -> Folders<'i> {
+    let mut read = vec![false; index.hits.len()];
+    let mut used = Vec::new();
+    for rule in rules {
+        rule.probes(&mut used);
+    }
+    for id in used {
+        read[id] = true;
+    }
     let mut out = Folders::new();
     for (id, hits) in index.hits.iter().enumerate() {
         let mut last: Option<&str> = None;
@@ -188,10 +200,11 @@ fn folders(index: &EvidenceIndex) -> Folders<'_> {
             }
             last = Some(&hit.path);
             for folder in prefixes(&hit.path) {
+                let folder = out.entry(folder).or_default();
+                folder.evidence = true;
                 // Probes come in order: a folder's list stays sorted.
-                let probes = &mut out.entry(folder).or_default().probes;
-                if probes.last() != Some(&id) {
-                    probes.push(id);
+                if read[id] && folder.probes.last() != Some(&id) {
+                    folder.probes.push(id);
                 }
             }
         }
@@ -297,6 +310,34 @@ mod tests {
         assert_eq!(prefixes("a/b/c/d.py").collect::<Vec<_>>(), ["a", "a/b"]);
         assert_eq!(prefixes("a/d.py").collect::<Vec<_>>(), ["a"]);
         assert_eq!(prefixes("d.py").count(), 0);
+    }
+
+    #[test]
+    fn folders_keep_the_probes_rules_read_and_whether_anything_is_below() {
+        use crate::rubric::model::Strength;
+        use crate::scan::Evidence;
+        let hit = |path: &str| Evidence::new(path, 1, String::new(), Strength::Strong);
+        let index = EvidenceIndex {
+            hits: vec![
+                vec![hit("a/x/f.py"), hit("b/g.py")],
+                vec![hit("a/x/f.py")],
+                vec![],
+            ],
+            markers: vec!["c/requirements.txt".into()],
+            ..EvidenceIndex::default()
+        };
+        let rule = Rule::Any(vec![Rule::Probe(1), Rule::Probe(2)]);
+        let folders = folders(&index, &[&rule]);
+        let seen = |name: &str| {
+            let f = &folders[name];
+            (f.probes.clone(), f.evidence, f.marker)
+        };
+        assert_eq!(seen("a"), (vec![1], true, false));
+        assert_eq!(seen("a/x"), (vec![1], true, false));
+        // Evidence no rule reads still makes the folder somebody's work.
+        assert_eq!(seen("b"), (vec![], true, false));
+        assert_eq!(seen("c"), (vec![], false, true));
+        assert_eq!(folders.len(), 4);
     }
 
     #[test]
