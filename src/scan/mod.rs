@@ -47,6 +47,7 @@ use names::Names;
 use plan::{CombinationCache, Plan, Target};
 use regex::bytes::Regex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
@@ -233,20 +234,23 @@ fn plain_relative<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
 
 /// A file to visit: its path, type (not following links) and depth below
 /// the root (1 for a file at the top).
+/// What a walker thread reuses from file to file.
+#[derive(Default)]
+struct Scratch {
+    combinations: CombinationCache,
+    matches: Matches,
+    /// The bytes of the file being read.
+    read: Vec<u8>,
+}
+
 struct Entry<'a> {
     path: &'a Path,
     file_type: std::fs::FileType,
     depth: usize,
 }
 
-fn visit(
-    plan: &Plan,
-    root: &Path,
-    entry: &Entry,
-    combinations: &mut CombinationCache,
-    matches: &mut Matches,
-) -> Option<FileResult> {
-    let mut result = visit_file(plan, root, entry, combinations, matches)?;
+fn visit(plan: &Plan, root: &Path, entry: &Entry, scratch: &mut Scratch) -> Option<FileResult> {
+    let mut result = visit_file(plan, root, entry, scratch)?;
     share_path(&mut result.hits);
     Some(result)
 }
@@ -256,8 +260,7 @@ fn visit_file(
     plan: &Plan,
     root: &Path,
     entry: &Entry,
-    combinations: &mut CombinationCache,
-    matches: &mut Matches,
+    scratch: &mut Scratch,
 ) -> Option<FileResult> {
     let file_type = entry.file_type;
     if file_type.is_dir() {
@@ -281,6 +284,11 @@ fn visit_file(
     if crate::projects::is_marker(rendered_name(&path)) {
         result.marker = Some(path.clone());
     }
+    let Scratch {
+        combinations,
+        matches,
+        ..
+    } = scratch;
     plan.globs.matches_into(rendered_name(&path), matches);
     let matched = &matches.matched;
     if matched.is_empty() {
@@ -326,7 +334,12 @@ fn visit_file(
     {
         return Some(result);
     }
-    let text = match read_text(entry.path, plan.options.max_file_size, &mut result.stats) {
+    let text = match read_text(
+        entry.path,
+        plan.options.max_file_size,
+        &mut result.stats,
+        &mut scratch.read,
+    ) {
         Ok(Some(text)) => text,
         Ok(None) => return Some(result),
         Err(err) => {
@@ -407,9 +420,20 @@ pub fn rendered_name(path: &str) -> &str {
         .unwrap_or(path)
 }
 
-/// Reads a file as text: `Ok(None)` when skipped (binary or too large);
-/// invalid UTF-8 is decoded lossily.
-fn read_text(path: &Path, max: u64, stats: &mut ScanStats) -> std::io::Result<Option<String>> {
+/// Reads a file as text into `buffer` (a walker thread's own, reused from
+/// file to file): `Ok(None)` when skipped (binary or too large); invalid
+/// UTF-8 is decoded lossily.
+fn read_text<'b>(
+    path: &Path,
+    max: u64,
+    stats: &mut ScanStats,
+    buffer: &'b mut Vec<u8>,
+) -> std::io::Result<Option<Cow<'b, str>>> {
+    // A buffer grown for one large file is not kept for the rest.
+    if buffer.capacity() > KEPT_BUFFER {
+        *buffer = Vec::new();
+    }
+    buffer.clear();
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len > max {
@@ -419,26 +443,29 @@ fn read_text(path: &Path, max: u64, stats: &mut ScanStats) -> std::io::Result<Op
     // The first 8 KiB decide whether the file is binary, before the rest is
     // read: with a raised --max-file-size a large binary is not read whole.
     let mut reader = file.take(max + 1);
-    let mut bytes = Vec::with_capacity(usize::try_from(len.min(max)).unwrap_or(0));
-    (&mut reader).take(8192).read_to_end(&mut bytes)?;
-    if bytes.contains(&0) {
+    buffer.reserve(usize::try_from(len.min(max)).unwrap_or(0));
+    (&mut reader).take(8192).read_to_end(buffer)?;
+    if buffer.contains(&0) {
         stats.skipped_binary = 1;
         return Ok(None);
     }
-    reader.read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
+    reader.read_to_end(buffer)?;
+    if buffer.len() as u64 > max {
         stats.skipped_too_large = 1;
         return Ok(None);
     }
     stats.files_read = 1;
-    Ok(Some(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
+    Ok(Some(match std::str::from_utf8(buffer) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => {
             stats.read_lossily = 1;
-            String::from_utf8_lossy(err.as_bytes()).into_owned()
+            String::from_utf8_lossy(buffer)
         }
     }))
 }
+
+/// The largest read buffer a walker thread keeps for its next file.
+const KEPT_BUFFER: usize = 1 << 20;
 
 #[cfg(test)]
 mod tests;

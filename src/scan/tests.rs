@@ -76,14 +76,7 @@ fn only_the_dependencies_a_probe_names_are_kept_from_a_manifest() {
         file_type: std::fs::symlink_metadata(&manifest).unwrap().file_type(),
         depth: 1,
     };
-    let result = visit(
-        &plan,
-        dir.path(),
-        &entry,
-        &mut HashMap::new(),
-        &mut Matches::default(),
-    )
-    .expect("a file");
+    let result = visit(&plan, dir.path(), &entry, &mut Scratch::default()).expect("a file");
     let kept: Vec<(&str, u32, &str)> = result
         .declared
         .iter()
@@ -117,4 +110,33 @@ fn a_files_hits_hold_one_copy_of_its_path() {
     assert!(ArcStr::ptr_eq(&hits[0].1.path, &hits[3].1.path));
     assert_eq!(&*hits[2].1.path, "b.py");
     share_path(&mut []);
+}
+
+#[test]
+fn one_read_buffer_serves_file_after_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let large = write("large.txt", &vec![b'x'; KEPT_BUFFER + 10]);
+    let small = write("small.txt", b"import mlflow\n");
+    let lossy = write("lossy.txt", b"caf\xe9\n");
+    let binary = write("binary.bin", b"ab\0cd");
+    let mut stats = ScanStats::default();
+    let mut buffer = Vec::new();
+    let mut read = |path: &Path, buffer: &mut Vec<u8>| {
+        read_text(path, 1 << 30, &mut stats, buffer)
+            .unwrap()
+            .map(|text| text.into_owned())
+    };
+    assert_eq!(read(&large, &mut buffer).unwrap().len(), KEPT_BUFFER + 10);
+    assert_eq!(read(&small, &mut buffer).unwrap(), "import mlflow\n");
+    // The large file's buffer was let go before the small file was read.
+    assert!(buffer.capacity() <= KEPT_BUFFER);
+    assert_eq!(read(&lossy, &mut buffer).unwrap(), "caf\u{fffd}\n");
+    assert_eq!(read(&binary, &mut buffer), None);
+    assert_eq!(read(&small, &mut buffer).unwrap(), "import mlflow\n");
+    assert_eq!((stats.read_lossily, stats.skipped_binary), (1, 1));
 }

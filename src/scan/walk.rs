@@ -149,8 +149,7 @@ fn walk(
                     tx,
                     batch: Vec::new(),
                     stats: ScanStats::default(),
-                    combinations: HashMap::new(),
-                    matches: Matches::default(),
+                    scratch: Scratch::default(),
                 };
                 Box::new(move |entry| {
                     let result = match entry {
@@ -175,13 +174,7 @@ fn walk(
                                 file_type,
                                 depth: entry.depth(),
                             };
-                            visit(
-                                plan,
-                                &root,
-                                &entry,
-                                &mut worker.combinations,
-                                &mut worker.matches,
-                            )
+                            visit(plan, &root, &entry, &mut worker.scratch)
                         }
                         Err(err) => Some(FileResult {
                             problem: Some(walk_error(&root, &err)),
@@ -242,8 +235,7 @@ fn walk(
         .map(|list| list.hidden(&tracked_excludes))
         .unwrap_or_default();
     let tracked_but_ignored = hidden.len() as u64;
-    let mut combinations = HashMap::new();
-    let mut matches = Matches::default();
+    let mut scratch = Scratch::default();
     for rel in &hidden {
         let path = root.join(rel);
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
@@ -254,7 +246,7 @@ fn walk(
             file_type: meta.file_type(),
             depth: rel.matches('/').count() + 1,
         };
-        if let Some(result) = visit(plan, root, &entry, &mut combinations, &mut matches) {
+        if let Some(result) = visit(plan, root, &entry, &mut scratch) {
             absorb(result);
         }
     }
@@ -298,8 +290,7 @@ struct Worker {
     /// Findings not sent yet (see [`BATCH`]).
     batch: Vec<FileResult>,
     stats: ScanStats,
-    combinations: CombinationCache,
-    matches: Matches,
+    scratch: Scratch,
 }
 
 impl Worker {
