@@ -501,10 +501,12 @@ fn parse_date(s: &str) -> Result<readiness::answers::Date, String> {
 /// glibc's allocator gives threads arenas of their own, up to eight per
 /// core, and keeps in each the memory freed there: the walk's queue and
 /// buffers, freed in its threads' arenas, are not reused when the main
-/// thread partitions the hits and scores projects. One arena per core
-/// costs no time here and takes a tenth off peak memory on a tree of a
-/// million files (`docs/benchmark.md`). A limit the user set
-/// (`MALLOC_ARENA_MAX`, `GLIBC_TUNABLES`) is kept.
+/// thread and the scoring threads later allocate in arenas of their own.
+/// One arena per walker thread (one per core) and one for the main thread
+/// are all the scan uses at once; fewer would make walker threads wait on
+/// each other's lock (6 % slower at 100k files with two arenas on two
+/// cores). A limit the user set (`MALLOC_ARENA_MAX`, `GLIBC_TUNABLES`)
+/// is kept.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn cap_malloc_arenas() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_some()
@@ -513,8 +515,7 @@ fn cap_malloc_arenas() {
         return;
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Two at least: threads sharing one arena wait on its lock.
-    let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
+    let arenas = libc::c_int::try_from(cores + 1).unwrap_or(libc::c_int::MAX);
     // SAFETY: mallopt only sets a parameter of the allocator; it is called
     // first thing, before any other thread exists.
     unsafe {
