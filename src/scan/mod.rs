@@ -12,6 +12,7 @@ pub mod content;
 mod evidence;
 #[cfg(test)]
 mod generated;
+pub mod git_index;
 pub mod glob;
 mod glob_set;
 pub mod jobs;

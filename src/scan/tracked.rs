@@ -6,6 +6,7 @@
 //! added back from the index.
 
 use globset::GlobSet;
+use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -26,10 +27,49 @@ pub struct Tracked {
     reached: Vec<AtomicU64>,
 }
 
+/// Paths packed one after the other as they come.
+#[derive(Default)]
+struct Packer {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Packer {
+    fn push(&mut self, path: &str) {
+        self.text.push_str(path);
+        // The index is at most MAX_INDEX bytes, so offsets fit in u32.
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    /// The paths in the order pushed, none reached yet.
+    fn packed(mut self) -> Tracked {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        let reached = (0..self.ends.len().div_ceil(64))
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        Tracked {
+            text: self.text,
+            ends: self.ends,
+            reached,
+        }
+    }
+
+    /// The paths sorted, each once (see [`Tracked::new`]).
+    fn finish(self) -> Tracked {
+        Tracked::sorted(self.packed())
+    }
+}
+
 impl Tracked {
     /// Holds `paths` (any order, repeats allowed).
     fn new(paths: impl Iterator<Item = impl AsRef<str>>) -> Tracked {
-        let tracked = Tracked::packed(paths);
+        Tracked::sorted(Tracked::packed(paths))
+    }
+
+    /// `tracked` in sorted order without repeats.
+    fn sorted(tracked: Tracked) -> Tracked {
         // The index lists paths sorted by their bytes, so this is a check;
         // repeats (the stages of a merge conflict) are dropped either way.
         if (1..tracked.len()).all(|i| tracked.path(i - 1) < tracked.path(i)) {
@@ -43,23 +83,11 @@ impl Tracked {
 
     /// `paths` one after the other, in the order given, none reached yet.
     fn packed(paths: impl Iterator<Item = impl AsRef<str>>) -> Tracked {
-        let mut text = String::new();
-        let mut ends = Vec::new();
+        let mut packer = Packer::default();
         for path in paths {
-            text.push_str(path.as_ref());
-            // The index is at most MAX_INDEX bytes, so offsets fit in u32.
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            packer.push(path.as_ref());
         }
-        text.shrink_to_fit();
-        ends.shrink_to_fit();
-        let reached = (0..ends.len().div_ceil(64))
-            .map(|_| AtomicU64::new(0))
-            .collect();
-        Tracked {
-            text,
-            ends,
-            reached,
-        }
+        packer.packed()
     }
 
     fn len(&self) -> usize {
@@ -141,8 +169,33 @@ pub fn tracked_files(root: &Path) -> Result<Option<Tracked>, String> {
     if meta.len() > MAX_INDEX {
         return Err(format!(".git/index is larger than {} MiB", MAX_INDEX >> 20));
     }
+    let cannot = |e: String| format!(".git/index cannot be read: {e}");
+    let file = std::fs::File::open(&index).map_err(|e| cannot(e.to_string()))?;
+    let len = file.metadata().map_err(|e| cannot(e.to_string()))?.len();
+    // The paths take fewer bytes than the index: room reserved for them
+    // is only address space until it is written, and the buffer never
+    // moves while it grows.
+    let mut packer = Packer {
+        text: String::with_capacity(usize::try_from(len).unwrap_or(0)),
+        ends: Vec::new(),
+    };
+    let rest = super::git_index::read_entries(file.take(MAX_INDEX), len, |path, mode| {
+        if super::git_index::names_a_file(mode) {
+            packer.push(&String::from_utf8_lossy(path));
+        }
+    })
+    .map_err(cannot)?;
+    match rest {
+        super::git_index::Rest::Nothing => Ok(Some(packer.finish())),
+        super::git_index::Rest::SharedIndex => tracked_files_of_split_index(&index),
+    }
+}
+
+/// A split index's files, from the index and the shared index it names,
+/// decoded whole by `gix_index` (which merges the two).
+fn tracked_files_of_split_index(index: &Path) -> Result<Option<Tracked>, String> {
     let file = gix_index::File::at(
-        &index,
+        index,
         gix_hash::Kind::Sha1,
         false,
         gix_index::decode::Options::default(),
@@ -151,14 +204,7 @@ pub fn tracked_files(root: &Path) -> Result<Option<Tracked>, String> {
     let paths = file
         .entries()
         .iter()
-        // Submodules are other repositories; sparse directory entries name
-        // no file of this checkout.
-        .filter(|e| {
-            !matches!(
-                e.mode,
-                gix_index::entry::Mode::COMMIT | gix_index::entry::Mode::DIR
-            )
-        })
+        .filter(|e| super::git_index::names_a_file(e.mode.bits()))
         .map(|e| String::from_utf8_lossy(e.path(&file)));
     Ok(Some(Tracked::new(paths)))
 }
