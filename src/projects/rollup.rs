@@ -79,6 +79,8 @@ pub fn fold_all(
     let workers = workers.max(1);
     let order: Vec<usize> = (0..projects.len()).collect();
     let mut fold = Fold::new(rule);
+    // One line per project: no copies of a half-grown table.
+    fold.summaries.reserve_exact(projects.len());
     for batch in order.chunks(PROJECTS_PER_WORKER * workers) {
         let share = batch.len().div_ceil(workers);
         let scored: Vec<Scored> = std::thread::scope(|s| {

@@ -107,8 +107,8 @@ fn new_kind(kept: &[Evidence], hit: &Evidence) -> bool {
 }
 
 impl Partition {
-    /// Splits `index` among the projects of `layout`, taking its hits over
-    /// (the rest stays for [`Self::scoped`]). Shared CI definitions
+    /// Splits `index` among the projects of `layout`, taking its hits and
+    /// markers over (the rest stays for [`Self::scoped`]). Shared CI definitions
     /// that hold evidence are read through `read` (which returns `None` for
     /// a file it cannot read: such a file covers no project, so nothing is
     /// credited that was not seen).
@@ -135,8 +135,8 @@ impl Partition {
             shared_unknown: Vec::new(),
             own_markers: vec![Vec::new(); n],
         };
-        // The hits move here: the index keeps its counts and notes, and a
-        // monorepo's evidence is held once.
+        // The hits and markers move here: the index keeps its counts and
+        // notes, and a monorepo's evidence is held once.
         for (probe, hits) in std::mem::take(&mut index.hits).into_iter().enumerate() {
             for hit in hits {
                 match folders.owner(&hit.path) {
@@ -188,9 +188,9 @@ impl Partition {
                 }
             }
         }
-        for marker in &index.markers {
-            if let Some(Claim::Own(project, _)) = folders.owner(marker) {
-                partition.own_markers[project].push(marker.clone());
+        for marker in std::mem::take(&mut index.markers) {
+            if let Some(Claim::Own(project, _)) = folders.owner(&marker) {
+                partition.own_markers[project].push(marker);
             }
         }
         let mut kinds: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
