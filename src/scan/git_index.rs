@@ -49,12 +49,14 @@ pub enum Rest {
 }
 
 /// Reads the index from `input` (`len` bytes in all), calling `each` with
-/// every entry's path and mode in the order the file lists them.
+/// every entry's path and mode in the order the file lists them. Returns
+/// what else the index holds and the SHA-1 of its bytes (what a second
+/// reading must find again).
 pub fn read_entries(
     input: impl Read,
     len: u64,
     mut each: impl FnMut(&[u8], u32),
-) -> Result<Rest, String> {
+) -> Result<(Rest, [u8; 20]), String> {
     let mut stream = Stream {
         input: BufReader::with_capacity(64 << 10, input),
         hasher: gix_hash::hasher(gix_hash::Kind::Sha1),
@@ -116,7 +118,9 @@ pub fn read_entries(
     if stored != [0; 20] && computed.as_bytes() != stored {
         return Err("checksum mismatch".into());
     }
-    Ok(rest)
+    let mut sha1 = [0u8; 20];
+    sha1.copy_from_slice(computed.as_bytes());
+    Ok((rest, sha1))
 }
 
 /// One entry into `path` (and its mode into `stream.mode`).

@@ -4,113 +4,65 @@
 //! repository's own `.gitignore` files (never `.ignore`, `.git/info/exclude`
 //! or ignore files above the root), and the tracked files it skipped are
 //! added back from the index.
+//!
+//! A checkout of a million files tracks a million paths (45 MB of them in
+//! the benchmark's). They are not held: the index is read twice, as a
+//! stream. The first reading keeps a digest of each path, sorted, and the
+//! walk sets a bit for each digest it reaches; the second lists the paths
+//! whose digest was not reached. A digest is the first 128 bits of the
+//! path's SHA-256: no two paths share one by chance (at a million paths,
+//! one chance in 10^26), and none can be made to, so a path the walk
+//! reached never stands for a hidden one. The second reading must find
+//! the index the first read (same SHA-1 over its bytes), or the hidden
+//! files are not listed and the scan records why.
 
+use super::git_index::{names_a_file, read_entries, Rest};
 use globset::GlobSet;
+use sha2::{Digest as _, Sha256};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The index is read only up to this size.
 const MAX_INDEX: u64 = 256 << 20;
 
-/// The files git tracks, and which of them the walk reached.
-///
-/// A checkout of a million files tracks a million paths, so they are held
-/// in one buffer, sorted, and the walk marks a bit for each one it reaches
-/// instead of collecting the paths it saw: about 50 bytes a tracked file.
+/// The first 128 bits of a path's SHA-256.
+type Digest = u128;
+
+fn digest(path: &str) -> Digest {
+    let sum = Sha256::digest(path.as_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&sum[..16]);
+    u128::from_be_bytes(first)
+}
+
+/// The paths git tracks, by digest, and which of them the walk reached:
+/// 16 bytes and a bit a tracked path, however long the path.
 pub struct Tracked {
-    /// Every path, one after the other, in sorted order.
-    text: String,
-    /// Where each path ends in `text`.
-    ends: Vec<u32>,
-    /// One bit per path: set when the walk reached it.
+    /// Sorted, each once (the stages of a merge conflict share a path).
+    digests: Vec<Digest>,
+    /// One bit per digest: set when the walk reached its path.
     reached: Vec<AtomicU64>,
-}
-
-/// Paths packed one after the other as they come.
-#[derive(Default)]
-struct Packer {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl Packer {
-    fn push(&mut self, path: &str) {
-        self.text.push_str(path);
-        // The index is at most MAX_INDEX bytes, so offsets fit in u32.
-        self.ends
-            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-    }
-
-    /// The paths in the order pushed, none reached yet.
-    fn packed(mut self) -> Tracked {
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
-        let reached = (0..self.ends.len().div_ceil(64))
-            .map(|_| AtomicU64::new(0))
-            .collect();
-        Tracked {
-            text: self.text,
-            ends: self.ends,
-            reached,
-        }
-    }
-
-    /// The paths sorted, each once (see [`Tracked::new`]).
-    fn finish(self) -> Tracked {
-        Tracked::sorted(self.packed())
-    }
 }
 
 impl Tracked {
     /// Holds `paths` (any order, repeats allowed).
     fn new(paths: impl Iterator<Item = impl AsRef<str>>) -> Tracked {
-        Tracked::sorted(Tracked::packed(paths))
+        Tracked::of(paths.map(|p| digest(p.as_ref())).collect())
     }
 
-    /// `tracked` in sorted order without repeats.
-    fn sorted(tracked: Tracked) -> Tracked {
-        // The index lists paths sorted by their bytes, so this is a check;
-        // repeats (the stages of a merge conflict) are dropped either way.
-        if (1..tracked.len()).all(|i| tracked.path(i - 1) < tracked.path(i)) {
-            return tracked;
-        }
-        let mut order: Vec<usize> = (0..tracked.len()).collect();
-        order.sort_unstable_by(|&a, &b| tracked.path(a).cmp(tracked.path(b)));
-        order.dedup_by(|a, b| tracked.path(*a) == tracked.path(*b));
-        Tracked::packed(order.into_iter().map(|i| tracked.path(i)))
-    }
-
-    /// `paths` one after the other, in the order given, none reached yet.
-    fn packed(paths: impl Iterator<Item = impl AsRef<str>>) -> Tracked {
-        let mut packer = Packer::default();
-        for path in paths {
-            packer.push(path.as_ref());
-        }
-        packer.packed()
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Path `i` in sorted order.
-    fn path(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+    fn of(mut digests: Vec<Digest>) -> Tracked {
+        digests.sort_unstable();
+        digests.dedup();
+        digests.shrink_to_fit();
+        let reached = (0..digests.len().div_ceil(64))
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        Tracked { digests, reached }
     }
 
     fn position(&self, path: &str) -> Option<usize> {
-        let (mut low, mut high) = (0, self.len());
-        while low < high {
-            let mid = low + (high - low) / 2;
-            match self.path(mid).cmp(path) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        self.digests.binary_search(&digest(path)).ok()
     }
 
     /// Records that the walk reached `path` (repository-relative, with
@@ -126,23 +78,30 @@ impl Tracked {
         self.reached[i / 64].load(Ordering::Relaxed) & (1 << (i % 64)) != 0
     }
 
-    /// Tracked files the walk did not reach because a `.gitignore` hid
-    /// them (or a directory holding them), except those in always-skipped
-    /// directories (vendored code, virtual environments) or excluded by the
-    /// configuration; sorted.
-    pub fn hidden(&self, excludes: &GlobSet) -> Vec<String> {
-        (0..self.len())
-            .filter(|&i| !self.was_reached(i))
-            .map(|i| self.path(i))
+    /// Of `paths` (the tracked ones, as the index lists them), those the
+    /// walk did not reach because a `.gitignore` hid them (or a directory
+    /// holding them), except those in always-skipped directories (vendored
+    /// code, virtual environments) or excluded by the configuration;
+    /// sorted, each once.
+    fn hidden_among(
+        &self,
+        paths: impl Iterator<Item = impl AsRef<str>>,
+        excludes: &GlobSet,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = paths
             .filter(|p| {
-                let mut dirs: Vec<&str> = p.split('/').collect();
+                self.position(p.as_ref())
+                    .is_some_and(|i| !self.was_reached(i))
+            })
+            .filter(|p| {
+                let mut dirs: Vec<&str> = p.as_ref().split('/').collect();
                 dirs.pop();
                 !dirs.iter().any(|d| super::EXCLUDED_DIRS.contains(d))
             })
             .filter(|p| {
                 // An excluded directory excludes everything below it.
                 let mut prefix = String::new();
-                !p.split('/').any(|part| {
+                !p.as_ref().split('/').any(|part| {
                     if !prefix.is_empty() {
                         prefix.push('/');
                     }
@@ -150,14 +109,67 @@ impl Tracked {
                     excludes.is_match(&prefix)
                 })
             })
-            .map(str::to_owned)
-            .collect()
+            .map(|p| p.as_ref().to_owned())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The files `.git/index` lists, and where to read them again.
+pub struct TrackedFiles {
+    index: PathBuf,
+    /// How the index was read, and the SHA-1 of its bytes then.
+    layout: Layout,
+    tracked: Tracked,
+}
+
+enum Layout {
+    /// Read as a stream (see [`super::git_index`]).
+    Streamed { sha1: [u8; 20] },
+    /// A split index, decoded whole with the shared index it names.
+    Split,
+}
+
+impl TrackedFiles {
+    /// See [`Tracked::mark_reached`].
+    pub fn mark_reached(&self, path: &str) {
+        self.tracked.mark_reached(path);
+    }
+
+    /// The tracked files the walk did not reach (see
+    /// [`Tracked::hidden_among`]), read from the index again.
+    pub fn hidden(&self, excludes: &GlobSet) -> Result<Vec<String>, String> {
+        match self.layout {
+            Layout::Streamed { sha1 } => {
+                let mut paths = Vec::new();
+                let again = stream_index(&self.index, |path| {
+                    if self
+                        .tracked
+                        .position(path)
+                        .is_some_and(|i| !self.tracked.was_reached(i))
+                    {
+                        paths.push(path.to_owned());
+                    }
+                })?;
+                if again != (Rest::Nothing, sha1) {
+                    return Err(".git/index changed during the scan: tracked files a .gitignore hides were not listed".into());
+                }
+                Ok(self.tracked.hidden_among(paths.iter(), excludes))
+            }
+            Layout::Split => {
+                let file = decode_split(&self.index)?;
+                let paths = file_paths(&file);
+                Ok(self.tracked.hidden_among(paths, excludes))
+            }
+        }
     }
 }
 
 /// The regular files and links `root/.git/index` lists; `Ok(None)` when
 /// `root` is not the top of a git work tree with an index.
-pub fn tracked_files(root: &Path) -> Result<Option<Tracked>, String> {
+pub fn tracked_files(root: &Path) -> Result<Option<TrackedFiles>, String> {
     let index = root.join(".git").join("index");
     let meta = match std::fs::symlink_metadata(&index) {
         Ok(meta) => meta,
@@ -166,47 +178,63 @@ pub fn tracked_files(root: &Path) -> Result<Option<Tracked>, String> {
     if !meta.is_file() {
         return Err(".git/index is not a regular file".into());
     }
+    let mut digests = Vec::new();
+    let (rest, sha1) = stream_index(&index, |path| digests.push(digest(path)))?;
+    if rest == Rest::SharedIndex {
+        drop(digests);
+        let file = decode_split(&index)?;
+        let tracked = Tracked::new(file_paths(&file));
+        return Ok(Some(TrackedFiles {
+            index,
+            layout: Layout::Split,
+            tracked,
+        }));
+    }
+    Ok(Some(TrackedFiles {
+        index,
+        layout: Layout::Streamed { sha1 },
+        tracked: Tracked::of(digests),
+    }))
+}
+
+/// Reads `index` as a stream, calling `each` with the path of every file
+/// it lists (lossily decoded, as shown everywhere).
+fn stream_index(index: &Path, mut each: impl FnMut(&str)) -> Result<(Rest, [u8; 20]), String> {
+    let cannot = |e: String| format!(".git/index cannot be read: {e}");
+    let file = std::fs::File::open(index).map_err(|e| cannot(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| cannot(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(".git/index is not a regular file".into());
+    }
     if meta.len() > MAX_INDEX {
         return Err(format!(".git/index is larger than {} MiB", MAX_INDEX >> 20));
     }
-    let cannot = |e: String| format!(".git/index cannot be read: {e}");
-    let file = std::fs::File::open(&index).map_err(|e| cannot(e.to_string()))?;
-    let len = file.metadata().map_err(|e| cannot(e.to_string()))?.len();
-    // The paths take fewer bytes than the index: room reserved for them
-    // is only address space until it is written, and the buffer never
-    // moves while it grows.
-    let mut packer = Packer {
-        text: String::with_capacity(usize::try_from(len).unwrap_or(0)),
-        ends: Vec::new(),
-    };
-    let rest = super::git_index::read_entries(file.take(MAX_INDEX), len, |path, mode| {
-        if super::git_index::names_a_file(mode) {
-            packer.push(&String::from_utf8_lossy(path));
+    read_entries(file.take(MAX_INDEX), meta.len(), |path, mode| {
+        if names_a_file(mode) {
+            each(&String::from_utf8_lossy(path));
         }
     })
-    .map_err(cannot)?;
-    match rest {
-        super::git_index::Rest::Nothing => Ok(Some(packer.finish())),
-        super::git_index::Rest::SharedIndex => tracked_files_of_split_index(&index),
-    }
+    .map_err(cannot)
 }
 
-/// A split index's files, from the index and the shared index it names,
-/// decoded whole by `gix_index` (which merges the two).
-fn tracked_files_of_split_index(index: &Path) -> Result<Option<Tracked>, String> {
-    let file = gix_index::File::at(
+/// A split index, decoded whole by `gix_index` (which merges the shared
+/// index it names).
+fn decode_split(index: &Path) -> Result<gix_index::File, String> {
+    gix_index::File::at(
         index,
         gix_hash::Kind::Sha1,
         false,
         gix_index::decode::Options::default(),
     )
-    .map_err(|e| format!(".git/index cannot be read: {e}"))?;
-    let paths = file
-        .entries()
+    .map_err(|e| format!(".git/index cannot be read: {e}"))
+}
+
+/// The paths of the files a decoded index lists.
+fn file_paths(file: &gix_index::File) -> impl Iterator<Item = String> + '_ {
+    file.entries()
         .iter()
-        .filter(|e| super::git_index::names_a_file(e.mode.bits()))
-        .map(|e| String::from_utf8_lossy(e.path(&file)));
-    Ok(Some(Tracked::new(paths)))
+        .filter(|e| names_a_file(e.mode.bits()))
+        .map(|e| String::from_utf8_lossy(e.path(file)).into_owned())
 }
 
 #[cfg(test)]
@@ -231,33 +259,37 @@ mod tests {
             "b/c.py",
         ];
         let tracked = Tracked::new(names.iter());
-        assert_eq!(tracked.len(), 6, "repeats are held once");
+        assert_eq!(tracked.digests.len(), 6, "repeats are held once");
         for reached in ["src/train.py", "a.py", "untracked.py", "b/c.py"] {
             tracked.mark_reached(reached);
         }
         let mut excludes = globset::GlobSetBuilder::new();
         excludes.add(globset::Glob::new("data/x").unwrap());
         let excludes = excludes.build().unwrap();
-        assert_eq!(tracked.hidden(&excludes), ["build/model.py"]);
+        let hidden = |excludes: &GlobSet| tracked.hidden_among(names.iter(), excludes);
+        assert_eq!(hidden(&excludes), ["build/model.py"]);
         assert_eq!(
-            tracked.hidden(&GlobSet::empty()),
+            hidden(&GlobSet::empty()),
             ["build/model.py", "data/x/ignored.py"]
         );
-        // Every path is found again, and nothing else is.
-        for (i, name) in ["a.py", "b/c.py", "build/model.py"].iter().enumerate() {
-            assert_eq!(tracked.position(name), Some(i));
-        }
-        assert_eq!(tracked.position("b"), None);
-        // Paths already in order (as the index keeps them) are held as given.
-        let in_order = Tracked::new(["a.py", "b/c.py", "src/x.py"].iter());
-        assert_eq!(in_order.position("src/x.py"), Some(2));
-        assert_eq!(
-            in_order.hidden(&GlobSet::empty()),
-            ["a.py", "b/c.py", "src/x.py"]
-        );
-        assert_eq!(tracked.position("zzz"), None);
+        // A path the index does not list is never hidden.
+        let more = names.iter().chain(&["new.py"]);
+        assert_eq!(tracked.hidden_among(more, &excludes), ["build/model.py"]);
         let none = Tracked::new(std::iter::empty::<&str>());
-        assert_eq!(none.hidden(&GlobSet::empty()).len(), 0);
+        assert_eq!(none.hidden_among(names.iter(), &GlobSet::empty()).len(), 0);
+    }
+
+    #[test]
+    fn digests_tell_paths_apart_and_find_them_again() {
+        let paths: Vec<String> = (0..5000).map(|i| format!("d{}/f{i}.py", i % 7)).collect();
+        let tracked = Tracked::new(paths.iter());
+        assert_eq!(tracked.digests.len(), 5000);
+        for p in &paths {
+            assert!(tracked.position(p).is_some(), "{p}");
+        }
+        for other in ["d0/f1.py", "f0.py", "", "d0/f0.py/"] {
+            assert_eq!(tracked.position(other), None, "{other}");
+        }
     }
 
     #[test]
@@ -270,6 +302,8 @@ mod tests {
                 s.spawn(move || part.iter().for_each(|p| tracked.mark_reached(p)));
             }
         });
-        assert!(tracked.hidden(&GlobSet::empty()).is_empty());
+        assert!(tracked
+            .hidden_among(paths.iter(), &GlobSet::empty())
+            .is_empty());
     }
 }

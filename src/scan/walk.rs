@@ -230,10 +230,11 @@ fn walk(
         return Err("the scan plan was not compiled".into());
     };
     // Then the tracked files the walk skipped.
-    let hidden = tracked
-        .as_ref()
-        .map(|list| list.hidden(&tracked_excludes))
-        .unwrap_or_default();
+    let (hidden, hidden_problem) = match tracked.as_ref().map(|t| t.hidden(&tracked_excludes)) {
+        None => (Vec::new(), None),
+        Some(Ok(hidden)) => (hidden, None),
+        Some(Err(e)) => (Vec::new(), Some(e)),
+    };
     let tracked_but_ignored = hidden.len() as u64;
     let mut scratch = Scratch::default();
     for rel in &hidden {
@@ -252,6 +253,7 @@ fn walk(
     }
     index.stats.tracked_but_ignored = tracked_but_ignored;
     index.problems.extend(index_problem);
+    index.problems.extend(hidden_problem);
     if plan.wants_manifests {
         resolve_dependencies(catalog, &declared, &manifest_errors, &mut index);
     }

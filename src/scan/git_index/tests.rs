@@ -11,7 +11,7 @@ type Entries = Vec<(Vec<u8>, u32)>;
 /// The paths and modes the streaming reader hands on.
 fn streamed(bytes: &[u8]) -> Result<(Entries, Rest), String> {
     let mut out = Vec::new();
-    let rest = read_entries(bytes, bytes.len() as u64, |path, mode| {
+    let (rest, _) = read_entries(bytes, bytes.len() as u64, |path, mode| {
         out.push((path.to_vec(), mode))
     })?;
     Ok((out, rest))
@@ -265,6 +265,7 @@ fn the_tracked_list_is_the_same_whatever_the_index_layout() {
             .unwrap()
             .unwrap()
             .hidden(&globset::GlobSet::empty())
+            .unwrap()
     };
     let plain = listed(&dir);
     assert_eq!(plain.len(), 44);
@@ -279,4 +280,17 @@ fn the_tracked_list_is_the_same_whatever_the_index_layout() {
     assert_eq!(split.len(), 45);
     assert!(split.contains(&"new.py".to_string()));
     assert!(plain.iter().all(|p| split.contains(p)));
+}
+
+#[test]
+fn an_index_that_changes_between_readings_lists_nothing_and_says_so() {
+    use crate::scan::tracked::tracked_files;
+    let dir = checkout();
+    let tracked = tracked_files(dir.path()).unwrap().unwrap();
+    std::fs::write(dir.path().join("new.py"), "x").unwrap();
+    git(dir.path(), &["add", "new.py"]);
+    let error = tracked.hidden(&globset::GlobSet::empty()).unwrap_err();
+    assert!(error.contains("changed during the scan"), "{error}");
+    std::fs::remove_file(index_of(&dir)).unwrap();
+    assert!(tracked.hidden(&globset::GlobSet::empty()).is_err());
 }
