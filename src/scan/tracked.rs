@@ -74,6 +74,14 @@ impl Tracked {
         }
     }
 
+    /// The digests of the paths the walk did not reach, sorted.
+    fn unreached(&self) -> Vec<Digest> {
+        (0..self.digests.len())
+            .filter(|&i| !self.was_reached(i))
+            .map(|i| self.digests[i])
+            .collect()
+    }
+
     fn was_reached(&self, i: usize) -> bool {
         self.reached[i / 64].load(Ordering::Relaxed) & (1 << (i % 64)) != 0
     }
@@ -141,15 +149,17 @@ impl TrackedFiles {
     /// The tracked files the walk did not reach (see
     /// [`Tracked::hidden_among`]), read from the index again.
     pub fn hidden(&self, excludes: &GlobSet) -> Result<Vec<String>, String> {
+        // Usually the walk reached every tracked file: then there is
+        // nothing to read again.
+        let unreached = self.tracked.unreached();
+        if unreached.is_empty() {
+            return Ok(Vec::new());
+        }
         match self.layout {
             Layout::Streamed { sha1 } => {
                 let mut paths = Vec::new();
                 let again = stream_index(&self.index, |path| {
-                    if self
-                        .tracked
-                        .position(path)
-                        .is_some_and(|i| !self.tracked.was_reached(i))
-                    {
+                    if unreached.binary_search(&digest(path)).is_ok() {
                         paths.push(path.to_owned());
                     }
                 })?;

@@ -294,3 +294,16 @@ fn an_index_that_changes_between_readings_lists_nothing_and_says_so() {
     std::fs::remove_file(index_of(&dir)).unwrap();
     assert!(tracked.hidden(&globset::GlobSet::empty()).is_err());
 }
+
+#[test]
+fn when_the_walk_reached_every_tracked_file_the_index_is_not_read_again() {
+    use crate::scan::tracked::tracked_files;
+    let dir = checkout();
+    let tracked = tracked_files(dir.path()).unwrap().unwrap();
+    let bytes = std::fs::read(index_of(&dir)).unwrap();
+    for (path, _) in streamed(&bytes).unwrap().0 {
+        tracked.mark_reached(&String::from_utf8_lossy(&path));
+    }
+    std::fs::remove_file(index_of(&dir)).unwrap();
+    assert_eq!(tracked.hidden(&globset::GlobSet::empty()), Ok(Vec::new()));
+}
