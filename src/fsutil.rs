@@ -55,7 +55,7 @@ pub fn read_bounded(path: &Path, cap: u64, chosen: Chosen) -> std::io::Result<Ve
 
 /// Opens for reading without blocking on a FIFO (and, when asked, without
 /// following a symbolic link in the last component).
-fn open_no_block(path: &Path, no_follow: bool) -> std::io::Result<std::fs::File> {
+pub fn open_no_block(path: &Path, no_follow: bool) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -61,7 +61,6 @@ pub fn read_entries(
         input: BufReader::with_capacity(64 << 10, input),
         hasher: gix_hash::hasher(gix_hash::Kind::Sha1),
         read: 0,
-        mode: 0,
     };
     let body = len
         .checked_sub(20)
@@ -83,9 +82,8 @@ pub fn read_entries(
     }
     let mut path = Vec::new();
     for n in 1..=count {
-        read_entry(&mut stream, version, &mut path)
+        let mode = read_entry(&mut stream, version, &mut path)
             .map_err(|e| format!("entry {n} of {count}: {e}"))?;
-        let mode = stream.mode;
         each(&path, mode);
     }
     if stream.read > body {
@@ -107,14 +105,15 @@ pub fn read_entries(
         }
         stream.skip(size)?;
     }
+    // The checksum is not part of what it sums.
+    let Stream {
+        mut input, hasher, ..
+    } = stream;
     let mut stored = [0u8; 20];
-    stream
-        .input
+    input
         .read_exact(&mut stored)
-        .map_err(|e| e.to_string())?;
-    let computed = std::mem::replace(&mut stream.hasher, gix_hash::hasher(gix_hash::Kind::Sha1))
-        .try_finalize()
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| "the index ends before its checksum")?;
+    let computed = hasher.try_finalize().map_err(|e| e.to_string())?;
     if stored != [0; 20] && computed.as_bytes() != stored {
         return Err("checksum mismatch".into());
     }
@@ -123,15 +122,16 @@ pub fn read_entries(
     Ok((rest, sha1))
 }
 
-/// One entry into `path` (and its mode into `stream.mode`).
+/// One entry: its path into `path` (which holds the previous entry's, the
+/// base of a version 4 path), and its mode returned.
 fn read_entry<R: Read>(
     stream: &mut Stream<R>,
     version: u32,
     path: &mut Vec<u8>,
-) -> Result<(), String> {
+) -> Result<u32, String> {
     let mut fixed = [0u8; FIXED];
     stream.exact(&mut fixed)?;
-    stream.mode = u32::from_be_bytes([fixed[24], fixed[25], fixed[26], fixed[27]]);
+    let mode = u32::from_be_bytes([fixed[24], fixed[25], fixed[26], fixed[27]]);
     let flags = u16::from_be_bytes([fixed[FIXED - 2], fixed[FIXED - 1]]);
     let mut before_path = FIXED;
     if flags & EXTENDED != 0 {
@@ -152,7 +152,7 @@ fn read_entry<R: Read>(
             .ok_or("removes more of the previous path than it has")?;
         path.truncate(keep);
         stream.until_nul(path)?;
-        return Ok(());
+        return Ok(mode);
     }
     path.clear();
     let name_len = usize::from(flags & NAME_MASK);
@@ -168,7 +168,7 @@ fn read_entry<R: Read>(
         let padding = (before_path + path.len() + 8) / 8 * 8 - before_path - path.len();
         stream.skip(padding as u64 - 1)?;
     }
-    Ok(())
+    Ok(mode)
 }
 
 /// The index's bytes in order, each one hashed as it is taken.
@@ -177,8 +177,6 @@ struct Stream<R> {
     hasher: gix_hash::Hasher,
     /// Bytes taken so far.
     read: u64,
-    /// The mode of the entry read last.
-    mode: u32,
 }
 
 impl<R: Read> Stream<R> {

@@ -211,7 +211,8 @@ pub fn tracked_files(root: &Path) -> Result<Option<TrackedFiles>, String> {
 /// it lists (lossily decoded, as shown everywhere).
 fn stream_index(index: &Path, mut each: impl FnMut(&str)) -> Result<(Rest, [u8; 20]), String> {
     let cannot = |e: String| format!(".git/index cannot be read: {e}");
-    let file = std::fs::File::open(index).map_err(|e| cannot(e.to_string()))?;
+    // Never blocks on a FIFO, never follows a link put in its place.
+    let file = crate::fsutil::open_no_block(index, true).map_err(|e| cannot(e.to_string()))?;
     let meta = file.metadata().map_err(|e| cannot(e.to_string()))?;
     if !meta.is_file() {
         return Err(".git/index is not a regular file".into());

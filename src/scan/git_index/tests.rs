@@ -307,3 +307,21 @@ fn when_the_walk_reached_every_tracked_file_the_index_is_not_read_again() {
     std::fs::remove_file(index_of(&dir)).unwrap();
     assert_eq!(tracked.hidden(&globset::GlobSet::empty()), Ok(Vec::new()));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_link_put_in_place_of_the_index_is_refused_without_blocking() {
+    use crate::scan::tracked::tracked_files;
+    let dir = checkout();
+    let tracked = tracked_files(dir.path()).unwrap().unwrap();
+    let index = index_of(&dir);
+    std::fs::remove_file(&index).unwrap();
+    let fifo = std::ffi::CString::new(index.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let error = tracked.hidden(&globset::GlobSet::empty()).unwrap_err();
+    assert!(error.contains("not a regular file"), "{error}");
+    assert!(tracked_files(dir.path()).is_err());
+    std::fs::remove_file(&index).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("README.md"), &index).unwrap();
+    assert!(tracked.hidden(&globset::GlobSet::empty()).is_err());
+}
