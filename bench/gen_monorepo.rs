@@ -1,8 +1,12 @@
 //! Writes a deterministic synthetic ML monorepo for benchmarking.
 //!
-//! Usage: `cargo run --release --example gen-monorepo -- OUT_DIR FILES`
+//! Usage: `cargo run --release --example gen-monorepo -- OUT_DIR FILES [ML_PERCENT]`
 //!
-//! The same FILES always yields the same bytes. The mix follows real ML
+//! The same arguments always yield the same bytes. ML_PERCENT (default 8)
+//! is the share of Python modules that hold an ML line (an import or call
+//! the rules look for): changing it changes which files hit and nothing
+//! else (the same paths, kinds and sizes), so the memory a scan needs per
+//! hit can be measured at a fixed tree shape. The mix follows real ML
 //! repositories: Python packages with tests, notebooks, docs with non-ASCII
 //! prose (ASCII-only trees hide the Unicode regex cliff), YAML configs and
 //! Kubernetes manifests, CI workflows, manifests, minified JS bundles with
@@ -63,10 +67,26 @@ fn ident(rng: &mut Rng) -> String {
     format!("{}_{}", rng.pick(WORDS), rng.pick(WORDS))
 }
 
-fn python(rng: &mut Rng) -> String {
+/// The share of Python modules with an ML line, in percent.
+const DEFAULT_ML_PERCENT: u64 = 8;
+
+/// A Python module, file number `file` of the tree.
+fn python(rng: &mut Rng, ml_percent: u64, file: usize) -> String {
     let mut s = String::from("\"\"\"Generated module.\"\"\"\nimport os\nimport json\n\n");
-    if rng.chance(8) {
-        let _ = writeln!(s, "{}", rng.pick(ML_LINES));
+    // The main sequence draws exactly as it does at the default share, so
+    // the tree's shape never depends on `ml_percent`.
+    let drawn = rng.chance(DEFAULT_ML_PERCENT).then(|| rng.pick(ML_LINES));
+    let line = if ml_percent == DEFAULT_ML_PERCENT {
+        drawn
+    } else {
+        // A sequence of the module's own decides, by its file number.
+        let mut own = Rng(0x9E37_79B9_7F4A_7C15 ^ (file as u64).wrapping_mul(0x100_0000_01B3));
+        own.next();
+        own.chance(ml_percent)
+            .then(|| drawn.unwrap_or_else(|| own.pick(ML_LINES)))
+    };
+    if let Some(line) = line {
+        let _ = writeln!(s, "{line}");
     }
     for _ in 0..(3 + rng.below(12)) {
         let name = ident(rng);
@@ -203,6 +223,11 @@ fn main() {
         .expect("usage: gen-monorepo OUT_DIR FILES")
         .parse()
         .expect("FILES is a number");
+    let ml_percent: u64 = args
+        .next()
+        .map(|p| p.parse().expect("ML_PERCENT is a number from 0 to 100"))
+        .unwrap_or(DEFAULT_ML_PERCENT);
+    assert!(ml_percent <= 100, "ML_PERCENT is a number from 0 to 100");
     if out.exists() {
         fs::remove_dir_all(&out).unwrap();
     }
@@ -220,10 +245,10 @@ fn main() {
         let pkg = format!("{team}/src/pkg{}", (i / 40) % 10);
         let kind = rng.below(100);
         let (rel, bytes): (String, Vec<u8>) = match kind {
-            0..=39 => (format!("{pkg}/mod_{i}.py"), python(&mut rng).into_bytes()),
+            0..=39 => (format!("{pkg}/mod_{i}.py"), python(&mut rng, ml_percent, i).into_bytes()),
             40..=49 => (
                 format!("{team}/tests/test_{i}.py"),
-                python(&mut rng).into_bytes(),
+                python(&mut rng, ml_percent, i).into_bytes(),
             ),
             50..=59 => (
                 format!("{team}/docs/page_{i}.md"),
@@ -269,7 +294,7 @@ fn main() {
             ),
             95..=96 => (
                 format!("node_modules/lib{}/index_{i}.js", i % 50),
-                python(&mut rng).into_bytes(),
+                python(&mut rng, ml_percent, i).into_bytes(),
             ),
             _ => (
                 format!("{team}/scripts/run_{i}.sh"),

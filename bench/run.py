@@ -6,6 +6,7 @@ regexes over the same synthetic ML monorepo.
     python3 bench/run.py --files 10000 --runs 3
     python3 bench/run.py --tree ../corpus --runs 7   # real trees instead
     python3 bench/run.py --git           # the synthetic trees as git checkouts
+    python3 bench/run.py --files 1000000 --ml-percent 0 8 100   # memory per hit
     python3 bench/real_trees.py /work/.mirror && \
       python3 bench/run.py --tree target/bench/real/composite   # issue 13's real trees
 
@@ -82,12 +83,19 @@ def measure(cmd):
     return float(wall), float(cpu), int(peak_kib) / 1024.0
 
 
-def tree(files):
-    path = os.path.join(BENCH, f"monorepo-{files}")
+# The share of Python modules with an ML line in the default tree.
+DEFAULT_ML_PERCENT = 8
+
+
+def tree(files, ml_percent=DEFAULT_ML_PERCENT):
+    """The synthetic tree of `files` files, `ml_percent` of whose Python
+    modules hold an ML line (the same shape at every share)."""
+    name = f"monorepo-{files}" + ("" if ml_percent == DEFAULT_ML_PERCENT else f"-ml{ml_percent}")
+    path = os.path.join(BENCH, name)
     marker = os.path.join(path, ".generated")
     if not os.path.exists(marker):
         print(f"generating {files}-file monorepo in {os.path.relpath(path, ROOT)}...", file=sys.stderr)
-        sh([os.path.join(TARGET, "release", "examples", "gen-monorepo"), path, str(files)])
+        sh([os.path.join(TARGET, "release", "examples", "gen-monorepo"), path, str(files), str(ml_percent)])
         open(marker, "w").close()
     return path
 
@@ -150,6 +158,14 @@ def main():
         action="store_true",
         help="time each synthetic tree as a git checkout (with .git/index)",
     )
+    parser.add_argument(
+        "--ml-percent",
+        type=int,
+        nargs="+",
+        default=[DEFAULT_ML_PERCENT],
+        help="share of Python modules with an ML line in the synthetic trees: "
+        "several shares give the same tree with more or fewer hits",
+    )
     args = parser.parse_args()
 
     rg, patterns = prepare()
@@ -161,7 +177,7 @@ def main():
     if args.tree:
         targets = [(os.path.abspath(t), count_files(t)) for t in args.tree]
     else:
-        targets = [(tree(files), files) for files in args.files]
+        targets = [(tree(files, share), files) for files in args.files for share in args.ml_percent]
         if args.git:
             targets = [(git_twin(path), files) for path, files in targets]
     for path, files in targets:
@@ -188,12 +204,13 @@ def main():
             for name, r in runs.items()
         }
         (rt, rc, rm), (gt, gc, gm) = results["readiness"], results["rg"]
-        label = os.path.basename(path.rstrip("/")) if args.tree or args.git else ""
+        named = args.tree or args.git or len(args.ml_percent) > 1
+        label = os.path.basename(path.rstrip("/")) if named else ""
         load = (load_before, os.getloadavg()[0])
         rows.append((files, rt, gt, rt / gt, rc, gc, rm, gm, load, label))
 
     print(f"\n{count} regexes; {rg_version}; {os.cpu_count()} cores; median of {args.runs} interleaved warm runs\n")
-    named = args.tree or args.git
+    named = args.tree or args.git or len(args.ml_percent) > 1
     tree_column = "tree | " if named else ""
     print(
         f"| {tree_column}files | readiness (s) | rg --no-unicode (s) | ratio | readiness CPU (s) | rg CPU (s) "
