@@ -245,7 +245,10 @@ fn main() {
         let pkg = format!("{team}/src/pkg{}", (i / 40) % 10);
         let kind = rng.below(100);
         let (rel, bytes): (String, Vec<u8>) = match kind {
-            0..=39 => (format!("{pkg}/mod_{i}.py"), python(&mut rng, ml_percent, i).into_bytes()),
+            0..=39 => (
+                format!("{pkg}/mod_{i}.py"),
+                python(&mut rng, ml_percent, i).into_bytes(),
+            ),
             40..=49 => (
                 format!("{team}/tests/test_{i}.py"),
                 python(&mut rng, ml_percent, i).into_bytes(),
