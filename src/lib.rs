@@ -14,6 +14,7 @@ pub mod eval;
 pub mod fleet;
 pub mod fsutil;
 pub mod ladder;
+pub mod memory;
 pub mod next_steps;
 pub mod node;
 pub mod node_codec;
@@ -150,6 +151,7 @@ pub fn score_project(
         .map_or(config::FILE_NAME, |c| c.file.as_str());
     let layout = projects::layout(catalog, &index, &settings)
         .map_err(|e| Error::Io(format!("{config_file}: {e}")))?;
+    memory::release_freed();
     let build = |scoped: &scan::EvidenceIndex| eval::build_report(catalog, scoped, answers, policy);
     let one_system =
         layout.projects.is_empty() || (layout.projects.len() == 1 && settings.declared.is_empty());
@@ -174,6 +176,7 @@ pub fn score_project(
     };
     // The partition takes the hits over from the index.
     let partition = projects::Partition::new(&mut index, &layout, &read);
+    memory::release_freed();
     let scored = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Full));
     let outcomes = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Outcomes));
     let single = match only {

@@ -223,6 +223,8 @@ fn walk(
             absorb(result);
         }
     });
+    // The walk's threads have ended: what they freed goes back.
+    crate::memory::release_freed();
     if let Some(e) = compile_error {
         return Err(e);
     }
