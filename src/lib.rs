@@ -141,7 +141,9 @@ pub fn score_project(
     policy: Option<&eval::GateInput>,
     only: Option<&str>,
 ) -> Result<report::Report, Error> {
-    let mut index = scan(root, catalog, options)?;
+    // The hits stay pending until the layout says how much of them the
+    // report needs: all of them only when projects share them out.
+    let mut index = scan::scan_pending(root, catalog, options).map_err(Error::Io)?;
     let settings = policy
         .and_then(|p| p.config)
         .map(|c| c.projects.clone())
@@ -162,7 +164,10 @@ pub fn score_project(
                 root.display(),
                 config::FILE_NAME
             ))),
-            None => Ok(build(&index)),
+            None => {
+                index.take_in_reduced().map_err(Error::Io)?;
+                Ok(build(&index))
+            }
         };
     }
     let read = |path: &str| {
@@ -174,8 +179,9 @@ pub fn score_project(
         .ok()
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
     };
-    // The partition takes the hits over from the index.
-    let partition = projects::Partition::new(&mut index, &layout, &read);
+    // The partition keeps the shared hits and reads each project's own
+    // back from the index's store when it is scored.
+    let partition = projects::Partition::new(&mut index, &layout, &read).map_err(Error::Io)?;
     memory::release_freed();
     let scored = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Full));
     let outcomes = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Outcomes));
@@ -209,6 +215,7 @@ pub fn score_project(
     };
     Ok(projects::rollup::fold_all(
         &layout.projects,
+        &|batch| partition.prepare(&index, batch),
         &outcomes,
         &scored,
         workers,

@@ -1,7 +1,7 @@
 //! Each check of one area: its evidence, then the questionnaire's answer
 //! and the policy's waiver, then the area's level and score.
 
-use super::rules::{evaluate, spread_over_files, unknown_reason, Evaluated, Tri};
+use super::rules::{evaluate, spread_over_files, total, unknown_reason, Evaluated, Tri};
 use super::{halves, percent, AnswerInput, GateInput};
 use crate::answers::{is_stale, Answer, AnswerValue};
 use crate::report::{
@@ -14,6 +14,8 @@ use crate::scan::{Evidence, EvidenceIndex};
 struct CheckEval<'i> {
     outcome: Outcome,
     evidence: Vec<&'i Evidence>,
+    /// Distinct hits `evidence` stands for (it may hold only some).
+    evidence_total: usize,
     unconfirmed: Vec<&'i Evidence>,
     reason: Option<String>,
     /// The area's or the check's applicability rule matched something.
@@ -31,6 +33,7 @@ fn evaluate_evidence<'i>(
         return CheckEval {
             outcome: Outcome::NotApplicable,
             evidence: Vec::new(),
+            evidence_total: 0,
             unconfirmed: Vec::new(),
             reason: Some(rubric.not_applicable.clone()),
             applies_by_evidence: false,
@@ -46,6 +49,7 @@ fn evaluate_evidence<'i>(
         return CheckEval {
             outcome: Outcome::NotApplicable,
             evidence: Vec::new(),
+            evidence_total: 0,
             unconfirmed: Vec::new(),
             reason: Some(
                 check
@@ -57,6 +61,10 @@ fn evaluate_evidence<'i>(
         };
     }
     let result = evaluate(&check.evidence, index, &check.accept);
+    let evidence_total = match result.tri {
+        Tri::Met => total(&result, index, &check.accept),
+        _ => 0,
+    };
     let applies_unknown = applies.as_ref().is_some_and(|a| a.tri == Tri::Unknown);
     let (outcome, evidence, reason) = match result.tri {
         Tri::Met => (Outcome::Met, result.evidence, None),
@@ -82,6 +90,7 @@ fn evaluate_evidence<'i>(
     CheckEval {
         outcome,
         evidence,
+        evidence_total,
         unconfirmed: if outcome == Outcome::Met {
             Vec::new()
         } else {
@@ -140,6 +149,7 @@ pub(super) fn evaluate_area(
             found = CheckEval {
                 outcome: Outcome::NotApplicable,
                 evidence: Vec::new(),
+                evidence_total: 0,
                 unconfirmed: Vec::new(),
                 reason: Some(disabled_reason()),
                 applies_by_evidence: false,
@@ -261,7 +271,7 @@ pub(super) fn evaluate_area(
                 .collect()
         };
         let evidence = found.evidence;
-        let evidence_total = evidence.len();
+        let evidence_total = found.evidence_total;
         checks.push(CheckResult {
             id: check.id.clone(),
             title: check.title.clone(),

@@ -1,7 +1,7 @@
 //! One rule over the evidence index: met, unmet or unknown, with the hits
 //! it rests on (borrowed from the index) and the ones it does not accept.
 
-use crate::rubric::model::{Acceptance, Rule};
+use crate::rubric::model::{Acceptance, ProbeId, Rule};
 use crate::scan::{Evidence, EvidenceIndex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,22 @@ pub(super) struct Evaluated<'i> {
     /// Hits the check does not accept on its own (weak, or only in
     /// examples, docs or notebooks).
     pub(super) unconfirmed: Vec<&'i Evidence>,
+    /// The probes whose hits `evidence` holds (sorted): what counts them
+    /// when the index keeps only some (see [`total`]).
+    pub(super) probes: Vec<ProbeId>,
+}
+
+/// How many distinct hits `evaluated` rests on: its evidence, or, when the
+/// index keeps only what a report shows, the count of every accepted hit of
+/// its probes.
+pub(super) fn total(evaluated: &Evaluated, index: &EvidenceIndex, accept: &Acceptance) -> usize {
+    match &index.tallies {
+        Some(tallies) if evaluated.tri == Tri::Met => tallies
+            .total(&evaluated.probes, |class, strength| {
+                accept.accepts(class, strength)
+            }),
+        _ => evaluated.evidence.len(),
+    }
 }
 
 pub(super) fn evaluate<'i>(
@@ -49,6 +65,11 @@ pub(super) fn evaluate<'i>(
                     Vec::new()
                 },
                 unconfirmed,
+                probes: if tri == Tri::Met {
+                    vec![*id]
+                } else {
+                    Vec::new()
+                },
             }
         }
         Rule::Not(inner) => {
@@ -63,6 +84,7 @@ pub(super) fn evaluate<'i>(
                 evidence: Vec::new(),
                 reasons: inner.reasons,
                 unconfirmed: Vec::new(),
+                probes: Vec::new(),
             }
         }
         Rule::Any(rules) => {
@@ -95,12 +117,14 @@ fn combine(tri: Tri, parts: Vec<Evaluated<'_>>) -> Evaluated<'_> {
     let mut evidence = Vec::new();
     let mut reasons = Vec::new();
     let mut unconfirmed = Vec::new();
+    let mut probes = Vec::new();
     for part in parts {
         if tri != Tri::Met {
             unconfirmed.extend(part.unconfirmed);
         }
         if tri == Tri::Met && part.tri == Tri::Met {
             evidence.extend(part.evidence);
+            probes.extend(part.probes);
         }
         if tri == Tri::Unknown && part.tri == Tri::Unknown {
             reasons.extend(part.reasons);
@@ -112,11 +136,14 @@ fn combine(tri: Tri, parts: Vec<Evaluated<'_>>) -> Evaluated<'_> {
     reasons.dedup();
     unconfirmed.sort();
     unconfirmed.dedup();
+    probes.sort_unstable();
+    probes.dedup();
     Evaluated {
         tri,
         evidence,
         reasons,
         unconfirmed,
+        probes,
     }
 }
 

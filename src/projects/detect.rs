@@ -52,21 +52,20 @@ struct Folder {
     marker: bool,
 }
 
-/// The folders that hold hits or markers, named by slices of the index's
-/// paths.
-type Folders<'i> = BTreeMap<&'i str, Folder>;
+/// The folders that hold hits or markers, by name.
+type Folders = BTreeMap<String, Folder>;
 
 /// The projects the layout shows; empty when the repository is one system.
-pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
+pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Result<Layout, String> {
     let rules = applicability_rules(catalog);
-    let folders = folders(index, &rules);
+    let folders = folders(index, &rules)?;
     let works = |f: &Folder| rules.iter().any(|r| shows(r, &f.probes));
     let qualifies = |name: &str, f: &Folder| f.marker && works(f) && !set_aside(name);
     let children = |parent: &str| children_of(&folders, parent);
     let count = |parent: &str| children(parent).filter(|(n, f)| qualifies(n, f)).count();
     let mut collections = Vec::new();
     if index.markers.iter().any(|m| super::is_system_definition(m)) {
-        return Layout::default();
+        return Ok(Layout::default());
     }
     if count("") >= MIN_DETECTED {
         collections.push(String::new());
@@ -127,7 +126,7 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
     }
     layout.other_work.sort();
     layout.other_work.dedup();
-    layout
+    Ok(layout)
 }
 
 /// Folders one or two levels down, outside every project, that hold ML
@@ -135,13 +134,17 @@ pub fn detect(catalog: &Catalog, index: &EvidenceIndex) -> Layout {
 /// what they hold counts for no project. Folders that hold a project are
 /// looked into, not claimed; folders without ML work (shared helpers, CI,
 /// runbooks) stay shared.
-pub fn other_work(catalog: &Catalog, index: &EvidenceIndex, projects: &[Project]) -> Vec<String> {
+pub fn other_work(
+    catalog: &Catalog,
+    index: &EvidenceIndex,
+    projects: &[Project],
+) -> Result<Vec<String>, String> {
     let rules = applicability_rules(catalog);
-    other_work_in(&folders(index, &rules), &rules, projects)
+    Ok(other_work_in(&folders(index, &rules)?, &rules, projects))
 }
 
 /// [`other_work`] over the folders and rules already gathered.
-fn other_work_in(folders: &Folders<'_>, rules: &[&Rule], projects: &[Project]) -> Vec<String> {
+fn other_work_in(folders: &Folders, rules: &[&Rule], projects: &[Project]) -> Vec<String> {
     // A folder overlaps a project when it is one of its folders, lies
     // below one, or holds one.
     let project_folders: HashSet<&str> = projects
@@ -180,8 +183,8 @@ fn other_work_in(folders: &Folders<'_>, rules: &[&Rule], projects: &[Project]) -
 }
 
 /// Every folder one or two levels down that holds a hit or a marker, with
-/// what is below it that `rules` read.
-fn folders<'i>(index: &'i EvidenceIndex, rules: &[&Rule]) -> Folders<'i> {
+/// what is below it that `rules` read. Hits come in any order.
+fn folders(index: &EvidenceIndex, rules: &[&Rule]) -> Result<Folders, String> {
     let mut read = vec![false; index.hits.len()];
     let mut used = Vec::new();
     for rule in rules {
@@ -191,44 +194,71 @@ fn folders<'i>(index: &'i EvidenceIndex, rules: &[&Rule]) -> Folders<'i> {
         read[id] = true;
     }
     let mut out = Folders::new();
-    for (id, hits) in index.hits.iter().enumerate() {
-        let mut last: Option<&str> = None;
-        for hit in hits {
-            // Hits are sorted by path: one visit per file is enough.
-            if last == Some(&*hit.path) {
-                continue;
+    let mut last_path = arcstr::ArcStr::new();
+    let mut seen_file = false;
+    let mut done: Vec<ProbeId> = Vec::new();
+    index.for_each_hit(|probes, hit| {
+        // A file's hits mostly come together: its folders are looked up
+        // once, and again only for a probe it adds.
+        if hit.path != last_path {
+            last_path = hit.path.clone();
+            seen_file = false;
+            done.clear();
+        }
+        let fresh: Vec<ProbeId> = probes
+            .iter()
+            .copied()
+            .filter(|&p| read[p] && !done.contains(&p))
+            .collect();
+        if seen_file && fresh.is_empty() {
+            return;
+        }
+        seen_file = true;
+        done.extend(&fresh);
+        for name in prefixes(&hit.path) {
+            let folder = match out.get_mut(name) {
+                Some(folder) => folder,
+                None => out.entry(name.to_owned()).or_default(),
+            };
+            folder.evidence = true;
+            for &probe in &fresh {
+                if let Err(at) = folder.probes.binary_search(&probe) {
+                    folder.probes.insert(at, probe);
+                }
             }
-            last = Some(&hit.path);
-            for folder in prefixes(&hit.path) {
-                let folder = out.entry(folder).or_default();
-                folder.evidence = true;
-                // Probes come in order: a folder's list stays sorted.
-                if read[id] && folder.probes.last() != Some(&id) {
-                    folder.probes.push(id);
+        }
+    })?;
+    for marker in &index.markers {
+        for name in prefixes(marker) {
+            match out.get_mut(name) {
+                Some(folder) => folder.marker = true,
+                None => {
+                    out.insert(
+                        name.to_owned(),
+                        Folder {
+                            marker: true,
+                            ..Folder::default()
+                        },
+                    );
                 }
             }
         }
     }
-    for marker in &index.markers {
-        for folder in prefixes(marker) {
-            out.entry(folder).or_default().marker = true;
-        }
-    }
-    out
+    Ok(out)
 }
 
 /// The folders of `folders` directly below `parent` (a range of the sorted
 /// map: `parent/` up to `parent0`, `0` being the character after `/`).
-fn children_of<'m, 'i>(
-    folders: &'m Folders<'i>,
+fn children_of<'m>(
+    folders: &'m Folders,
     parent: &str,
-) -> Box<dyn Iterator<Item = (&'i str, &'m Folder)> + 'm> {
+) -> Box<dyn Iterator<Item = (&'m str, &'m Folder)> + 'm> {
     if parent.is_empty() {
         return Box::new(
             folders
                 .iter()
                 .filter(|(name, _)| !name.contains('/'))
-                .map(|(name, folder)| (*name, folder)),
+                .map(|(name, folder)| (name.as_str(), folder)),
         );
     }
     let (from, to) = (format!("{parent}/"), format!("{parent}0"));
@@ -240,7 +270,7 @@ fn children_of<'m, 'i>(
                 std::ops::Bound::Excluded(to.as_str()),
             ))
             .filter(move |(name, _)| is_child(name, &parent))
-            .map(|(name, folder)| (*name, folder)),
+            .map(|(name, folder)| (name.as_str(), folder)),
     )
 }
 
@@ -327,17 +357,29 @@ mod tests {
             ..EvidenceIndex::default()
         };
         let rule = Rule::Any(vec![Rule::Probe(1), Rule::Probe(2)]);
-        let folders = folders(&index, &[&rule]);
-        let seen = |name: &str| {
-            let f = &folders[name];
-            (f.probes.clone(), f.evidence, f.marker)
+        // The same hits left pending by a scan, in the order files came.
+        let mut pending = EvidenceIndex {
+            hits: vec![Vec::new(); 3],
+            markers: index.markers.clone(),
+            ..EvidenceIndex::default()
         };
-        assert_eq!(seen("a"), (vec![1], true, false));
-        assert_eq!(seen("a/x"), (vec![1], true, false));
-        // Evidence no rule reads still makes the folder somebody's work.
-        assert_eq!(seen("b"), (vec![], true, false));
-        assert_eq!(seen("c"), (vec![], false, true));
-        assert_eq!(folders.len(), 4);
+        pending.pending.push_file(vec![(0, hit("b/g.py"))]);
+        pending
+            .pending
+            .push_file(vec![(1, hit("a/x/f.py")), (0, hit("a/x/f.py"))]);
+        for index in [&index, &pending] {
+            let folders = folders(index, &[&rule]).expect("reads back");
+            let seen = |name: &str| {
+                let f = &folders[name];
+                (f.probes.clone(), f.evidence, f.marker)
+            };
+            assert_eq!(seen("a"), (vec![1], true, false));
+            assert_eq!(seen("a/x"), (vec![1], true, false));
+            // Evidence no rule reads still makes the folder somebody's work.
+            assert_eq!(seen("b"), (vec![], true, false));
+            assert_eq!(seen("c"), (vec![], false, true));
+            assert_eq!(folders.len(), 4);
+        }
     }
 
     #[test]

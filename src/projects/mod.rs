@@ -8,6 +8,7 @@
 //! Fewer than two projects means one system: the report is the one a
 //! repository has always had.
 
+mod claims;
 pub mod declared;
 mod detect;
 pub mod rollup;
@@ -158,35 +159,43 @@ pub fn layout(
     settings: &ProjectConfig,
 ) -> Result<Layout, String> {
     if !settings.declared.is_empty() {
-        let projects = declared::resolve(&settings.declared, &folders_seen(index))?;
+        let projects = declared::resolve(&settings.declared, &folders_seen(index)?)?;
         return Ok(Layout {
-            other_work: detect::other_work(catalog, index, &projects),
+            other_work: detect::other_work(catalog, index, &projects)?,
             projects,
         });
     }
-    Ok(if settings.detect {
+    if settings.detect {
         detect(catalog, index)
     } else {
-        Layout::default()
-    })
+        Ok(Layout::default())
+    }
 }
 
 /// Every folder above a file the scan recorded (a hit or a marker): what a
 /// declared glob can match.
-fn folders_seen(index: &crate::scan::EvidenceIndex) -> std::collections::BTreeSet<String> {
-    let paths = index
-        .hits
-        .iter()
-        .flatten()
-        .map(|e| &*e.path)
-        .chain(index.markers.iter().map(String::as_str));
+fn folders_seen(
+    index: &crate::scan::EvidenceIndex,
+) -> Result<std::collections::BTreeSet<String>, String> {
     let mut out = std::collections::BTreeSet::new();
-    for path in paths {
+    let mut add = |path: &str| {
         for (i, _) in path.match_indices('/') {
-            out.insert(path[..i].to_owned());
+            if !out.contains(&path[..i]) {
+                out.insert(path[..i].to_owned());
+            }
         }
+    };
+    let mut last = arcstr::ArcStr::new();
+    index.for_each_hit(|_, hit| {
+        if hit.path != last {
+            last = hit.path.clone();
+            add(&hit.path);
+        }
+    })?;
+    for marker in &index.markers {
+        add(marker);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -68,9 +68,12 @@ impl Scored {
 /// time, and folds them in project order: `outcomes(i)` is project `i`'s
 /// report from the evidence that settles its outcomes, `full(i)` its full
 /// report, built only for the projects whose figures or area rows the
-/// repository's report shows. `projects` holds at least two.
+/// repository's report shows. `projects` holds at least two. Before each
+/// batch is scored, `prepare` is told its projects (a range), so that
+/// their evidence can be read in one pass.
 pub fn fold_all(
     projects: &[Project],
+    prepare: &dyn Fn(std::ops::Range<usize>),
     outcomes: &(dyn Fn(usize) -> Report + Sync),
     full: &dyn Fn(usize) -> Report,
     workers: usize,
@@ -82,6 +85,7 @@ pub fn fold_all(
     // One line per project: no copies of a half-grown table.
     fold.summaries.reserve_exact(projects.len());
     for batch in order.chunks(PROJECTS_PER_WORKER * workers) {
+        prepare(batch[0]..batch[batch.len() - 1] + 1);
         let share = batch.len().div_ceil(workers);
         let scored: Vec<Scored> = std::thread::scope(|s| {
             let handles: Vec<_> = batch

@@ -6,75 +6,45 @@
 //! - **Never another's**: hits inside another project, or in a sibling
 //!   folder with ML work of its own ([`super::Layout::other_work`]).
 //! - **What the repository provides to it**: the rest (root files, shared
-//!   libraries, runbooks), except where the repository says whom it covers:
-//!   - a CI definition outside the projects covers the projects whose folder
-//!     it names (a `paths` filter, a `working-directory`, a `cd`); one that
-//!     names no project folder covers them all;
-//!   - a CODEOWNERS line covers the projects its pattern matches.
+//!   libraries, runbooks), except where the repository says whom it covers
+//!   (see [`super::claims`]).
+//!
+//! The shared hits are held once for all projects. A project's own hits are
+//! read back from the scan's store (see [`crate::scan::hit_store`]) a run
+//! of projects at a time, [`HITS_PER_PASS`] at most unless one batch of
+//! projects has more: a monorepo of thousands of projects never holds all its evidence
+//! at once.
 
-use super::{under, Layout};
+use super::claims::{ci_coverage, shared_claim, Claim, Folders};
+use super::Layout;
 use crate::rubric::model::{Class, ProbeId};
 use crate::scan::{Evidence, EvidenceIndex};
-use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::RwLock;
 
-/// Who may count a hit, decided once for every project.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Claim {
-    /// Inside project `.0`, whose folder is `.1` bytes long.
-    Own(usize, usize),
-    /// Inside other ML work: nobody's to count.
-    Nobody,
-    /// Shared with every project.
-    All,
-    /// Shared with these projects only (sorted).
-    Some(Vec<usize>),
-}
+/// Own hits read back in one pass over the store, unless the projects of
+/// one batch (or one project) hold more, or unless that would take more
+/// than [`MOST_PASSES`] passes.
+pub const HITS_PER_PASS: usize = 1 << 13;
 
-/// The folders of a layout, for finding the deepest one above a path
-/// without scanning them all.
-struct Folders<'a> {
-    projects: HashMap<&'a str, usize>,
-    others: HashMap<&'a str, ()>,
-}
+/// Passes over the store that read back own hits, at most (plus one per
+/// batch whose projects alone hold more than a pass): each pass skips the
+/// rest of the store, so more would cost time growing with the square of
+/// the hits.
+pub const MOST_PASSES: usize = 32;
 
-impl<'a> Folders<'a> {
-    fn new(layout: &'a Layout) -> Folders<'a> {
-        let mut projects = HashMap::new();
-        for (i, p) in layout.projects.iter().enumerate() {
-            for f in &p.folders {
-                projects.entry(f.as_str()).or_insert(i);
-            }
-        }
-        Folders {
-            projects,
-            others: layout.other_work.iter().map(|f| (f.as_str(), ())).collect(),
-        }
-    }
-
-    /// The deepest project or other-work folder holding `path`.
-    fn owner(&self, path: &str) -> Option<Claim> {
-        let ancestors = std::iter::once(path.len())
-            .chain(path.match_indices('/').map(|(i, _)| i).rev())
-            .map(|end| &path[..end])
-            .chain(std::iter::once(""));
-        for folder in ancestors {
-            if let Some(&project) = self.projects.get(folder) {
-                return Some(Claim::Own(project, folder.len()));
-            }
-            if !folder.is_empty() && self.others.contains_key(folder) {
-                return Some(Claim::Nobody);
-            }
-        }
-        None
-    }
-}
-
-/// The repository's evidence split among its projects: each project's own
-/// hits, and the shared ones with the projects they cover.
+/// The repository's evidence split among its projects: the shared hits
+/// with the projects they cover, and how to read back each project's own.
 pub struct Partition {
     /// How many probes the catalog has.
     probes: usize,
-    own: Vec<Vec<(ProbeId, Evidence)>>,
+    folders: Folders,
+    /// Own hits per project (a hit of two probes counts twice).
+    own_counts: Vec<usize>,
+    /// Own hits to read back in one pass (see [`HITS_PER_PASS`]).
+    pass_hits: usize,
+    /// The own hits of the projects read back last.
+    loaded: RwLock<Loaded>,
     shared: Vec<(ProbeId, Evidence)>,
     /// The shared hits every project counts (indices into `shared`).
     for_all: Vec<usize>,
@@ -85,6 +55,15 @@ pub struct Partition {
     own_unknown: Vec<Vec<(ProbeId, String)>>,
     shared_unknown: Vec<(ProbeId, String)>,
     own_markers: Vec<Vec<String>>,
+}
+
+/// Own hits of a run of projects, sorted by probe, path and line.
+#[derive(Default)]
+struct Loaded {
+    projects: Range<usize>,
+    hits: Vec<Vec<(ProbeId, Evidence)>>,
+    /// Why the store could not be read back, if it could not.
+    problem: Option<String>,
 }
 
 /// How much of its evidence a project's index holds.
@@ -107,26 +86,44 @@ fn new_kind(kept: &[Evidence], hit: &Evidence) -> bool {
 }
 
 impl Partition {
-    /// Splits `index` among the projects of `layout`, taking its hits and
-    /// markers over (the rest stays for [`Self::scoped`]). Shared CI definitions
-    /// that hold evidence are read through `read` (which returns `None` for
-    /// a file it cannot read: such a file covers no project, so nothing is
-    /// credited that was not seen).
+    /// Splits `index` among the projects of `layout`: keeps the shared hits
+    /// and counts each project's own, taking the markers over (the rest
+    /// stays for [`Self::scoped`]). Shared CI definitions that hold
+    /// evidence are read through `read` (which returns `None` for a file it
+    /// cannot read: such a file covers no project, so nothing is credited
+    /// that was not seen).
     pub fn new(
         index: &mut EvidenceIndex,
         layout: &Layout,
         read: &dyn Fn(&str) -> Option<String>,
-    ) -> Partition {
+    ) -> Result<Partition, String> {
         let folders = Folders::new(layout);
         let n = layout.projects.len();
-        let ci: HashMap<String, Claim> = ci_coverage(index, layout, &folders, read)
-            .into_iter()
-            .map(|(file, claim)| (file.to_owned(), claim))
-            .collect();
-        let probes = index.hits.len();
+        let mut own_counts = vec![0; n];
+        let mut shared = Vec::new();
+        let mut last_path = arcstr::ArcStr::new();
+        let mut last_owner = None;
+        index.for_each_hit(|probes, hit| {
+            if hit.path != last_path {
+                last_path = hit.path.clone();
+                last_owner = folders.owner(&hit.path);
+            }
+            match last_owner {
+                Some(Claim::Own(project, _)) => own_counts[project] += probes.len(),
+                Some(_) => {}
+                None => shared.extend(probes.iter().map(|&probe| (probe, hit.clone()))),
+            }
+        })?;
+        // In probe, path and line order, as the index lists them.
+        shared.sort_unstable();
+        shared.dedup();
+        let ci = ci_coverage(shared.iter().map(|(_, hit)| &*hit.path), layout, read);
         let mut partition = Partition {
-            probes,
-            own: vec![Vec::new(); n],
+            probes: index.hits.len(),
+            folders,
+            own_counts,
+            pass_hits: HITS_PER_PASS,
+            loaded: RwLock::new(Loaded::default()),
             shared: Vec::new(),
             for_all: Vec::new(),
             for_all_kinds: Vec::new(),
@@ -135,51 +132,22 @@ impl Partition {
             shared_unknown: Vec::new(),
             own_markers: vec![Vec::new(); n],
         };
-        // The hits and markers move here: the index keeps its counts and
-        // notes, and a monorepo's evidence is held once.
-        for (probe, hits) in std::mem::take(&mut index.hits).into_iter().enumerate() {
-            for hit in hits {
-                match folders.owner(&hit.path) {
-                    Some(Claim::Own(project, len)) => {
-                        partition.own[project].push((probe, reclassed(hit, len)))
-                    }
-                    Some(_) => {}
-                    None => {
-                        let claim = if is_ci_definition(&hit.path) {
-                            ci.get(&*hit.path).cloned().unwrap_or(Claim::All)
-                        } else if is_codeowners(&hit.path) {
-                            Claim::Some(
-                                (0..n)
-                                    .filter(|&i| {
-                                        codeowners_line_covers(
-                                            &hit.snippet,
-                                            &layout.projects[i].folders,
-                                        )
-                                    })
-                                    .collect(),
-                            )
-                        } else {
-                            Claim::All
-                        };
-                        let k = partition.shared.len();
-                        partition.shared.push((probe, hit));
-                        match claim {
-                            Claim::All => partition.for_all.push(k),
-                            Claim::Some(list) => {
-                                for project in list {
-                                    partition.for_some[project].push(k);
-                                }
-                            }
-                            Claim::Own(..) | Claim::Nobody => {}
-                        }
+        for (k, (_, hit)) in shared.iter().enumerate() {
+            match shared_claim(&hit.path, &hit.snippet, layout, &ci) {
+                Claim::All => partition.for_all.push(k),
+                Claim::Some(list) => {
+                    for project in list {
+                        partition.for_some[project].push(k);
                     }
                 }
+                Claim::Own(..) | Claim::Nobody => {}
             }
         }
+        partition.shared = shared;
         for (probe, reasons) in index.unknown.iter().enumerate() {
             for reason in reasons {
                 let path = reason.split(": ").next().unwrap_or(reason);
-                match folders.owner(path) {
+                match partition.folders.owner(path) {
                     Some(Claim::Own(project, _)) => {
                         partition.own_unknown[project].push((probe, reason.clone()))
                     }
@@ -189,11 +157,11 @@ impl Partition {
             }
         }
         for marker in std::mem::take(&mut index.markers) {
-            if let Some(Claim::Own(project, _)) = folders.owner(&marker) {
+            if let Some(Claim::Own(project, _)) = partition.folders.owner(&marker) {
                 partition.own_markers[project].push(marker);
             }
         }
-        let mut kinds: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
+        let mut kinds: Vec<Vec<Evidence>> = vec![Vec::new(); partition.probes];
         for &k in &partition.for_all {
             let (probe, hit) = &partition.shared[k];
             if new_kind(&kinds[*probe], hit) {
@@ -201,12 +169,71 @@ impl Partition {
                 partition.for_all_kinds.push(k);
             }
         }
-        partition
+        Ok(partition)
+    }
+
+    /// Reads back the own hits of `projects` (a batch about to be scored in
+    /// parallel), and of the projects after them while they fit in
+    /// [`HITS_PER_PASS`], unless they are read back already.
+    pub fn prepare(&self, index: &EvidenceIndex, projects: Range<usize>) {
+        let n = self.own_counts.len();
+        let projects = projects.start.min(n)..projects.end.min(n);
+        {
+            let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+            let covered = |p: usize| loaded.projects.contains(&p) || self.own_counts[p] == 0;
+            if projects.clone().all(covered) {
+                return;
+            }
+        }
+        let per_pass = self
+            .pass_hits
+            .max(self.own_counts.iter().sum::<usize>() / MOST_PASSES);
+        let mut end = projects.end;
+        let mut total: usize = self.own_counts[projects.clone()].iter().sum();
+        while end < n && total + self.own_counts[end] <= per_pass {
+            total += self.own_counts[end];
+            end += 1;
+        }
+        let run = projects.start..end;
+        let mut hits: Vec<Vec<(ProbeId, Evidence)>> = vec![Vec::new(); run.len()];
+        // The owner of the file being read, when it is one of `run`.
+        let owner = std::cell::Cell::new(None);
+        let select = |path: &str| {
+            owner.set(match self.folders.owner(path) {
+                Some(Claim::Own(project, len)) if run.contains(&project) => Some((project, len)),
+                _ => None,
+            });
+            owner.get().is_some()
+        };
+        let read = index.for_each_hit_where(select, |probes, hit| {
+            if let Some((project, len)) = owner.get() {
+                let hit = reclassed(hit.clone(), len);
+                let list = &mut hits[project - run.start];
+                list.extend(probes.iter().map(|&probe| (probe, hit.clone())));
+            }
+        });
+        for list in &mut hits {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        *loaded = Loaded {
+            projects: run,
+            hits,
+            problem: read.err(),
+        };
     }
 
     /// The evidence index as project `project` sees it, in full or with
     /// only what settles outcomes.
     pub fn scoped(&self, index: &EvidenceIndex, project: usize, detail: Detail) -> EvidenceIndex {
+        self.prepare(index, project..project + 1);
+        let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+        let own_hits: &[(ProbeId, Evidence)] = if loaded.projects.contains(&project) {
+            &loaded.hits[project - loaded.projects.start]
+        } else {
+            &[]
+        };
         let probes = self.probes;
         let mut hits: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
         let mut touched = Vec::new();
@@ -214,7 +241,7 @@ impl Partition {
             Detail::Full => &self.for_all,
             Detail::Outcomes => &self.for_all_kinds,
         };
-        let own = self.own[project].iter().map(|(p, e)| (*p, e));
+        let own = own_hits.iter().map(|(p, e)| (*p, e));
         let shared = all
             .iter()
             .chain(&self.for_some[project])
@@ -240,6 +267,12 @@ impl Partition {
             list.sort();
         }
         let full = detail == Detail::Full;
+        let mut problems = if full {
+            index.problems.clone()
+        } else {
+            Vec::new()
+        };
+        problems.extend(loaded.problem.clone());
         EvidenceIndex {
             hits,
             unknown,
@@ -248,11 +281,7 @@ impl Partition {
             } else {
                 Default::default()
             },
-            problems: if full {
-                index.problems.clone()
-            } else {
-                Vec::new()
-            },
+            problems,
             notes: if full {
                 index.notes.clone()
             } else {
@@ -260,56 +289,9 @@ impl Partition {
             },
             readme: if full { index.readme.clone() } else { None },
             markers: self.own_markers[project].clone(),
+            ..EvidenceIndex::default()
         }
     }
-}
-
-/// The projects each shared CI definition with evidence covers: those whose
-/// folders it names, or all when it names none of the layout's folders.
-fn ci_coverage<'i>(
-    index: &'i EvidenceIndex,
-    layout: &Layout,
-    folders: &Folders,
-    read: &dyn Fn(&str) -> Option<String>,
-) -> BTreeMap<&'i str, Claim> {
-    let mut files: Vec<&str> = index
-        .hits
-        .iter()
-        .flatten()
-        .map(|e| &*e.path)
-        .filter(|p| is_ci_definition(p) && folders.owner(p).is_none())
-        .collect();
-    files.sort_unstable();
-    files.dedup();
-    // Each folder of the layout, with its project (none for other work).
-    let mut named: HashMap<&str, Vec<Option<usize>>> = HashMap::new();
-    for (i, p) in layout.projects.iter().enumerate() {
-        for f in p.folders.iter().filter(|f| !f.is_empty()) {
-            named.entry(f.as_str()).or_default().push(Some(i));
-        }
-    }
-    for f in layout.other_work.iter().filter(|f| !f.is_empty()) {
-        named.entry(f.as_str()).or_default().push(None);
-    }
-    let mut out = BTreeMap::new();
-    for file in files {
-        let Some(text) = read(file) else {
-            out.insert(file, Claim::Some(Vec::new()));
-            continue;
-        };
-        let mentioned: Vec<Option<usize>> = folders_named(&text, &|f| named.contains_key(f))
-            .into_iter()
-            .flat_map(|f| named[f].iter().copied())
-            .collect();
-        if mentioned.is_empty() {
-            continue;
-        }
-        let mut covered: Vec<usize> = mentioned.into_iter().flatten().collect();
-        covered.sort_unstable();
-        covered.dedup();
-        out.insert(file, Claim::Some(covered));
-    }
-    out
 }
 
 /// The hit classed by its path inside the project (whose folder is the
@@ -326,165 +308,9 @@ fn reclassed(mut e: Evidence, folder_len: usize) -> Evidence {
     e
 }
 
-/// CI definitions: the files whose scope a monorepo sets with path filters
-/// or working directories.
-pub fn is_ci_definition(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-    lower.starts_with(".github/workflows/")
-        || lower.starts_with(".circleci/")
-        || lower.starts_with(".buildkite/")
-        || lower.starts_with(".azure-pipelines/")
-        || lower.starts_with(".azuredevops/")
-        || name.ends_with(".gitlab-ci.yml")
-        || name == ".gitlab-ci.yml"
-        || name == "bitbucket-pipelines.yml"
-        || name == ".travis.yml"
-        || name == ".drone.yml"
-        || name.starts_with("jenkinsfile")
-        || (yaml && (name.starts_with("azure-pipelines") || name.starts_with("cloudbuild")))
-}
-
-fn is_codeowners(path: &str) -> bool {
-    path.rsplit('/').next() == Some("CODEOWNERS")
-}
-
-/// The folders `text` names as paths (`known` says which strings are
-/// folders): every run of path characters, split at `/`, is tried from
-/// each part to each later part, so `./projects/fraud/**`,
-/// `$ROOT/projects/fraud` and `cd projects/fraud` all name `projects/fraud`,
-/// and `week_10` or `my.fraud` do not name `week_1` or `fraud`. Linear in
-/// the text, whatever the number of folders.
-fn folders_named<'t>(text: &'t str, known: &dyn Fn(&str) -> bool) -> Vec<&'t str> {
-    let path_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
-    let mut out = Vec::new();
-    for token in text.split(|c: char| !path_char(c)) {
-        // Where each part starts and ends inside the token.
-        let mut parts: Vec<(usize, usize)> = Vec::new();
-        let mut start = 0;
-        for (at, _) in token
-            .match_indices('/')
-            .chain(std::iter::once((token.len(), "")))
-        {
-            if at > start {
-                parts.push((start, at));
-            }
-            start = at + 1;
-        }
-        // A folder is at most a few parts deep; long runs are not paths.
-        const DEEPEST: usize = 8;
-        for i in 0..parts.len() {
-            for j in i..parts.len().min(i + DEEPEST) {
-                let candidate = &token[parts[i].0..parts[j].1];
-                if candidate != "." && known(candidate) {
-                    out.push(candidate);
-                }
-            }
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// Whether a CODEOWNERS line's pattern covers one of `folders`: a catch-all
-/// (`*`), a folder that is or holds the project, a folder inside it, or a
-/// glob matching it.
-fn codeowners_line_covers(line: &str, folders: &[String]) -> bool {
-    let Some(pattern) = line.split_whitespace().next() else {
-        return false;
-    };
-    let anchored = pattern.starts_with('/');
-    let trimmed = pattern
-        .trim_start_matches('/')
-        .trim_end_matches("/**")
-        .trim_end_matches("/*")
-        .trim_end_matches('/');
-    if trimmed.is_empty() || trimmed == "*" || trimmed == "**" {
-        return true;
-    }
-    let glob_like = trimmed.contains(['*', '?', '[']);
-    folders.iter().any(|folder| {
-        if folder.is_empty() {
-            return true;
-        }
-        if !glob_like {
-            return under(folder, trimmed)
-                || under(trimmed, folder)
-                || (!anchored
-                    && !trimmed.contains('/')
-                    && folder.split('/').any(|p| p == trimmed));
-        }
-        let glob = if anchored || trimmed.contains('/') {
-            trimmed.to_owned()
-        } else {
-            format!("**/{trimmed}")
-        };
-        crate::scan::glob::compile(&glob)
-            .map(|g| g.compile_matcher())
-            .is_ok_and(|m| m.is_match(folder.as_str()) || m.is_match(format!("{folder}/x")))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_folder_is_named_as_a_path_not_as_part_of_a_longer_name() {
-        fn named(text: &str) -> Vec<&str> {
-            folders_named(text, &|f: &str| {
-                ["week_1", "projects/fraud", "fraud"].contains(&f)
-            })
-        }
-        assert_eq!(
-            named("paths: ['week_1/**']\n  working-directory: ./projects/fraud\n"),
-            ["fraud", "projects/fraud", "week_1"]
-        );
-        assert_eq!(
-            named("run: cd $ROOT/projects/fraud && make"),
-            ["fraud", "projects/fraud"]
-        );
-        assert!(named("cd week_10 && make").is_empty());
-        assert!(named("run: make fraud-detection").is_empty());
-        assert!(named("file: my.fraud").is_empty());
-    }
-
-    #[test]
-    fn codeowners_lines_cover_the_folders_their_patterns_match() {
-        let fraud = ["projects/fraud".to_owned()];
-        for line in [
-            "* @org/ml",
-            "/projects/fraud/ @fraud-team",
-            "projects/fraud/** @fraud-team",
-            "/projects/ @platform",
-            "/projects/fraud/models/ @fraud-ml",
-            "/projects/*/ @platform",
-        ] {
-            assert!(codeowners_line_covers(line, &fraud), "{line}");
-        }
-        for line in ["/projects/churn/ @churn", "/projects/fraudulent/ @x", ""] {
-            assert!(!codeowners_line_covers(line, &fraud), "{line}");
-        }
-    }
-
-    #[test]
-    fn ci_definitions_are_recognised_wherever_the_ci_keeps_them() {
-        for p in [
-            ".github/workflows/ci.yml",
-            ".gitlab-ci.yml",
-            "ci/templates.gitlab-ci.yml",
-            "azure-pipelines.yml",
-            "cloudbuild.yaml",
-            "Jenkinsfile",
-        ] {
-            assert!(is_ci_definition(p), "{p}");
-        }
-        for p in ["src/ci.py", "deploy/k8s.yaml", "docs/cloudbuild.md"] {
-            assert!(!is_ci_definition(p), "{p}");
-        }
-    }
 
     #[test]
     fn own_evidence_is_classed_inside_the_project() {
@@ -540,7 +366,7 @@ mod tests {
             ..EvidenceIndex::default()
         };
         let mut index = index;
-        let partition = Partition::new(&mut index, &layout, &|_| None);
+        let partition = Partition::new(&mut index, &layout, &|_| None).expect("reads back");
         let paths = |detail| {
             let scoped = partition.scoped(&index, 0, detail);
             let hits: Vec<(String, u32)> = scoped.hits[0]
@@ -563,5 +389,66 @@ mod tests {
             [("a/train.py", 1), ("docs/one.md", 1), ("lib/serve.py", 9)]
         );
         assert_eq!(unknown, 1);
+    }
+
+    #[test]
+    fn own_hits_read_back_a_few_projects_at_a_time_are_all_of_them() {
+        use crate::projects::{Origin, Project};
+        use crate::rubric::model::Strength;
+        let project = |name: &str| Project {
+            name: name.to_owned(),
+            folders: vec![name.to_owned()],
+            origin: Origin::Detected,
+        };
+        let layout = Layout {
+            projects: ["a", "examples/b", "c", "d"].map(project).to_vec(),
+            other_work: vec!["lab".to_owned()],
+        };
+        let mut index = EvidenceIndex {
+            hits: vec![Vec::new(); 3],
+            unknown: vec![Vec::new(); 3],
+            ..EvidenceIndex::default()
+        };
+        let hit = |path: &str, line| Evidence::new(path, line, "x".into(), Strength::Strong);
+        for i in 0..20u32 {
+            for folder in ["c", "a", "lab", "lib", "examples/b"] {
+                let path = format!("{folder}/m{i}.py");
+                let hits = vec![
+                    (0, hit(&path, 1)),
+                    (1, hit(&path, 1)),
+                    (2, hit(&path, i + 2)),
+                ];
+                index.pending.push_file(hits);
+            }
+        }
+        let mut by_project: Vec<Vec<Vec<Vec<Evidence>>>> = Vec::new();
+        for pass_hits in [usize::MAX, 1, 7] {
+            let mut copy = index.clone();
+            let mut partition = Partition::new(&mut copy, &layout, &|_| None).expect("reads");
+            partition.pass_hits = pass_hits;
+            partition.prepare(&copy, 0..1);
+            let mut seen = vec![Vec::new(); 4];
+            for p in [2, 0, 3, 1] {
+                seen[p] = partition.scoped(&copy, p, Detail::Full).hits;
+            }
+            by_project.push(seen);
+        }
+        assert_eq!(by_project[0], by_project[1]);
+        assert_eq!(by_project[0], by_project[2]);
+        let a = &by_project[0][0];
+        // Its own 20 files and the 20 of the shared library, none of `c`,
+        // of the other work in `lab` or of `b`.
+        assert_eq!(a[0].len(), 40);
+        assert_eq!(a[2].len(), 40);
+        assert!(a[0]
+            .iter()
+            .all(|e| e.path.starts_with("a/") || e.path.starts_with("lib/")));
+        // A project under `examples/` is production code to itself.
+        let b = &by_project[0][1];
+        assert!(b[0]
+            .iter()
+            .all(|e| !e.path.starts_with("examples/b/") || e.class == Class::Prod));
+        assert_eq!(b[0].len(), 40);
+        assert_eq!(by_project[0][3][0].len(), 20, "`d` has only the library");
     }
 }

@@ -71,7 +71,7 @@ thread_local! {
 
 /// `snippet` behind a thin shared pointer: the copy made for an equal
 /// snippet earlier on this thread when there is one.
-fn shared(snippet: String) -> ArcStr {
+pub(super) fn shared(snippet: String) -> ArcStr {
     if snippet.is_empty() {
         return ArcStr::new();
     }

@@ -4,6 +4,7 @@
 //! (`notebook_task.notebook_path`, `spark_python_task.python_file`, relative
 //! to the job's YAML file); such a file is pipeline code wherever it lives.
 
+use super::Evidence;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
@@ -63,30 +64,52 @@ pub fn without_extension(path: &str) -> &str {
 
 /// Evidence in a notebook or script that a job runs is pipeline code, not
 /// exploration, wherever the file lives; each such file gets a scan note.
-pub fn promote_job_runs(index: &mut super::EvidenceIndex, job_runs: &BTreeSet<(String, String)>) {
+/// The index keeps the files a job runs (its pending hits are promoted as
+/// they are read back, see [`super::EvidenceIndex::for_each_hit`]).
+pub fn promote_job_runs(
+    index: &mut super::EvidenceIndex,
+    job_runs: &BTreeSet<(String, String)>,
+) -> Result<(), String> {
     if job_runs.is_empty() {
-        return;
+        return Ok(());
     }
-    let run_by: BTreeMap<&str, &str> = job_runs
-        .iter()
-        .map(|(target, job)| (target.as_str(), job.as_str()))
-        .collect();
+    // A file several jobs run is credited to the last in order.
+    let run_by: BTreeMap<String, String> = job_runs.iter().cloned().collect();
+    index.job_runs = std::sync::Arc::new(run_by);
     for evidence in index.hits.iter_mut().flatten() {
-        use crate::rubric::model::Class;
-        if !matches!(evidence.class, Class::Example | Class::Notebook) {
-            continue;
-        }
-        let key = without_extension(super::rendered_name(&evidence.path));
-        if let Some(job) = run_by.get(key) {
-            evidence.class = Class::Prod;
-            index.notes.push(format!(
-                "{}: run by a job defined in {job}; read as pipeline code",
-                evidence.path
-            ));
+        if let Some(job) = promotion(&index.job_runs, evidence) {
+            evidence.class = crate::rubric::model::Class::Prod;
+            index.notes.push(note(&evidence.path, job));
         }
     }
+    let mut notes = Vec::new();
+    index
+        .pending
+        .for_each(|_, evidence| {
+            if let Some(job) = promotion(&index.job_runs, evidence) {
+                notes.push(note(&evidence.path, job));
+            }
+        })
+        .map_err(|e| format!("cannot read back the scan's hits: {e}"))?;
+    index.notes.extend(notes);
     index.notes.sort();
     index.notes.dedup();
+    Ok(())
+}
+
+fn note(path: &str, job: &str) -> String {
+    format!("{path}: run by a job defined in {job}; read as pipeline code")
+}
+
+/// The job that runs the file of `evidence`, when its class is one a job
+/// run promotes (an example or a notebook).
+pub fn promotion<'r>(run_by: &'r BTreeMap<String, String>, evidence: &Evidence) -> Option<&'r str> {
+    use crate::rubric::model::Class;
+    if !matches!(evidence.class, Class::Example | Class::Notebook) {
+        return None;
+    }
+    let key = without_extension(super::rendered_name(&evidence.path));
+    run_by.get(key).map(String::as_str)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod generated;
 pub mod git_index;
 pub mod glob;
 mod glob_set;
+pub mod hit_store;
 pub mod jobs;
 mod key_ends;
 mod key_match;
@@ -29,6 +30,7 @@ pub mod py_segments;
 pub mod python;
 pub mod python_rule;
 mod python_slice;
+pub mod reduce;
 mod required;
 mod shell;
 pub mod tracked;
@@ -92,6 +94,9 @@ pub struct ScanOptions {
     /// Globs of repository-relative paths never scanned (files, and
     /// directories whose path matches).
     pub exclude: Vec<String>,
+    /// Bytes of encoded hits held in memory during the walk before they
+    /// go to a temporary file (0: never; see [`hit_store`]).
+    pub hit_budget: usize,
 }
 
 impl Default for ScanOptions {
@@ -101,6 +106,7 @@ impl Default for ScanOptions {
             max_line_length: 4096,
             threads: 0,
             exclude: Vec::new(),
+            hit_budget: hit_store::DEFAULT_BUDGET,
         }
     }
 }
@@ -154,6 +160,92 @@ pub struct EvidenceIndex {
     /// (dependency manifests, pipeline and template definitions), sorted:
     /// what project detection reads (see [`crate::projects`]).
     pub markers: Vec<String>,
+    /// Hits not taken into `hits` yet: where the walk leaves them until
+    /// [`Self::take_in`] or [`Self::take_in_reduced`] (read them in the
+    /// meantime with [`Self::for_each_hit`]).
+    pub pending: HitStore,
+    /// Set when `hits` keeps only what a report shows (see [`reduce`]):
+    /// the counts of every hit.
+    pub tallies: Option<Arc<Tallies>>,
+    /// Files a job runs, with the job's file: their example and notebook
+    /// hits count as pipeline code (see [`jobs::promote_job_runs`]).
+    pub job_runs: Arc<BTreeMap<String, String>>,
+}
+
+impl EvidenceIndex {
+    /// Calls `each` with every hit and the probes that produced it: those
+    /// taken in (one probe at a time) and those pending (a hit several
+    /// probes produced, once).
+    pub fn for_each_hit(&self, each: impl FnMut(&[ProbeId], &Evidence)) -> Result<(), String> {
+        self.for_each_hit_where(|_| true, each)
+    }
+
+    /// [`Self::for_each_hit`] for the files whose path `select` takes (the
+    /// others' pending hits are not decoded).
+    pub fn for_each_hit_where(
+        &self,
+        mut select: impl FnMut(&str) -> bool,
+        mut each: impl FnMut(&[ProbeId], &Evidence),
+    ) -> Result<(), String> {
+        for (probe, hits) in self.hits.iter().enumerate() {
+            for hit in hits {
+                if select(&hit.path) {
+                    each(&[probe], hit);
+                }
+            }
+        }
+        self.pending
+            .for_each_where(select, |probes, hit| {
+                match jobs::promotion(&self.job_runs, hit) {
+                    Some(_) => {
+                        let mut promoted = hit.clone();
+                        promoted.class = crate::rubric::model::Class::Prod;
+                        each(probes, &promoted);
+                    }
+                    None => each(probes, hit),
+                }
+            })
+            .map_err(|e| format!("cannot read back the scan's hits: {e}"))
+    }
+
+    /// Takes every pending hit into `hits` (sorted by path and line, once
+    /// each).
+    pub fn take_in(&mut self) -> Result<(), String> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut hits = std::mem::take(&mut self.hits);
+        self.for_each_hit(|probes, hit| {
+            for &probe in probes {
+                hits[probe].push(hit.clone());
+            }
+        })?;
+        self.pending = HitStore::default();
+        // Equal hits are the same bytes, so an unstable sort orders them as
+        // a stable one would, without a buffer half the size of the hits.
+        for list in hits.iter_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        self.hits = hits;
+        Ok(())
+    }
+
+    /// Takes the pending hits in keeping only what a report of the whole
+    /// repository shows, with the counts of the rest (see [`reduce`]).
+    pub fn take_in_reduced(&mut self) -> Result<(), String> {
+        if self.hits.iter().any(|h| !h.is_empty()) {
+            // Hits taken in one probe at a time cannot be counted exactly.
+            return self.take_in();
+        }
+        let mut reducer = reduce::Reducer::new(self.hits.len());
+        self.for_each_hit(|probes, hit| reducer.add(probes, hit))?;
+        self.pending = HitStore::default();
+        let (hits, tallies) = reducer.finish();
+        self.hits = hits;
+        self.tallies = Some(Arc::new(tallies));
+        Ok(())
+    }
 }
 
 /// At most this many hits are kept per probe per file.
@@ -181,10 +273,24 @@ struct FileResult {
 }
 
 pub use evidence::{snippet, Evidence};
+pub use hit_store::HitStore;
+pub use reduce::Tallies;
 pub use walk::Scanner;
 
 /// Scans `root` once and returns the evidence for every probe in the catalog.
 pub fn scan(
+    root: &Path,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Result<EvidenceIndex, String> {
+    let mut index = scan_pending(root, catalog, options)?;
+    index.take_in()?;
+    Ok(index)
+}
+
+/// [`scan`], with the hits left pending (see [`EvidenceIndex::pending`]):
+/// for a caller that knows only later how much of them it needs.
+pub fn scan_pending(
     root: &Path,
     catalog: &Catalog,
     options: &ScanOptions,

@@ -27,7 +27,9 @@ impl<'a> Scanner<'a> {
     /// Scans `root` once and returns the evidence for every probe in the
     /// catalog.
     pub fn scan(&self, root: &Path) -> Result<EvidenceIndex, String> {
-        walk(root, self.catalog, self.options, Some(&self.plan))
+        let mut index = walk(root, self.catalog, self.options, Some(&self.plan))?;
+        index.take_in()?;
+        Ok(index)
     }
 }
 
@@ -109,6 +111,7 @@ fn walk(
     let mut index = EvidenceIndex {
         hits: vec![Vec::new(); catalog.probes.len()],
         unknown: vec![Vec::new(); catalog.probes.len()],
+        pending: HitStore::with_budget(options.hit_budget),
         ..EvidenceIndex::default()
     };
     let mut declared = Vec::new();
@@ -118,9 +121,7 @@ fn walk(
     let mut absorb = |result: FileResult| {
         job_runs.extend(result.job_runs);
         index.stats.add(&result.stats);
-        for (id, evidence) in result.hits {
-            index.hits[id].push(evidence);
-        }
+        index.pending.push_file(result.hits);
         for (id, reason) in result.unknown {
             index.unknown[id].push(reason);
         }
@@ -259,12 +260,6 @@ fn walk(
     if plan.wants_manifests {
         resolve_dependencies(catalog, &declared, &manifest_errors, &mut index);
     }
-    // Equal hits are the same bytes, so an unstable sort orders them as a
-    // stable one would, without a buffer half the size of the hits.
-    for list in index.hits.iter_mut() {
-        list.sort_unstable();
-        list.dedup();
-    }
     for list in index.unknown.iter_mut() {
         list.sort_unstable();
         list.dedup();
@@ -275,7 +270,7 @@ fn walk(
     index.notes.dedup();
     index.markers.sort();
     index.markers.dedup();
-    jobs::promote_job_runs(&mut index, &job_runs);
+    jobs::promote_job_runs(&mut index, &job_runs)?;
     // README.md first, then any other README.* in name order.
     readmes.sort_by_key(|r| (r != "README.md", r.clone()));
     index.readme = readmes.into_iter().next();
@@ -335,21 +330,27 @@ fn resolve_dependencies(
     manifest_errors: &[String],
     index: &mut EvidenceIndex,
 ) {
+    let mut by_file: BTreeMap<&str, Vec<(ProbeId, Evidence)>> = BTreeMap::new();
     for (id, probe) in catalog.probes.iter().enumerate() {
         let Probe::Dependency { names, ecosystem } = probe else {
             continue;
         };
         for (dep, path) in declared {
             if names.contains(&dep.name) && ecosystem.is_none_or(|e| e == dep.ecosystem) {
-                index.hits[id].push(Evidence::new(
+                let hit = Evidence::new(
                     path,
                     dep.line,
                     format!("{} dependency `{}`", dep.ecosystem, dep.name),
                     catalog.strengths[id],
-                ));
+                );
+                by_file.entry(path.as_str()).or_default().push((id, hit));
             }
         }
         index.unknown[id].extend(manifest_errors.iter().cloned());
+    }
+    // A file's hits go in together: equal hits of two probes are one.
+    for (_, hits) in by_file {
+        index.pending.push_file(hits);
     }
 }
 
