@@ -7,6 +7,7 @@ regexes over the same synthetic ML monorepo.
     python3 bench/run.py --tree ../corpus --runs 7   # real trees instead
     python3 bench/run.py --git           # the synthetic trees as git checkouts
     python3 bench/run.py --files 1000000 --ml-percent 0 8 100   # memory per hit
+    python3 bench/run.py --one-system --files 200000 --ml-percent 0 100   # one report, every hit
     python3 bench/real_trees.py /work/.mirror && \
       python3 bench/run.py --tree target/bench/real/composite   # issue 13's real trees
 
@@ -134,6 +135,24 @@ def git_twin(path):
     return twin
 
 
+def one_system_twin(path):
+    """The tree at `path` as one system: the same files (hard links) beside
+    it, with a root Dockerfile (a system definition), so that one report
+    takes in every hit instead of sharing them out among projects: the
+    case where memory must not grow with the hits."""
+    twin = path.rstrip("/") + "-one"
+    marker = os.path.join(twin, ".one-system")
+    if os.path.exists(marker):
+        return twin
+    print(f"building the one-system twin {os.path.relpath(twin, ROOT)}...", file=sys.stderr)
+    shutil.rmtree(twin, ignore_errors=True)
+    sh(["cp", "-al", path, twin])
+    with open(os.path.join(twin, "Dockerfile"), "w") as f:
+        f.write("FROM python:3.11-slim\nCOPY . /app\nCMD [\"python\", \"-m\", \"app\"]\n")
+    open(marker, "w").close()
+    return twin
+
+
 def count_files(path):
     """Files under `path` outside `.git` (what both tools may read)."""
     total = 0
@@ -159,6 +178,12 @@ def main():
         help="time each synthetic tree as a git checkout (with .git/index)",
     )
     parser.add_argument(
+        "--one-system",
+        action="store_true",
+        help="time each synthetic tree as one system (a root Dockerfile): one "
+        "report holds every hit",
+    )
+    parser.add_argument(
         "--ml-percent",
         type=int,
         nargs="+",
@@ -166,11 +191,17 @@ def main():
         help="share of Python modules with an ML line in the synthetic trees: "
         "several shares give the same tree with more or fewer hits",
     )
+    parser.add_argument(
+        "--readiness",
+        default=os.path.join(TARGET, "release", "readiness"),
+        help="the readiness binary to time (default: this checkout's release build), "
+        "e.g. an earlier commit's build to compare against",
+    )
     args = parser.parse_args()
 
     rg, patterns = prepare()
     count = sum(1 for _ in open(patterns))
-    readiness = os.path.join(TARGET, "release", "readiness")
+    readiness = os.path.abspath(args.readiness)
     rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
     rows = []
@@ -178,6 +209,8 @@ def main():
         targets = [(os.path.abspath(t), count_files(t)) for t in args.tree]
     else:
         targets = [(tree(files, share), files) for files in args.files for share in args.ml_percent]
+        if args.one_system:
+            targets = [(one_system_twin(path), files) for path, files in targets]
         if args.git:
             targets = [(git_twin(path), files) for path, files in targets]
     for path, files in targets:
@@ -204,13 +237,13 @@ def main():
             for name, r in runs.items()
         }
         (rt, rc, rm), (gt, gc, gm) = results["readiness"], results["rg"]
-        named = args.tree or args.git or len(args.ml_percent) > 1
+        named = args.tree or args.git or args.one_system or len(args.ml_percent) > 1
         label = os.path.basename(path.rstrip("/")) if named else ""
         load = (load_before, os.getloadavg()[0])
         rows.append((files, rt, gt, rt / gt, rc, gc, rm, gm, load, label))
 
     print(f"\n{count} regexes; {rg_version}; {os.cpu_count()} cores; median of {args.runs} interleaved warm runs\n")
-    named = args.tree or args.git or len(args.ml_percent) > 1
+    named = args.tree or args.git or args.one_system or len(args.ml_percent) > 1
     tree_column = "tree | " if named else ""
     print(
         f"| {tree_column}files | readiness (s) | rg --no-unicode (s) | ratio | readiness CPU (s) | rg CPU (s) "
