@@ -29,8 +29,6 @@ pub const DEFAULT_BUDGET: usize = 1 << 20;
 pub struct HitStore {
     /// Blocks not spilled yet.
     buffer: Vec<u8>,
-    /// The block being encoded.
-    block: Vec<u8>,
     /// Blocks written out, and how many bytes of them.
     spill: Option<Arc<Mutex<std::fs::File>>>,
     spilled: u64,
@@ -66,35 +64,20 @@ impl HitStore {
     }
 
     /// Stores the hits of one file (all with the same path).
-    pub fn push_file(&mut self, mut hits: Vec<(ProbeId, Evidence)>) {
-        let Some((_, first)) = hits.first() else {
+    pub fn push_file(&mut self, hits: Vec<(ProbeId, Evidence)>) {
+        let mut encoded = Encoded::default();
+        encoded.push_file(hits);
+        self.append(&encoded);
+    }
+
+    /// Stores hits encoded elsewhere (on a walker thread: the hits are
+    /// freed where they were made, and only the bytes cross threads).
+    pub fn append(&mut self, encoded: &Encoded) {
+        if encoded.bytes.is_empty() {
             return;
-        };
-        let path = first.path.clone();
-        debug_assert!(hits.iter().all(|(_, e)| e.path == path));
-        hits.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-        hits.dedup();
-        let mut groups: Vec<(&Evidence, Vec<ProbeId>)> = Vec::new();
-        for (probe, hit) in &hits {
-            match groups.last_mut() {
-                Some((last, probes)) if *last == hit => probes.push(*probe),
-                _ => groups.push((hit, vec![*probe])),
-            }
         }
-        let mut block = std::mem::take(&mut self.block);
-        block.clear();
-        put_bytes(&mut block, path.as_bytes());
-        put_varint(&mut block, groups.len() as u64);
-        for (hit, probes) in &groups {
-            put_varint(&mut block, probes.len() as u64);
-            for &probe in probes {
-                put_varint(&mut block, probe as u64);
-            }
-            put_varint(&mut block, u64::from(hit.line));
-            put_bytes(&mut block, hit.snippet.as_bytes());
-            block.push(kind_byte(hit.class, hit.strength));
-        }
-        self.hits += groups.len() as u64;
+        let block = &encoded.bytes;
+        self.hits += encoded.hits;
         let spills = self.budget > 0 && !self.in_memory;
         if spills && !self.buffer.is_empty() && self.buffer.len() + block.len() > self.budget {
             self.spill_buffer();
@@ -103,8 +86,7 @@ impl HitStore {
             // Filled up to the budget, never grown past it by doubling.
             self.buffer.reserve_exact(self.budget.max(block.len()));
         }
-        self.buffer.extend_from_slice(&block);
-        self.block = block;
+        self.buffer.extend_from_slice(block);
     }
 
     fn spill_buffer(&mut self) {
@@ -153,6 +135,56 @@ impl HitStore {
             decoder.blocks(&mut reader, &mut select, &mut each)?;
         }
         decoder.blocks(&mut self.buffer.as_slice(), &mut select, &mut each)
+    }
+}
+
+/// The hits of a few files, encoded as a store holds them.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    bytes: Vec<u8>,
+    hits: u64,
+}
+
+impl Encoded {
+    /// Encoded bytes so far.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Adds the hits of one file (all with the same path): its path once,
+    /// then each distinct hit once with the probes that produced it.
+    pub fn push_file(&mut self, mut hits: Vec<(ProbeId, Evidence)>) {
+        let Some((_, first)) = hits.first() else {
+            return;
+        };
+        let path = first.path.clone();
+        debug_assert!(hits.iter().all(|(_, e)| e.path == path));
+        hits.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        hits.dedup();
+        let mut groups: Vec<(&Evidence, Vec<ProbeId>)> = Vec::new();
+        for (probe, hit) in &hits {
+            match groups.last_mut() {
+                Some((last, probes)) if *last == hit => probes.push(*probe),
+                _ => groups.push((hit, vec![*probe])),
+            }
+        }
+        let out = &mut self.bytes;
+        put_bytes(out, path.as_bytes());
+        put_varint(out, groups.len() as u64);
+        for (hit, probes) in &groups {
+            put_varint(out, probes.len() as u64);
+            for &probe in probes {
+                put_varint(out, probe as u64);
+            }
+            put_varint(out, u64::from(hit.line));
+            put_bytes(out, hit.snippet.as_bytes());
+            out.push(kind_byte(hit.class, hit.strength));
+        }
+        self.hits += groups.len() as u64;
     }
 }
 

@@ -273,7 +273,7 @@ struct FileResult {
 }
 
 pub use evidence::{snippet, Evidence};
-pub use hit_store::HitStore;
+pub use hit_store::{Encoded, HitStore};
 pub use reduce::Tallies;
 pub use walk::Scanner;
 
