@@ -217,6 +217,9 @@ impl EvidenceIndex {
         let mut hits = std::mem::take(&mut self.hits);
         self.for_each_hit(|probes, hit| {
             for &probe in probes {
+                if probe >= hits.len() {
+                    hits.resize(probe + 1, Vec::new());
+                }
                 hits[probe].push(hit.clone());
             }
         })?;
@@ -270,6 +273,20 @@ struct FileResult {
     /// job file.
     job_runs: Vec<(String, String)>,
     stats: ScanStats,
+}
+
+impl FileResult {
+    /// Whether the file contributed anything besides hits (and counts).
+    fn finds_more_than_hits(&self) -> bool {
+        !self.unknown.is_empty()
+            || !self.declared.is_empty()
+            || !self.manifest_errors.is_empty()
+            || self.note.is_some()
+            || self.problem.is_some()
+            || self.readme.is_some()
+            || self.marker.is_some()
+            || !self.job_runs.is_empty()
+    }
 }
 
 pub use evidence::{snippet, Evidence};
@@ -356,19 +373,9 @@ struct Entry<'a> {
     depth: usize,
 }
 
+/// What one file contributes (its hits are encoded by the walker thread
+/// that made them, see [`hit_store`]).
 fn visit(plan: &Plan, root: &Path, entry: &Entry, scratch: &mut Scratch) -> Option<FileResult> {
-    let mut result = visit_file(plan, root, entry, scratch)?;
-    share_path(&mut result.hits);
-    Some(result)
-}
-
-/// What one file contributes, its hits each with a path of its own.
-fn visit_file(
-    plan: &Plan,
-    root: &Path,
-    entry: &Entry,
-    scratch: &mut Scratch,
-) -> Option<FileResult> {
     let file_type = entry.file_type;
     if file_type.is_dir() {
         return None;
@@ -489,19 +496,6 @@ fn visit_file(
         }
     }
     Some(result)
-}
-
-/// Makes a file's hits hold one copy of its path: a tree of a million
-/// files keeps every hit until it is scored.
-fn share_path(hits: &mut [(ProbeId, Evidence)]) {
-    let Some(((_, first), rest)) = hits.split_first_mut() else {
-        return;
-    };
-    for (_, hit) in rest {
-        if hit.path == first.path {
-            hit.path = first.path.clone();
-        }
-    }
 }
 
 /// Whether a file that cannot be parsed leaves the checks it feeds unknown.

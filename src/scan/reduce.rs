@@ -107,6 +107,9 @@ impl Reducer {
     pub fn add(&mut self, probes: &[ProbeId], hit: &Evidence) {
         self.tallies.add(probes, hit);
         for &probe in probes {
+            if probe >= self.kept.len() {
+                self.kept.resize(probe + 1, Vec::new());
+            }
             let lists = &mut self.kept[probe];
             if lists.is_empty() {
                 *lists = vec![Vec::new(); KINDS];

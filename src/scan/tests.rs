@@ -1,7 +1,6 @@
 //! The scan's own behaviour: paths, templates, snippets, what a visit keeps.
 
 use super::*;
-use arcstr::ArcStr;
 
 #[test]
 fn relative_paths_are_the_same_with_or_without_the_fast_path() {
@@ -89,27 +88,6 @@ fn only_the_dependencies_a_probe_names_are_kept_from_a_manifest() {
         index.hits[0][0].snippet.as_str(),
         "python dependency `mlflow`"
     );
-}
-
-#[test]
-fn a_files_hits_hold_one_copy_of_its_path() {
-    let hit = |path: &str, line| {
-        (
-            0,
-            Evidence::new(path, line, String::new(), Strength::Strong),
-        )
-    };
-    let mut hits = vec![
-        hit("a.py", 1),
-        hit("a.py", 2),
-        hit("b.py", 3),
-        hit("a.py", 4),
-    ];
-    share_path(&mut hits);
-    assert!(ArcStr::ptr_eq(&hits[0].1.path, &hits[1].1.path));
-    assert!(ArcStr::ptr_eq(&hits[0].1.path, &hits[3].1.path));
-    assert_eq!(&*hits[2].1.path, "b.py");
-    share_path(&mut []);
 }
 
 #[test]

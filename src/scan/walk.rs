@@ -194,16 +194,7 @@ fn walk(
                     if let Some(result) = result {
                         worker.stats.add(&result.stats);
                         // Only files that found something cross threads.
-                        if !result.hits.is_empty()
-                            || !result.unknown.is_empty()
-                            || !result.declared.is_empty()
-                            || !result.manifest_errors.is_empty()
-                            || result.note.is_some()
-                            || result.problem.is_some()
-                            || result.readme.is_some()
-                            || result.marker.is_some()
-                            || !result.job_runs.is_empty()
-                        {
+                        if !result.hits.is_empty() || result.finds_more_than_hits() {
                             worker.send(FileResult {
                                 stats: ScanStats::default(),
                                 ..result
@@ -310,15 +301,7 @@ type Batch = (Vec<FileResult>, Encoded);
 impl Worker {
     fn send(&mut self, mut result: FileResult) {
         self.hits.push_file(std::mem::take(&mut result.hits));
-        let rest = !result.unknown.is_empty()
-            || !result.declared.is_empty()
-            || !result.manifest_errors.is_empty()
-            || result.note.is_some()
-            || result.problem.is_some()
-            || result.readme.is_some()
-            || result.marker.is_some()
-            || !result.job_runs.is_empty();
-        if rest {
+        if result.finds_more_than_hits() {
             self.batch.push(result);
         }
         self.files += 1;
