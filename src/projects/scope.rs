@@ -312,6 +312,15 @@ fn reclassed(mut e: Evidence, folder_len: usize) -> Evidence {
 mod tests {
     use super::*;
 
+    /// A detected project in folder `name`.
+    fn detected(name: &str) -> crate::projects::Project {
+        crate::projects::Project {
+            name: name.to_owned(),
+            folders: vec![name.to_owned()],
+            origin: crate::projects::Origin::Detected,
+        }
+    }
+
     #[test]
     fn own_evidence_is_classed_inside_the_project() {
         let hit = Evidence::new(
@@ -340,15 +349,9 @@ mod tests {
 
     #[test]
     fn outcomes_keep_one_shared_hit_of_each_kind_and_every_own_one_in_full() {
-        use crate::projects::{Origin, Project};
         use crate::rubric::model::Strength;
-        let project = |name: &str| Project {
-            name: name.to_owned(),
-            folders: vec![name.to_owned()],
-            origin: Origin::Detected,
-        };
         let layout = Layout {
-            projects: vec![project("a"), project("b")],
+            projects: vec![detected("a"), detected("b")],
             other_work: Vec::new(),
         };
         let hit =
@@ -393,15 +396,9 @@ mod tests {
 
     #[test]
     fn own_hits_read_back_a_few_projects_at_a_time_are_all_of_them() {
-        use crate::projects::{Origin, Project};
         use crate::rubric::model::Strength;
-        let project = |name: &str| Project {
-            name: name.to_owned(),
-            folders: vec![name.to_owned()],
-            origin: Origin::Detected,
-        };
         let layout = Layout {
-            projects: ["a", "examples/b", "c", "d"].map(project).to_vec(),
+            projects: ["a", "examples/b", "c", "d"].map(detected).to_vec(),
             other_work: vec!["lab".to_owned()],
         };
         let mut index = EvidenceIndex {
