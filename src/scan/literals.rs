@@ -322,24 +322,21 @@ impl Dfa {
             .unwrap_or(0);
         let mut matches: [Vec<Found>; STREAMS] = Default::default();
         let mut sid = [self.start; STREAMS];
-        let streams = bytes[from[0]..from[0] + lockstep]
-            .iter()
-            .zip(&bytes[from[1]..from[1] + lockstep])
-            .zip(&bytes[from[2]..from[2] + lockstep])
-            .zip(&bytes[from[3]..from[3] + lockstep]);
-        for (i, (((&b0, &b1), &b2), &b3)) in streams.enumerate() {
-            sid[0] = dfa.next_state(Anchored::No, sid[0], b0);
-            sid[1] = dfa.next_state(Anchored::No, sid[1], b1);
-            sid[2] = dfa.next_state(Anchored::No, sid[2], b2);
-            sid[3] = dfa.next_state(Anchored::No, sid[3], b3);
-            if sid.iter().any(|&s| dfa.is_special(s)) {
-                for w in 0..STREAMS {
-                    let end = from[w] + i + 1;
-                    if end > owned[w] {
-                        self.matches_at(sid[w], end, &mut |m| matches[w].push(m));
-                    }
+        let parts: [&[u8]; STREAMS] = std::array::from_fn(|w| &bytes[from[w]..from[w] + lockstep]);
+        let mut at = 0;
+        while at < lockstep {
+            let (stopped, states) = self.lockstep_until_special(parts, at, sid);
+            sid = states;
+            if stopped == lockstep {
+                break;
+            }
+            for w in 0..STREAMS {
+                let end = from[w] + stopped + 1;
+                if end > owned[w] {
+                    self.matches_at(sid[w], end, &mut |m| matches[w].push(m));
                 }
             }
+            at = stopped + 1;
         }
         for w in 0..STREAMS {
             let rest = from[w] + lockstep;
@@ -353,6 +350,36 @@ impl Dfa {
                 found(literal, start, end);
             }
         }
+    }
+
+    /// Walks the streams `parts` (all as long) in lockstep from byte `at`
+    /// in states `sid`, up to the first byte after which a stream is in a
+    /// special (matching) state: that byte's index and the states after
+    /// it, or the parts' length and the states at their end. The states
+    /// stay in registers: this loop is the whole cost of the search.
+    #[inline(never)]
+    fn lockstep_until_special(
+        &self,
+        parts: [&[u8]; STREAMS],
+        at: usize,
+        sid: [StateID; STREAMS],
+    ) -> (usize, [StateID; STREAMS]) {
+        let dfa = &self.dfa;
+        let [mut s0, mut s1, mut s2, mut s3] = sid;
+        let [p0, p1, p2, p3] = parts;
+        let len = p0.len();
+        let (p0, p1, p2, p3) = (&p0[at..len], &p1[at..len], &p2[at..len], &p3[at..len]);
+        let bytes = p0.iter().zip(p1).zip(p2).zip(p3);
+        for (i, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
+            s0 = dfa.next_state(Anchored::No, s0, b0);
+            s1 = dfa.next_state(Anchored::No, s1, b1);
+            s2 = dfa.next_state(Anchored::No, s2, b2);
+            s3 = dfa.next_state(Anchored::No, s3, b3);
+            if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
+                return (at + i, [s0, s1, s2, s3]);
+            }
+        }
+        (len, [s0, s1, s2, s3])
     }
 
     /// One stream over `bytes` from state `sid`, reporting matches with
