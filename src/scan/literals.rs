@@ -202,10 +202,20 @@ impl Literals {
     /// Which literals occur in `text` at least once where `keep`, given
     /// the byte offset just past the occurrence, accepts it.
     pub fn present_where(&self, text: &str, keep: impl Fn(usize) -> bool) -> Vec<bool> {
+        self.present_where_found(text, |_, _, end| keep(end))
+    }
+
+    /// Which literals occur in `text` at least once where `keep`, given
+    /// the literal and the occurrence's start and end offsets, accepts it.
+    pub fn present_where_found(
+        &self,
+        text: &str,
+        keep: impl Fn(usize, usize, usize) -> bool,
+    ) -> Vec<bool> {
         let mut present = vec![false; self.literals.len()];
         match self.automaton() {
-            Some(ac) => ac.overlapping(text.as_bytes(), |literal, _, end| {
-                if !present[literal] && keep(end) {
+            Some(ac) => ac.overlapping(text.as_bytes(), |literal, start, end| {
+                if !present[literal] && keep(literal, start, end) {
                     present[literal] = true;
                 }
             }),
@@ -216,11 +226,12 @@ impl Literals {
                     let finder = memchr::memmem::Finder::new(literal.as_bytes());
                     let mut from = 0;
                     while let Some(at) = haystack.get(from..).and_then(|rest| finder.find(rest)) {
-                        if keep(from + at + literal.len()) {
+                        let start = from + at;
+                        if keep(i, start, start + literal.len()) {
                             present[i] = true;
                             break;
                         }
-                        from += at + 1;
+                        from = start + 1;
                     }
                 }
             }

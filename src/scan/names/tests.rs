@@ -305,3 +305,31 @@ fn every_call_the_parser_reads_counts_as_called() {
     }
     assert!(checked > 10_000 && valid > 1_000, "{checked} {valid}");
 }
+
+/// The automaton's pass over a raw text finds the whole names that cutting
+/// the text into identifiers finds: names inside, overlapping or
+/// beside one another, next to non-ASCII letters, at either end.
+#[test]
+fn whole_names_found_by_the_automaton_are_the_identifiers_that_spell_them() {
+    let mut names = Names::default();
+    names.id("run", true);
+    names.called_id("run", true);
+    names.id("run_model", true);
+    names.called_id("model", true);
+    names.id("un", true);
+    names.id("If", true);
+    names.id("Deploy", false);
+    let pieces = [
+        "run", "_model", "model", "un", "r", "If", "if", "é", " ", "(", ".", "\n", "_", "1",
+        "Deploy",
+    ];
+    let mut generated = super::super::generated::Generated::new(0x9e37_79b9);
+    for case in 0..3_000 {
+        let text = generated.text(&pieces, 24);
+        assert_eq!(
+            names.present(&text),
+            names.present_by_identifiers(&text, false),
+            "case {case}: {text:?}"
+        );
+    }
+}
