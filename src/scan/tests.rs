@@ -118,3 +118,48 @@ fn one_read_buffer_serves_file_after_file() {
     assert_eq!(read(&small, &mut buffer).unwrap(), "import mlflow\n");
     assert_eq!((stats.read_lossily, stats.skipped_binary), (1, 1));
 }
+
+/// Files of every size around the one-call read's limit read whole, a NUL
+/// in the first 8 KiB marks a file binary wherever the limit falls, and a
+/// file over the size limit is not read.
+#[test]
+fn files_read_in_one_call_or_several_read_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let limit = BINARY_TEST_BYTES as usize;
+    let mut buffer = Vec::new();
+    for size in [0, 1, 2, limit - 2, limit - 1, limit, limit + 1, 3 * limit] {
+        let text: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+        let path = dir.path().join(format!("f{size}.txt"));
+        std::fs::write(&path, &text).unwrap();
+        let mut stats = ScanStats::default();
+        let read = read_text(&path, 1 << 30, &mut stats, &mut buffer).unwrap();
+        assert_eq!(
+            read.as_deref().map(str::as_bytes),
+            Some(&text[..]),
+            "{size}"
+        );
+        assert_eq!(stats.files_read, 1);
+        for nul_at in [0, size / 2, size.saturating_sub(1)] {
+            if size == 0 {
+                continue;
+            }
+            let mut binary = text.clone();
+            binary[nul_at] = 0;
+            std::fs::write(&path, &binary).unwrap();
+            let mut stats = ScanStats::default();
+            let read = read_text(&path, 1 << 30, &mut stats, &mut buffer).unwrap();
+            let binary_expected = nul_at < limit;
+            assert_eq!(read.is_none(), binary_expected, "{size}, NUL at {nul_at}");
+            assert_eq!(stats.skipped_binary == 1, binary_expected);
+        }
+        std::fs::write(&path, &text).unwrap();
+        if size > 0 {
+            let mut stats = ScanStats::default();
+            let max = size as u64 - 1;
+            assert!(read_text(&path, max, &mut stats, &mut buffer)
+                .unwrap()
+                .is_none());
+            assert_eq!(stats.skipped_too_large, 1, "{size}");
+        }
+    }
+}
