@@ -17,6 +17,7 @@ mod syntax;
 mod walk;
 
 use crate::scan::py_segments::Segment;
+use std::cell::RefCell;
 use tree_sitter::{Parser, Point, Range};
 
 /// Files larger than this are not parsed (the scan records why).
@@ -72,12 +73,24 @@ pub fn facts(text: &str) -> Option<Facts> {
 /// it when `parts` is empty): the parser skips the rest, and what it reads
 /// keeps its place (lines and offsets are the file's).
 pub fn facts_in(text: &str, parts: &[Segment]) -> Option<Facts> {
-    let mut parser = Parser::new();
-    parser.set_language(syntax::language()).ok()?;
-    if !parts.is_empty() {
-        parser.set_included_ranges(&ranges(parts)).ok()?;
+    // One parser per thread, reset for each file: making one and setting
+    // its language took a tenth of a small file's parse.
+    thread_local! {
+        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
     }
-    let tree = parser.parse(text, None)?;
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser.set_language(syntax::language()).ok()?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut()?;
+        parser.reset();
+        // No ranges: the whole text.
+        parser.set_included_ranges(&ranges(parts)).ok()?;
+        parser.parse(text, None)
+    })?;
     let src = text.as_bytes();
     let root = tree.root_node();
     let names = names::bindings(root, src);
@@ -131,6 +144,34 @@ mod tests {
             .iter()
             .find(|c| c.name.ends_with(suffix))
             .unwrap_or_else(|| panic!("no call ending in {suffix}: {calls:#?}"))
+    }
+
+    /// The thread's one parser forgets each file: the ranges of a sliced
+    /// parse do not cut the next file's.
+    #[test]
+    fn a_parse_reads_nothing_of_the_one_before() {
+        let text = "import mlflow\n\ndef a():\n    mlflow.log_metric('x', 1)\n\ndef b():\n    mlflow.register_model('m')\n";
+        let alone = calls(text);
+        assert_eq!(alone.len(), 2);
+        // Only the module's imports and `b`.
+        let sliced = Segment {
+            start: 0,
+            end: 14,
+            start_row: 0,
+            end_row: 1,
+            definition: false,
+        };
+        let b_start = text.find("def b").unwrap();
+        let b = Segment {
+            start: b_start,
+            end: text.len(),
+            start_row: 5,
+            end_row: 7,
+            definition: true,
+        };
+        let some = facts_in(text, &[sliced, b]).unwrap().calls;
+        assert_eq!(some.len(), 1, "{some:#?}");
+        assert_eq!(calls(text), alone);
     }
 
     #[test]
