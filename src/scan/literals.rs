@@ -327,10 +327,9 @@ impl Dfa {
             w => span + (w - 1) * (span - reach),
         });
         let from: [usize; STREAMS] = std::array::from_fn(|w| owned[w].saturating_sub(reach));
-        let lockstep = (0..STREAMS)
-            .map(|w| owned[w + 1] - from[w])
-            .min()
-            .unwrap_or(0);
+        // Every stream walks `span` bytes together; the last one's few
+        // more are walked on their own below.
+        let lockstep = span;
         let mut matches: [Vec<Found>; STREAMS] = Default::default();
         let mut sid = [self.start; STREAMS];
         let parts: [&[u8]; STREAMS] = std::array::from_fn(|w| &bytes[from[w]..from[w] + lockstep]);

@@ -543,6 +543,7 @@ fn read_text<'b>(
     }
     let mut reader = file.take(max + 1);
     let size = usize::try_from(len).unwrap_or(usize::MAX);
+    let mut whole = false;
     if len < BINARY_TEST_BYTES {
         // A small file is read by one call: asked for one byte more than
         // its size, the read shows at once that nothing follows, where
@@ -557,46 +558,39 @@ fn read_text<'b>(
             }
         };
         buffer.truncate(read);
-        if read == size {
-            return Ok(text_of(buffer, stats));
-        }
+        whole = read == size;
     }
-    // The first 8 KiB decide whether the file is binary, before the rest is
-    // read: with a raised --max-file-size a large binary is not read whole.
-    buffer.reserve(usize::try_from(len.min(max)).unwrap_or(0));
-    let first = BINARY_TEST_BYTES.saturating_sub(buffer.len() as u64);
-    (&mut reader).take(first).read_to_end(buffer)?;
+    if !whole {
+        // The first 8 KiB decide whether the file is binary, before the
+        // rest is read: with a raised --max-file-size a large binary is
+        // not read whole.
+        buffer.reserve(usize::try_from(len.min(max)).unwrap_or(0));
+        let first = BINARY_TEST_BYTES.saturating_sub(buffer.len() as u64);
+        (&mut reader).take(first).read_to_end(buffer)?;
+    }
     if buffer.contains(&0) {
         stats.skipped_binary = 1;
         return Ok(None);
     }
-    reader.read_to_end(buffer)?;
-    if buffer.len() as u64 > max {
-        stats.skipped_too_large = 1;
-        return Ok(None);
-    }
-    Ok(text_of(buffer, stats))
-}
-
-/// How many bytes at the start of a file decide whether it is binary.
-const BINARY_TEST_BYTES: u64 = 8192;
-
-/// The text of a file read whole into `buffer`, or `None` for a binary one.
-fn text_of<'b>(buffer: &'b [u8], stats: &mut ScanStats) -> Option<Cow<'b, str>> {
-    let tested = buffer.len().min(BINARY_TEST_BYTES as usize);
-    if buffer[..tested].contains(&0) {
-        stats.skipped_binary = 1;
-        return None;
+    if !whole {
+        reader.read_to_end(buffer)?;
+        if buffer.len() as u64 > max {
+            stats.skipped_too_large = 1;
+            return Ok(None);
+        }
     }
     stats.files_read = 1;
-    Some(match std::str::from_utf8(buffer) {
+    Ok(Some(match std::str::from_utf8(buffer) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => {
             stats.read_lossily = 1;
             String::from_utf8_lossy(buffer)
         }
-    })
+    }))
 }
+
+/// How many bytes at the start of a file decide whether it is binary.
+const BINARY_TEST_BYTES: u64 = 8192;
 
 /// The largest read buffer a walker thread keeps for its next file.
 const KEPT_BUFFER: usize = 1 << 20;
