@@ -31,6 +31,7 @@ pub mod python;
 pub mod python_rule;
 mod python_slice;
 pub mod reduce;
+mod regex_facts;
 mod required;
 mod shell;
 pub mod tracked;

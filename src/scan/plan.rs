@@ -93,7 +93,7 @@ pub(super) struct ValueLiterals {
 /// single tokens free of characters that quoting or escaping can change,
 /// and not a word a YAML reader may have turned into a boolean or null.
 fn value_literals(value: Option<&str>) -> Option<Vec<String>> {
-    let literals = required::required_literals(value?)?;
+    let literals = regex_facts::required_literals(value?)?;
     let raw_safe = |l: &String| {
         !l.chars()
             .any(|c| c.is_whitespace() || matches!(c, '\\' | '"' | '\'' | '/'))
@@ -137,9 +137,9 @@ impl KeyPlan {
                     |l: &String| l.bytes().any(|b| b"bcdghijkmopqvwxyz".contains(&b));
                 Some(ValueLiterals {
                     raw_regex: literals.iter().all(not_a_keyword)
-                        && value.is_some_and(required::token_only),
+                        && value.is_some_and(regex_facts::token_only),
                     literals,
-                    whole_value: value.is_some_and(required::whole_value),
+                    whole_value: value.is_some_and(regex_facts::whole_value),
                 })
             })
             .as_ref()
@@ -180,7 +180,7 @@ impl RequiredLiterals {
                     .filter(|part| part.len() >= 3)
                     .map(str::to_owned)
             };
-            if let Some(required) = required::required_literals(&matcher.pattern)
+            if let Some(required) = regex_facts::required_literals(&matcher.pattern)
                 .and_then(|required| required.iter().map(raw_safe).collect::<Option<Vec<_>>>())
             {
                 by_probe.insert(id, required.iter().map(|l| literals.id(l)).collect());
