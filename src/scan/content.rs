@@ -12,14 +12,67 @@ use std::borrow::Cow;
 const SIZE_LIMIT: usize = 4 << 20;
 const DFA_SIZE_LIMIT: usize = 8 << 20;
 
-pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
+/// A rubric's regex, compiled (see [`compile_regex`]).
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    regex: regex_automata::meta::Regex,
+    source: String,
+}
+
+impl Pattern {
+    /// Whether the pattern matches somewhere in `bytes`.
+    pub fn is_match(&self, bytes: &[u8]) -> bool {
+        self.regex.is_match(bytes)
+    }
+
+    /// Where the pattern's first (leftmost-first) match in `bytes` starts.
+    pub fn find_start(&self, bytes: &[u8]) -> Option<usize> {
+        self.regex.find(bytes).map(|m| m.start())
+    }
+
+    /// The pattern as the rubric wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+/// Compiles a rubric's regex as `regex::bytes::Regex` would (Unicode off,
+/// multi-line, leftmost-first) but without the literal prefilter the regex
+/// crate builds for it: a rubric's regex only ever runs on a line that the
+/// scanner's own literal pass picked, so extracting and compiling its
+/// literals again (a quarter of the compile) would buy nothing. A pattern
+/// that does not compile gets the regex crate's own message.
+pub fn compile_regex(pattern: &str) -> Result<Pattern, String> {
+    let config = regex_automata::meta::Config::new()
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(false)
+        .auto_prefilter(false)
+        .nfa_size_limit(Some(SIZE_LIMIT))
+        .hybrid_cache_capacity(DFA_SIZE_LIMIT);
+    let syntax = regex_automata::util::syntax::Config::new()
         .unicode(false)
-        .multi_line(true)
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
-        .build()
-        .map_err(|e| e.to_string())
+        .utf8(false)
+        .multi_line(true);
+    match regex_automata::meta::Builder::new()
+        .configure(config)
+        .syntax(syntax)
+        .build(pattern)
+    {
+        Ok(regex) => Ok(Pattern {
+            regex,
+            source: pattern.to_owned(),
+        }),
+        Err(_) => Err(RegexBuilder::new(pattern)
+            .unicode(false)
+            .multi_line(true)
+            .size_limit(SIZE_LIMIT)
+            .dfa_size_limit(DFA_SIZE_LIMIT)
+            .build()
+            .map_or_else(
+                |e| e.to_string(),
+                |_| format!("{pattern}: cannot be compiled"),
+            )),
+    }
 }
 
 /// Checks a pattern's syntax with the regex crate's own parser, in the same

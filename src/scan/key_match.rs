@@ -201,7 +201,12 @@ impl<'t> PieceState<'t> {
 /// literal in `lowered` (`bytes` in ASCII lowercase), each once. The
 /// pattern has no anchor or word boundary, so a run matches alone exactly
 /// when it matches in place.
-fn token_runs_match(regex: &Regex, bytes: &[u8], lowered: &[u8], literals: &[String]) -> bool {
+fn token_runs_match(
+    regex: &super::content::Pattern,
+    bytes: &[u8],
+    lowered: &[u8],
+    literals: &[String],
+) -> bool {
     use super::required::is_token_byte;
     literals.iter().any(|literal| {
         let mut tried_to = 0;

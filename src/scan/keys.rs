@@ -2,16 +2,16 @@
 //! "does this step actually gate the build".
 
 use super::ci::{gates, stops_something, workflow_can_gate};
+use super::content::Pattern;
 use super::shell::{shell_code, SHELL_KEYS};
 use crate::node::{Node, Pos, Value};
-use regex::bytes::Regex;
 
 /// A compiled key probe.
 pub struct KeyMatcher {
     pub path: Vec<String>,
-    pub value: Option<Regex>,
-    pub where_: Vec<(Vec<String>, Option<Regex>)>,
-    pub has: Vec<(Vec<String>, Option<Regex>)>,
+    pub value: Option<Pattern>,
+    pub where_: Vec<(Vec<String>, Option<Pattern>)>,
+    pub has: Vec<(Vec<String>, Option<Pattern>)>,
     pub gates: bool,
 }
 
@@ -123,7 +123,7 @@ fn for_children<'a>(node: &'a Node, mut f: impl FnMut(&'a Node, Pos, Option<&'a 
 
 /// The line of a multi-line `text` that holds `regex`'s first match (in the
 /// script as the shell reads it, for a shell value).
-fn matched_line(text: &str, regex: Option<&Regex>, shell: bool) -> Option<String> {
+fn matched_line(text: &str, regex: Option<&Pattern>, shell: bool) -> Option<String> {
     if !text.contains('\n') {
         return None;
     }
@@ -132,8 +132,8 @@ fn matched_line(text: &str, regex: Option<&Regex>, shell: bool) -> Option<String
     } else {
         text.to_owned()
     };
-    let found = regex?.find(code.as_bytes())?;
-    let index = code.as_bytes()[..found.start()]
+    let start = regex?.find_start(code.as_bytes())?;
+    let index = code.as_bytes()[..start]
         .iter()
         .filter(|&&b| b == b'\n')
         .count();
@@ -160,7 +160,7 @@ pub fn source_line_of(source: &str, from_line: u32, wanted: &str) -> Option<u32>
 
 /// Does a value test hold for this node? Returns the matching position and
 /// text: the scalar itself, an element of a sequence, or a key of a map.
-fn value_hit(node: &Node, pos: Pos, regex: Option<&Regex>, shell: bool) -> Option<(Pos, String)> {
+fn value_hit(node: &Node, pos: Pos, regex: Option<&Pattern>, shell: bool) -> Option<(Pos, String)> {
     let Some(regex) = regex else {
         return match node.value {
             Value::Null => None,
@@ -192,14 +192,14 @@ fn is_shell(selected: &Selected) -> bool {
     selected.key.is_some_and(|key| SHELL_KEYS.contains(&key))
 }
 
-fn condition_holds(base: &Node, path: &[String], regex: Option<&Regex>) -> bool {
+fn condition_holds(base: &Node, path: &[String], regex: Option<&Pattern>) -> bool {
     select(base, path)
         .iter()
         .any(|s| value_hit(s.node, s.pos, regex, is_shell(s)).is_some())
 }
 
 /// The first node at `path` under `base` that satisfies `regex`, as a hit.
-fn condition_hit(base: &Node, path: &[String], regex: Option<&Regex>) -> Option<KeyHit> {
+fn condition_hit(base: &Node, path: &[String], regex: Option<&Pattern>) -> Option<KeyHit> {
     select(base, path).iter().find_map(|s| {
         let shell = is_shell(s);
         let (pos, text) = value_hit(s.node, s.pos, regex, shell)?;
@@ -214,7 +214,7 @@ fn key_hit(
     selected: &Selected,
     pos: Pos,
     text: String,
-    regex: Option<&Regex>,
+    regex: Option<&Pattern>,
     shell: bool,
 ) -> KeyHit {
     let matched_line = matched_line(&text, regex, shell);

@@ -29,9 +29,9 @@ pub(super) struct ContentMatcher {
 }
 
 pub(super) struct CompiledContent {
-    pub(super) pattern: Regex,
-    pub(super) exclude: Option<Regex>,
-    pub(super) also: Option<Regex>,
+    pub(super) pattern: content::Pattern,
+    pub(super) exclude: Option<content::Pattern>,
+    pub(super) also: Option<content::Pattern>,
 }
 
 impl ContentMatcher {

@@ -2,10 +2,10 @@
 //! file: qualified-name patterns, required keywords, guarding conditions and
 //! calls the same file must also make.
 
+use super::content::Pattern;
 use super::python::{Call, Facts};
 use crate::rubric::model::PythonProbe;
 use globset::{GlobSet, GlobSetBuilder};
-use regex::bytes::Regex;
 
 /// Compiles one qualified-name pattern (`sagemaker.**.ConditionStep`) to a
 /// glob over the name with `/` for `.`, and checks that its last part is
@@ -197,7 +197,11 @@ impl PythonMatcher {
     /// does a companion call's and every required keyword; and a guard's
     /// condition is text of the code (`guard_matches` answers for the
     /// rule's guard pattern, asked only when the names are there).
-    pub fn may_match(&self, present: &[bool], guard_matches: impl FnOnce(&Regex) -> bool) -> bool {
+    pub fn may_match(
+        &self,
+        present: &[bool],
+        guard_matches: impl FnOnce(&Pattern) -> bool,
+    ) -> bool {
         let [calls, also] = &self.ids;
         let holds =
             |groups: &Vec<Vec<usize>>| groups.iter().all(|group| group.iter().any(|&l| present[l]));
@@ -241,7 +245,7 @@ impl PythonMatcher {
 pub struct Compiled {
     calls: GlobSet,
     also: Option<GlobSet>,
-    guarded: Option<Regex>,
+    guarded: Option<Pattern>,
 }
 
 /// A call matches by its resolved name or by its name as written.

@@ -76,7 +76,7 @@ pub(super) fn parts(plan: &Plan, text: &str, wanted: &[ProbeId]) -> Option<Vec<S
     // Whether segment `j`'s conditions hold a guard: each regex is tried on
     // each segment once, however many definitions it calls.
     let tried: RefCell<HashMap<(String, usize), bool>> = RefCell::default();
-    let holds = |j: usize, re: &regex::bytes::Regex| {
+    let holds = |j: usize, re: &super::content::Pattern| {
         let key = (re.as_str().to_owned(), j);
         if let Some(&known) = tried.borrow().get(&key) {
             return known;
