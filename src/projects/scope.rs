@@ -27,6 +27,12 @@ use std::sync::RwLock;
 /// than [`MOST_PASSES`] passes.
 pub const HITS_PER_PASS: usize = 1 << 13;
 
+/// In [`Partition`]'s `block_owners`, a file no project owns.
+const NOT_OWN: u32 = u32::MAX;
+/// In [`Partition`]'s `block_owners`, a file whose owner is looked up
+/// again (a project index that does not fit).
+const LOOK_UP: u32 = u32::MAX - 1;
+
 /// Passes over the store that read back own hits, at most (plus one per
 /// batch whose projects alone hold more than a pass): each pass skips the
 /// rest of the store, so more would cost time growing with the square of
@@ -43,6 +49,12 @@ pub struct Partition {
     own_counts: Vec<usize>,
     /// Own hits to read back in one pass (see [`HITS_PER_PASS`]).
     pass_hits: usize,
+    /// Per file (or taken-in hit) the index offers, in the order
+    /// `for_each_hit_where` offers them, the project that owns it, or
+    /// [`NOT_OWN`]: each pass of [`Self::prepare`] skips the files of other
+    /// projects without looking their folders up again (four bytes per
+    /// file with hits, against most of a pass's time at a million files).
+    block_owners: Vec<u32>,
     /// The own hits of the projects read back last.
     loaded: RwLock<Loaded>,
     shared: Vec<(ProbeId, Evidence)>,
@@ -101,18 +113,26 @@ impl Partition {
         let n = layout.projects.len();
         let mut own_counts = vec![0; n];
         let mut shared = Vec::new();
-        let mut last_path = arcstr::ArcStr::new();
-        let mut last_owner = None;
-        index.for_each_hit(|probes, hit| {
-            if hit.path != last_path {
-                last_path = hit.path.clone();
-                last_owner = folders.owner(&hit.path);
-            }
-            match last_owner {
-                Some(Claim::Own(project, _)) => own_counts[project] += probes.len(),
-                Some(_) => {}
-                None => shared.extend(probes.iter().map(|&probe| (probe, hit.clone()))),
-            }
+        // The owner of the file whose hits are offered, as `select` finds
+        // it; each file's owning project is also kept for `prepare`.
+        let owner = std::cell::RefCell::new(None);
+        let mut block_owners = Vec::new();
+        let select = |path: &str| {
+            let claim = folders.owner(path);
+            block_owners.push(match claim {
+                Some(Claim::Own(project, _)) => u32::try_from(project)
+                    .ok()
+                    .filter(|&p| p < LOOK_UP)
+                    .unwrap_or(LOOK_UP),
+                _ => NOT_OWN,
+            });
+            *owner.borrow_mut() = claim;
+            true
+        };
+        index.for_each_hit_where(select, |probes, hit| match &*owner.borrow() {
+            Some(Claim::Own(project, _)) => own_counts[*project] += probes.len(),
+            Some(_) => {}
+            None => shared.extend(probes.iter().map(|&probe| (probe, hit.clone()))),
         })?;
         // In probe, path and line order, as the index lists them.
         shared.sort_unstable();
@@ -123,6 +143,7 @@ impl Partition {
             folders,
             own_counts,
             pass_hits: HITS_PER_PASS,
+            block_owners,
             loaded: RwLock::new(Loaded::default()),
             shared: Vec::new(),
             for_all: Vec::new(),
@@ -198,11 +219,26 @@ impl Partition {
         let mut hits: Vec<Vec<(ProbeId, Evidence)>> = vec![Vec::new(); run.len()];
         // The owner of the file being read, when it is one of `run`.
         let owner = std::cell::Cell::new(None);
+        let mut offered = 0;
         let select = |path: &str| {
-            owner.set(match self.folders.owner(path) {
-                Some(Claim::Own(project, len)) if run.contains(&project) => Some((project, len)),
-                _ => None,
-            });
+            let known = self.block_owners.get(offered).copied();
+            offered += 1;
+            // A file another project owns, or no project, is skipped as
+            // `Self::new` found it; the folder is looked up only for the
+            // files read back (and for any the index did not offer then).
+            let candidate = match known {
+                Some(NOT_OWN) => false,
+                Some(LOOK_UP) | None => true,
+                Some(project) => run.contains(&(project as usize)),
+            };
+            owner.set(
+                match candidate.then(|| self.folders.owner(path)).flatten() {
+                    Some(Claim::Own(project, len)) if run.contains(&project) => {
+                        Some((project, len))
+                    }
+                    _ => None,
+                },
+            );
             owner.get().is_some()
         };
         let read = index.for_each_hit_where(select, |probes, hit| {
@@ -419,9 +455,15 @@ mod tests {
             }
         }
         let mut by_project: Vec<Vec<Vec<Vec<Evidence>>>> = Vec::new();
-        for pass_hits in [usize::MAX, 1, 7] {
+        // Passes that skip other projects' files by the owners `new`
+        // recorded read back what passes that look every folder up do.
+        for (pass_hits, owners_known) in [(usize::MAX, true), (1, true), (7, true), (1, false)] {
             let mut copy = index.clone();
             let mut partition = Partition::new(&mut copy, &layout, &|_| None).expect("reads");
+            assert_eq!(partition.block_owners.len(), 100, "one per file offered");
+            if !owners_known {
+                partition.block_owners.clear();
+            }
             partition.pass_hits = pass_hits;
             partition.prepare(&copy, 0..1);
             let mut seen = vec![Vec::new(); 4];
@@ -430,8 +472,7 @@ mod tests {
             }
             by_project.push(seen);
         }
-        assert_eq!(by_project[0], by_project[1]);
-        assert_eq!(by_project[0], by_project[2]);
+        assert!(by_project.iter().all(|seen| *seen == by_project[0]));
         let a = &by_project[0][0];
         // Its own 20 files and the 20 of the shared library, none of `c`,
         // of the other work in `lab` or of `b`.
