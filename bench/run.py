@@ -7,16 +7,21 @@ regexes over the same synthetic ML monorepo.
     python3 bench/run.py --tree ../corpus --runs 7   # real trees instead
     python3 bench/run.py --git           # the synthetic trees as git checkouts
     python3 bench/run.py --files 1000000 --ml-percent 0 8 100   # memory per hit
+    python3 bench/run.py --trees-in /dev/shm/readiness-bench --files 10000 100000 1000000
+                                         # trees in memory: the disk sets no time
     python3 bench/run.py --one-system --files 200000 --ml-percent 0 100   # one report, every hit
     python3 bench/real_trees.py /work/.mirror && \
       python3 bench/run.py --tree target/bench/real/composite   # issue 13's real trees
 
-It builds the release binaries, generates each tree once (deterministic, under
-target/bench/), dumps the content regexes the built-in rules use, then times
-both tools (warm cache, one warm-up run, median of the runs) and records CPU
-time and peak resident memory from the kernel's rusage, and the machine's
-load average before and after each tree. ripgrep is taken from PATH, or
-installed from crates.io into target/bench-tools/ on first use.
+It builds the release binaries, generates each tree once (deterministic,
+under target/bench/ or the folder `--trees-in` names), dumps the content
+regexes the built-in rules use, then times both tools (warm cache, one
+warm-up run, median of the runs) and records CPU time and peak resident
+memory from the kernel's rusage, and the machine's load average before and
+after each tree. Each run also times the walk alone (`rg --files`, the same
+walk options), the floor under both tools: the time per file of each is
+shown beside it, to compare across tree sizes. ripgrep is taken from PATH,
+or installed from crates.io into target/bench-tools/ on first use.
 """
 
 import argparse
@@ -54,7 +59,8 @@ def ripgrep():
 
 # rg walks as readiness does: hidden files included, `.git` and ignored
 # paths skipped; byte-oriented regexes, one count per file.
-RG_ARGS = ["--hidden", "-g", "!.git", "--no-unicode", "-c"]
+WALK_ARGS = ["--hidden", "-g", "!.git"]
+RG_ARGS = [*WALK_ARGS, "--no-unicode", "-c"]
 
 
 def prepare():
@@ -88,11 +94,11 @@ def measure(cmd):
 DEFAULT_ML_PERCENT = 8
 
 
-def tree(files, ml_percent=DEFAULT_ML_PERCENT):
+def tree(files, ml_percent=DEFAULT_ML_PERCENT, folder=BENCH):
     """The synthetic tree of `files` files, `ml_percent` of whose Python
-    modules hold an ML line (the same shape at every share)."""
+    modules hold an ML line (the same shape at every share), in `folder`."""
     name = f"monorepo-{files}" + ("" if ml_percent == DEFAULT_ML_PERCENT else f"-ml{ml_percent}")
-    path = os.path.join(BENCH, name)
+    path = os.path.join(folder, name)
     marker = os.path.join(path, ".generated")
     if not os.path.exists(marker):
         print(f"generating {files}-file monorepo in {os.path.relpath(path, ROOT)}...", file=sys.stderr)
@@ -173,6 +179,13 @@ def main():
         help="time these directories (real checkouts) instead of the synthetic trees",
     )
     parser.add_argument(
+        "--trees-in",
+        default=BENCH,
+        help="folder to generate the synthetic trees in (default target/bench); "
+        "a tmpfs such as /dev/shm/readiness-bench holds a 1M-file tree in memory, "
+        "so that the disk does not set both tools' time",
+    )
+    parser.add_argument(
         "--git",
         action="store_true",
         help="time each synthetic tree as a git checkout (with .git/index)",
@@ -208,7 +221,8 @@ def main():
     if args.tree:
         targets = [(os.path.abspath(t), count_files(t)) for t in args.tree]
     else:
-        targets = [(tree(files, share), files) for files in args.files for share in args.ml_percent]
+        folder = os.path.abspath(args.trees_in)
+        targets = [(tree(files, share, folder), files) for files in args.files for share in args.ml_percent]
         if args.one_system:
             targets = [(one_system_twin(path), files) for path, files in targets]
         if args.git:
@@ -218,6 +232,8 @@ def main():
             "readiness": [readiness, "score", path, "--format", "json"],
             # Same walk semantics: hidden files included, .git and gitignored paths skipped.
             "rg": [rg, *RG_ARGS, "-f", patterns, path],
+            # The walk alone: the floor under both, per file.
+            "walk": [rg, "--files", *WALK_ARGS, path],
         }
         runs = {name: [] for name in commands}
         load_before = os.getloadavg()[0]
@@ -237,24 +253,27 @@ def main():
             for name, r in runs.items()
         }
         (rt, rc, rm), (gt, gc, gm) = results["readiness"], results["rg"]
+        wt = results["walk"][0]
         named = args.tree or args.git or args.one_system or len(args.ml_percent) > 1
         label = os.path.basename(path.rstrip("/")) if named else ""
         load = (load_before, os.getloadavg()[0])
-        rows.append((files, rt, gt, rt / gt, rc, gc, rm, gm, load, label))
+        rows.append((files, rt, gt, rt / gt, rc, gc, rm, gm, load, label, wt))
 
     print(f"\n{count} regexes; {rg_version}; {os.cpu_count()} cores; median of {args.runs} interleaved warm runs\n")
     named = args.tree or args.git or args.one_system or len(args.ml_percent) > 1
     tree_column = "tree | " if named else ""
     print(
         f"| {tree_column}files | readiness (s) | rg --no-unicode (s) | ratio | readiness CPU (s) | rg CPU (s) "
-        "| readiness peak RSS (MiB) | rg peak RSS (MiB) | load (1 min) before, after |"
+        "| readiness peak RSS (MiB) | rg peak RSS (MiB) | µs per file: readiness, rg, walk alone "
+        "| load (1 min) before, after |"
     )
-    print("|" + ("---|" if named else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for files, rt, gt, ratio, rc, gc, rm, gm, load, label in rows:
+    print("|" + ("---|" if named else "") + "---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for files, rt, gt, ratio, rc, gc, rm, gm, load, label, wt in rows:
         name = f"{label} | " if named else ""
+        per_file = ", ".join(f"{t / max(files, 1) * 1e6:.1f}" for t in (rt, gt, wt))
         print(
             f"| {name}{files:,} | {rt:.3f} | {gt:.3f} | {ratio:.2f}x | {rc:.3f} | {gc:.3f} "
-            f"| {rm:.1f} | {gm:.1f} | {load[0]:.2f}, {load[1]:.2f} |"
+            f"| {rm:.1f} | {gm:.1f} | {per_file} | {load[0]:.2f}, {load[1]:.2f} |"
         )
 
 
