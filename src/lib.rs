@@ -184,7 +184,17 @@ pub fn score_project(
     let partition = projects::Partition::new(&mut index, &layout, &read).map_err(Error::Io)?;
     memory::release_freed();
     let scored = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Full));
-    let outcomes = |i: usize| build(&partition.scoped(&index, i, projects::Detail::Outcomes));
+    // Projects whose evidence settles the same outcomes are scored once.
+    let settled = projects::rollup::SettledByKey::default();
+    let outcomes = |i: usize| {
+        settled.get_or_settle(partition.outcome_key(&index, i), || {
+            projects::rollup::Settled::of(build(&partition.scoped(
+                &index,
+                i,
+                projects::Detail::Outcomes,
+            )))
+        })
+    };
     let single = match only {
         Some(name) => Some(
             layout

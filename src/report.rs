@@ -110,7 +110,7 @@ pub struct Provenance {
     pub commit_date: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gate {
     /// The config file, when one was read.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -133,7 +133,7 @@ pub struct BaselineSummary {
     pub comparison: crate::diff::Comparison,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WaiverStatus {
     pub check: String,
     pub reason: String,

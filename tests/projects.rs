@@ -493,3 +493,75 @@ fn each_project_line_agrees_with_the_projects_own_report() {
         }
     }
 }
+
+/// A repository of alike services, as a platform monorepo holds: each is
+/// scored from the kinds of evidence it has, so most settle alike.
+fn alike_services() -> Repo {
+    let repo = Repo::new(&[(
+        ".github/workflows/train.yml",
+        "on: [push]\njobs:\n  train:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python services/a/train.py\n",
+    )]);
+    for (i, name) in ["a", "b", "c", "d", "e", "f"].iter().enumerate() {
+        let padding = "\n".repeat(i);
+        repo.write(
+            &format!("services/{name}/pyproject.toml"),
+            format!("[project]\nname = \"{name}\"\ndependencies = [\"mlflow\"]\n").as_bytes(),
+        );
+        repo.write(
+            &format!("services/{name}/train_{name}.py"),
+            format!("{padding}import mlflow\nmlflow.log_metric(\"auc\", 0.9)\n").as_bytes(),
+        );
+    }
+    // Two differ: one also registers its model, one logs from a test.
+    repo.write(
+        "services/e/register.py",
+        b"import mlflow\nmlflow.register_model(\"runs:/x/model\", \"e\")\n",
+    );
+    repo.write(
+        "services/f/tests/test_train.py",
+        b"import mlflow\n\ndef test_auc():\n    mlflow.log_metric(\"auc\", 0.9)\n",
+    );
+    repo
+}
+
+#[test]
+fn projects_whose_evidence_settles_alike_are_scored_once_for_all() {
+    use readiness::projects::rollup::Settled;
+    use readiness::projects::{Detail, Partition};
+    use std::collections::HashMap;
+    let catalog = readiness::load_catalog(&[]).unwrap();
+    let alike = alike_services();
+    let mut reused = 0;
+    let fixtures = ["course", "templates", "platform"].map(monorepo);
+    for path in fixtures.iter().map(|p| p.as_path()).chain([alike.path()]) {
+        let mut index =
+            readiness::scan::scan_pending(path, &catalog, &ScanOptions::default()).unwrap();
+        let layout = readiness::projects::layout(&catalog, &index, &Default::default()).unwrap();
+        assert!(layout.projects.len() >= 2, "{}", path.display());
+        let read = |file: &str| std::fs::read_to_string(path.join(file)).ok();
+        let partition = Partition::new(&mut index, &layout, &read).unwrap();
+        let mut by_key = HashMap::new();
+        for i in 0..layout.projects.len() {
+            let settle = |detail| {
+                let scoped = partition.scoped(&index, i, detail);
+                Settled::of(readiness::eval::build_report(&catalog, &scoped, None, None))
+            };
+            let own = settle(Detail::Outcomes);
+            assert_eq!(own, settle(Detail::Full), "{}: project {i}", path.display());
+            match by_key.entry(partition.outcome_key(&index, i)) {
+                std::collections::hash_map::Entry::Occupied(held) => {
+                    assert_eq!(*held.get(), own, "{}: project {i}", path.display());
+                    reused += 1;
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(own);
+                }
+            }
+        }
+        if path == alike.path() {
+            // Four alike services share a key; the two that differ do not.
+            assert_eq!((layout.projects.len(), by_key.len()), (6, 3));
+        }
+    }
+    assert!(reused >= 3, "the alike services must share keys");
+}

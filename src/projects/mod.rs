@@ -16,7 +16,7 @@ mod scope;
 
 pub use declared::{ProjectConfig, ProjectDecl, RollupRule};
 pub use detect::{detect, MIN_DETECTED};
-pub use scope::{Detail, Partition};
+pub use scope::{Detail, OutcomeKey, Partition};
 
 use serde::Serialize;
 

@@ -4,12 +4,12 @@
 //! for that area, every project's levels beside them, and one release gate
 //! that holds only when each project's does.
 
-use super::{Project, RollupRule};
+use super::{OutcomeKey, Project, RollupRule};
 use crate::report::{
     AreaResult, Gate, ProjectArea, ProjectRef, ProjectSummary, Report, Rollup, StepRole,
 };
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 /// The reference a report carries for `project`.
 pub fn reference(project: &Project) -> ProjectRef {
@@ -20,28 +20,65 @@ pub fn reference(project: &Project) -> ProjectRef {
     }
 }
 
-/// A project's line in the per-project table.
-pub fn summary(project: &Project, report: &Report) -> ProjectSummary {
-    ProjectSummary {
-        project: reference(project),
-        level: report.overall.level,
-        score: report.overall.score,
-        areas: report
-            .areas
-            .iter()
-            .map(|a| ProjectArea {
-                id: a.id.clone(),
-                level: a.level,
-            })
-            .collect(),
-        next: report.overall.next.as_deref().map(Arc::from),
-        blocking: report
-            .next_steps
-            .iter()
-            .filter(|s| s.role == StepRole::Overall)
-            .map(|s| s.check.clone())
-            .collect(),
-        gate_passed: report.gate.as_ref().map(|g| g.passed),
+/// What a project's outcomes settle for the fold: its levels, score, next
+/// step, blocking checks and release gate. The same for every project
+/// whose evidence settles the same outcomes (see
+/// [`super::Partition::outcome_key`]), whichever project it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settled {
+    level: u8,
+    score: u8,
+    areas: Arc<[ProjectArea]>,
+    next: Option<Arc<str>>,
+    blocking: Arc<[String]>,
+    gate: Option<Gate>,
+}
+
+impl Settled {
+    /// Keeps what the fold needs of a project's report (one built from
+    /// [`super::Detail::Outcomes`] evidence will do: the levels, score,
+    /// next steps and gate are the same as in full).
+    pub fn of(report: Report) -> Settled {
+        Settled {
+            level: report.overall.level,
+            score: report.overall.score,
+            areas: report
+                .areas
+                .iter()
+                .map(|a| ProjectArea {
+                    id: a.id.clone(),
+                    level: a.level,
+                })
+                .collect(),
+            next: report.overall.next.as_deref().map(Arc::from),
+            blocking: report
+                .next_steps
+                .iter()
+                .filter(|s| s.role == StepRole::Overall)
+                .map(|s| s.check.clone())
+                .collect(),
+            gate: report.gate,
+        }
+    }
+}
+
+/// Settled outcomes by what settles them, shared by the workers: a
+/// monorepo of thousands of projects has far fewer distinct keys, and
+/// each is scored once.
+#[derive(Default)]
+pub struct SettledByKey(Mutex<HashMap<OutcomeKey, Settled>>);
+
+impl SettledByKey {
+    /// The outcomes settled for `key`, settling them with `settle` the
+    /// first time (outside the lock: two workers that settle one key at
+    /// once get the same value).
+    pub fn get_or_settle(&self, key: OutcomeKey, settle: impl FnOnce() -> Settled) -> Settled {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(held) = lock().get(&key) {
+            return held.clone();
+        }
+        let settled = settle();
+        lock().entry(key).or_insert(settled).clone()
     }
 }
 
@@ -53,20 +90,26 @@ pub struct Scored {
 }
 
 impl Scored {
-    /// Keeps what the fold needs of `report`, project `project`'s report
-    /// (one built from [`super::Detail::Outcomes`] evidence will do: the
-    /// levels, score, next steps and gate are the same as in full).
-    pub fn of(project: &Project, report: Report) -> Scored {
+    /// Project `project`'s line and gate, from its settled outcomes.
+    pub fn of(project: &Project, settled: Settled) -> Scored {
         Scored {
-            summary: summary(project, &report),
-            gate: report.gate,
+            summary: ProjectSummary {
+                project: reference(project),
+                level: settled.level,
+                score: settled.score,
+                areas: settled.areas,
+                next: settled.next,
+                blocking: settled.blocking,
+                gate_passed: settled.gate.as_ref().map(|g| g.passed),
+            },
+            gate: settled.gate,
         }
     }
 }
 
 /// Scores every project on `workers` threads, a few projects each at a
-/// time, and folds them in project order: `outcomes(i)` is project `i`'s
-/// report from the evidence that settles its outcomes, `full(i)` its full
+/// time, and folds them in project order: `outcomes(i)` is what project
+/// `i`'s outcomes settle, `full(i)` its full
 /// report, built only for the projects whose figures or area rows the
 /// repository's report shows. `projects` holds at least two. Before each
 /// batch is scored, `prepare` is told its projects (a range), so that
@@ -74,7 +117,7 @@ impl Scored {
 pub fn fold_all(
     projects: &[Project],
     prepare: &dyn Fn(std::ops::Range<usize>),
-    outcomes: &(dyn Fn(usize) -> Report + Sync),
+    outcomes: &(dyn Fn(usize) -> Settled + Sync),
     full: &dyn Fn(usize) -> Report,
     workers: usize,
     rule: RollupRule,

@@ -90,6 +90,21 @@ pub enum Detail {
     Outcomes,
 }
 
+/// What settles a project's outcomes and nothing else: per probe, the
+/// kinds of hit it counts and whether a file the probe needed could not be
+/// read (see [`Partition::outcome_key`]). Paths, lines and reasons are left
+/// out: they change what a report shows, not an outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OutcomeKey(Vec<(u32, u32)>);
+
+/// In an [`OutcomeKey`], the bit of a probe with a file it could not read.
+const UNREADABLE: u32 = 1 << 31;
+
+/// In an [`OutcomeKey`], the bit of a hit's kind (class and strength).
+fn kind_bit(hit: &Evidence) -> u32 {
+    1 << (hit.class as u32 * 3 + hit.strength as u32)
+}
+
 /// Whether `hit` adds a kind of hit `kept` does not have yet.
 fn new_kind(kept: &[Evidence], hit: &Evidence) -> bool {
     !kept
@@ -260,6 +275,47 @@ impl Partition {
         };
     }
 
+    /// What settles project `project`'s outcomes ([`OutcomeKey`]). A rule
+    /// is met by a hit of a kind its check accepts and unknown when a file
+    /// it needed could not be read, so two projects with the same key have
+    /// the same outcomes, hence the same levels, score, next steps and gate:
+    /// in a monorepo of many alike projects, one is scored for all of them.
+    pub fn outcome_key(&self, index: &EvidenceIndex, project: usize) -> OutcomeKey {
+        self.prepare(index, project..project + 1);
+        let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+        let own_hits: &[(ProbeId, Evidence)] = if loaded.projects.contains(&project) {
+            &loaded.hits[project - loaded.projects.start]
+        } else {
+            &[]
+        };
+        let shared = self
+            .for_all_kinds
+            .iter()
+            .chain(&self.for_some[project])
+            .map(|&k| (&self.shared[k].0, &self.shared[k].1));
+        let mut marks: Vec<(u32, u32)> = own_hits
+            .iter()
+            .map(|(p, e)| (p, e))
+            .chain(shared)
+            .map(|(&probe, hit)| (probe as u32, kind_bit(hit)))
+            .chain(
+                self.own_unknown[project]
+                    .iter()
+                    .chain(&self.shared_unknown)
+                    .map(|(probe, _)| (*probe as u32, UNREADABLE)),
+            )
+            .collect();
+        marks.sort_unstable_by_key(|&(probe, _)| probe);
+        marks.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 |= next.1;
+            }
+            same
+        });
+        OutcomeKey(marks)
+    }
+
     /// The evidence index as project `project` sees it, in full or with
     /// only what settles outcomes.
     pub fn scoped(&self, index: &EvidenceIndex, project: usize, detail: Detail) -> EvidenceIndex {
@@ -355,6 +411,55 @@ mod tests {
             folders: vec![name.to_owned()],
             origin: crate::projects::Origin::Detected,
         }
+    }
+
+    #[test]
+    fn outcome_keys_hold_the_kinds_of_hit_and_the_unreadable_probes_only() {
+        use crate::rubric::model::Strength;
+        let names = ["a", "b", "c", "d", "e"];
+        let layout = Layout {
+            projects: names.map(detected).to_vec(),
+            other_work: Vec::new(),
+        };
+        let mut index = EvidenceIndex {
+            hits: vec![Vec::new(); 2],
+            unknown: vec![Vec::new(); 2],
+            ..EvidenceIndex::default()
+        };
+        let hit = |path: &str, line, strength| Evidence::new(path, line, "x".into(), strength);
+        // `a` and `b`: the same kinds in other files, on other lines, one
+        // of them twice; `c`: a weaker hit; `d`: nothing own; `e`: `a`'s
+        // kinds and a file it could not read.
+        for (path, line, strength) in [
+            ("a/train.py", 3, Strength::Strong),
+            ("a/serve.py", 9, Strength::Weak),
+            ("b/fit.py", 40, Strength::Weak),
+            ("b/model.py", 1, Strength::Strong),
+            ("b/model2.py", 7, Strength::Strong),
+            ("c/train.py", 3, Strength::Medium),
+            ("e/train.py", 3, Strength::Strong),
+            ("e/serve.py", 9, Strength::Weak),
+        ] {
+            index
+                .pending
+                .push_file(vec![(0, hit(path, line, strength))]);
+        }
+        index
+            .pending
+            .push_file(vec![(1, hit("lib/x.py", 1, Strength::Weak))]);
+        index.unknown[1].push("e/ci.yml: cannot be parsed".to_owned());
+        let partition = Partition::new(&mut index, &layout, &|_| None).expect("reads back");
+        let keys: Vec<OutcomeKey> = (0..names.len())
+            .map(|p| partition.outcome_key(&index, p))
+            .collect();
+        assert_eq!(keys[0], keys[1], "paths, lines and counts are left out");
+        assert_ne!(keys[0], keys[2], "a strength is a kind");
+        assert_ne!(keys[0], keys[3]);
+        assert_ne!(keys[0], keys[4], "a file the probe could not read");
+        // The shared library's hit is in every key.
+        let shared = (1, kind_bit(&hit("lib/x.py", 1, Strength::Weak)));
+        assert!(keys[..4].iter().all(|k| k.0.contains(&shared)));
+        assert_eq!(keys[4].0[1], (1, shared.1 | UNREADABLE));
     }
 
     #[test]
