@@ -548,7 +548,7 @@ fn projects_whose_evidence_settles_alike_are_scored_once_for_all() {
             };
             let own = settle(Detail::Outcomes);
             assert_eq!(own, settle(Detail::Full), "{}: project {i}", path.display());
-            match by_key.entry(partition.outcome_key(&index, i)) {
+            match by_key.entry(partition.outcome_key(&index, i).expect("a key")) {
                 std::collections::hash_map::Entry::Occupied(held) => {
                     assert_eq!(*held.get(), own, "{}: project {i}", path.display());
                     reused += 1;

@@ -64,21 +64,49 @@ impl Settled {
 
 /// Settled outcomes by what settles them, shared by the workers: a
 /// monorepo of thousands of projects has far fewer distinct keys, and
-/// each is scored once.
+/// each is scored once. The settled values share their area rows, next
+/// step and blocking list, and at most [`SETTLED_KEYS`] keys are held.
 #[derive(Default)]
-pub struct SettledByKey(Mutex<HashMap<OutcomeKey, Settled>>);
+pub struct SettledByKey(Mutex<Memo>);
+
+/// Keys [`SettledByKey`] holds at most (some 100 bytes each, and 4 bytes
+/// per probe with hits): past them, a project is scored on its own, so
+/// that a monorepo whose projects all differ holds no more.
+pub const SETTLED_KEYS: usize = 4096;
+
+#[derive(Default)]
+struct Memo {
+    settled: HashMap<OutcomeKey, Settled>,
+    shared: Shared,
+}
 
 impl SettledByKey {
     /// The outcomes settled for `key`, settling them with `settle` the
     /// first time (outside the lock: two workers that settle one key at
-    /// once get the same value).
-    pub fn get_or_settle(&self, key: OutcomeKey, settle: impl FnOnce() -> Settled) -> Settled {
+    /// once get the same value), or every time without a key.
+    pub fn get_or_settle(
+        &self,
+        key: Option<OutcomeKey>,
+        settle: impl FnOnce() -> Settled,
+    ) -> Settled {
+        let Some(key) = key else {
+            return settle();
+        };
         let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(held) = lock().get(&key) {
+        if let Some(held) = lock().settled.get(&key) {
             return held.clone();
         }
-        let settled = settle();
-        lock().entry(key).or_insert(settled).clone()
+        let mut settled = settle();
+        let mut memo = lock();
+        let Memo {
+            settled: held,
+            shared,
+        } = &mut *memo;
+        shared.share(&mut settled.areas, &mut settled.blocking, &mut settled.next);
+        if held.len() < SETTLED_KEYS {
+            held.entry(key).or_insert_with(|| settled.clone());
+        }
+        settled
     }
 }
 
@@ -193,10 +221,15 @@ impl Shared {
         }
     }
 
-    fn share(&mut self, summary: &mut ProjectSummary) {
-        Self::intern(&mut self.areas, &mut summary.areas);
-        Self::intern(&mut self.blocking, &mut summary.blocking);
-        if let Some(next) = &mut summary.next {
+    fn share(
+        &mut self,
+        areas: &mut Arc<[ProjectArea]>,
+        blocking: &mut Arc<[String]>,
+        next: &mut Option<Arc<str>>,
+    ) {
+        Self::intern(&mut self.areas, areas);
+        Self::intern(&mut self.blocking, blocking);
+        if let Some(next) = next {
             Self::intern(&mut self.next, next);
         }
     }
@@ -218,7 +251,8 @@ impl Fold {
     /// Adds project `index` (projects in their listed order).
     pub fn add(&mut self, index: usize, scored: Scored) {
         let Scored { mut summary, gate } = scored;
-        self.shared.share(&mut summary);
+        self.shared
+            .share(&mut summary.areas, &mut summary.blocking, &mut summary.next);
         self.distribution[usize::from(summary.level.min(3))] += 1;
         if let Some(gate) = &gate {
             fold_gate(&mut self.gate, &summary.project.name, gate);
@@ -332,6 +366,46 @@ fn fold_gate(into: &mut Option<Gate>, project: &str, gate: &Gate) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settled_outcomes_are_held_per_key_up_to_a_bound() {
+        let memo = SettledByKey::default();
+        let calls = std::cell::Cell::new(0);
+        let get = |key: Option<u32>, level| {
+            let key = key.map(|k| OutcomeKey::of_words(vec![k]));
+            memo.get_or_settle(key, || {
+                calls.set(calls.get() + 1);
+                Settled {
+                    level,
+                    score: 0,
+                    areas: Arc::from(vec![ProjectArea {
+                        id: "evals".into(),
+                        level: Some(level),
+                    }]),
+                    next: None,
+                    blocking: Arc::from(Vec::new()),
+                    gate: None,
+                }
+            })
+        };
+        let first = get(Some(1), 1);
+        assert_eq!(get(Some(1), 2), first, "held for its key");
+        assert_eq!(calls.get(), 1);
+        // Equal area rows of other keys share one copy.
+        let other = get(Some(2), 1);
+        assert!(Arc::ptr_eq(&first.areas, &other.areas));
+        assert_eq!(get(None, 2).level, 2, "no key: scored on its own");
+        assert_eq!(calls.get(), 3);
+        for key in 3..=SETTLED_KEYS as u32 {
+            get(Some(key), 0);
+        }
+        // Full: a new key is scored every time, the held ones are not.
+        let before = calls.get();
+        get(Some(u32::MAX), 3);
+        get(Some(u32::MAX), 3);
+        get(Some(1), 3);
+        assert_eq!(calls.get(), before + 2);
+    }
 
     fn scored(name: &str, level: Option<u8>, next: &str) -> Scored {
         Scored {
