@@ -78,6 +78,16 @@ struct Loaded {
     problem: Option<String>,
 }
 
+impl Loaded {
+    /// The own hits of `project`, none when it is not in the run read back.
+    fn own_hits(&self, project: usize) -> &[(ProbeId, Evidence)] {
+        match project.checked_sub(self.projects.start) {
+            Some(at) if self.projects.contains(&project) => &self.hits[at],
+            _ => &[],
+        }
+    }
+}
+
 /// How much of its evidence a project's index holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
@@ -107,29 +117,15 @@ impl OutcomeKey {
 }
 
 /// In an [`OutcomeKey`]'s word, the low bits are a probe's marks (a bit
-/// per kind of hit, four classes by three strengths, and
-/// [`UNREADABLE`]); the probe is above them.
-const MARK_BITS: u32 = 13;
+/// per kind of hit, and [`UNREADABLE`]); the probe is above them.
+const MARK_BITS: u32 = crate::scan::reduce::KINDS as u32 + 1;
 
 /// The mark of a probe with a file it could not read.
-const UNREADABLE: u32 = 1 << 12;
+const UNREADABLE: u32 = 1 << crate::scan::reduce::KINDS;
 
-/// The mark of a hit's kind (class and strength). A new class or strength
-/// does not compile here until it has a mark of its own.
+/// The mark of a hit's kind (class and strength).
 fn kind_bit(hit: &Evidence) -> u32 {
-    use crate::rubric::model::Strength;
-    let class = match hit.class {
-        Class::Prod => 0,
-        Class::Test => 1,
-        Class::Example => 2,
-        Class::Notebook => 3,
-    };
-    let strength = match hit.strength {
-        Strength::Weak => 0,
-        Strength::Medium => 1,
-        Strength::Strong => 2,
-    };
-    1 << (class * 3 + strength)
+    1 << crate::scan::reduce::kind(hit)
 }
 
 /// Whether `hit` adds a kind of hit `kept` does not have yet.
@@ -312,11 +308,7 @@ impl Partition {
     pub fn outcome_key(&self, index: &EvidenceIndex, project: usize) -> Option<OutcomeKey> {
         self.prepare(index, project..project + 1);
         let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
-        let own_hits: &[(ProbeId, Evidence)] = if loaded.projects.contains(&project) {
-            &loaded.hits[project - loaded.projects.start]
-        } else {
-            &[]
-        };
+        let own_hits = loaded.own_hits(project);
         let shared = self
             .for_all_kinds
             .iter()
@@ -360,11 +352,7 @@ impl Partition {
     pub fn scoped(&self, index: &EvidenceIndex, project: usize, detail: Detail) -> EvidenceIndex {
         self.prepare(index, project..project + 1);
         let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
-        let own_hits: &[(ProbeId, Evidence)] = if loaded.projects.contains(&project) {
-            &loaded.hits[project - loaded.projects.start]
-        } else {
-            &[]
-        };
+        let own_hits = loaded.own_hits(project);
         let probes = self.probes;
         let mut hits: Vec<Vec<Evidence>> = vec![Vec::new(); probes];
         let mut touched = Vec::new();
