@@ -137,11 +137,11 @@ impl Scored {
 
 /// Scores every project on `workers` threads, a few projects each at a
 /// time, and folds them in project order: `outcomes(i)` is what project
-/// `i`'s outcomes settle, `full(i)` its full
-/// report, built only for the projects whose figures or area rows the
-/// repository's report shows. `projects` holds at least two. Before each
-/// batch is scored, `prepare` is told its projects (a range), so that
-/// their evidence can be read in one pass.
+/// `i`'s outcomes settle, `full(i)` its full report, built only for the
+/// projects whose figures or area rows the repository's report shows.
+/// `projects` holds at least two. Before each batch is scored, `prepare`
+/// is told its projects (a range), so that their evidence can be read in
+/// one pass.
 pub fn fold_all(
     projects: &[Project],
     prepare: &dyn Fn(std::ops::Range<usize>),
