@@ -81,9 +81,10 @@ struct Loaded {
 impl Loaded {
     /// The own hits of `project`, none when it is not in the run read back.
     fn own_hits(&self, project: usize) -> &[(ProbeId, Evidence)] {
-        match project.checked_sub(self.projects.start) {
-            Some(at) if self.projects.contains(&project) => &self.hits[at],
-            _ => &[],
+        if self.projects.contains(&project) {
+            &self.hits[project - self.projects.start]
+        } else {
+            &[]
         }
     }
 }
